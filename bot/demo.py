@@ -1,0 +1,232 @@
+"""`python -m bot demo`: a simulated organisation runs through the real code paths for a few weeks.
+
+A simulated clock drives the real scheduling tick; check-ins reach simulated employees through the
+console channel's messenger, and they answer, add notes and log customer moments by typing into
+console sessions exactly as a person would. Digests are built by the real digest code when the
+scheduler sends them to managers, and written to --out. In the simulation, one team's wellbeing
+sinks for a few weeks and its customer moments worsen a week later.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import math
+import random
+import shutil
+import time as wallclock
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from bot.config import Settings
+from bot.console.messenger import CONSOLE_PLATFORM
+from bot.console.render import render_digest_text
+from bot.console.session import ConsoleSession
+from bot.demo_story import MOMENTS, NAMES, NOTES, TEAMS, TeamStory
+from bot.scheduler import Dispatcher
+from bot.wiring import build_ready
+from handlers.digest import TeamDigest
+from handlers.messages import DigestMessage, Message, MoodPrompt
+from handlers.ports import Recipient, SimulatedClock
+
+START = datetime(2026, 9, 7, tzinfo=UTC)  # a Monday; the simulated weeks are fixed so runs are comparable
+# The server ticks every minute; the demo ticks hourly through the working day of its three time zones
+# (London, Berlin, New York) on weekdays, which is when anything in its schedule falls due.
+TICK_HOURS_UTC = (5, 21)
+
+
+@dataclass
+class DemoOptions:
+    employees: int | None = None
+    weeks: int = 8
+    seed: int = 7
+    out: str = "demo-output"
+
+
+@dataclass
+class SimPerson:
+    handle: str
+    team: TeamStory
+    offset: float
+    session: ConsoleSession
+
+
+@dataclass
+class DemoMessenger:
+    """Collects what the scheduler delivers, for the simulated people and managers to act on."""
+
+    inbox: list[tuple[Recipient, Message]] = field(default_factory=list)
+
+    async def send(self, recipient: Recipient, message: Message) -> None:
+        self.inbox.append((recipient, message))
+
+
+def _team_sizes(options: DemoOptions, rng: random.Random) -> list[int]:
+    if options.employees is None:
+        return [rng.randint(6, 12) for _ in TEAMS]
+    if options.employees < 3 * len(TEAMS):
+        raise ValueError(f"--employees must be at least {3 * len(TEAMS)} (three teams of at least three)")
+    base, extra = divmod(options.employees, len(TEAMS))
+    return [base + (1 if i < extra else 0) for i in range(len(TEAMS))]
+
+
+async def run_demo(settings: Settings, options: DemoOptions) -> int:
+    if not 1 <= options.weeks <= 52:
+        raise ValueError("--weeks must be between 1 and 52")
+    started = wallclock.perf_counter()
+    logging.getLogger("tandem.scheduler").setLevel(logging.WARNING)
+    out = Path(options.out)
+    if out.exists():
+        shutil.rmtree(out)
+    (out / "digests").mkdir(parents=True)
+    db_path = out / "demo.db"
+    rng = random.Random(options.seed)
+    clock = SimulatedClock(START)
+    deps = await build_ready(settings, clock=clock, database_url=f"sqlite:///{db_path}")
+    messenger = DemoMessenger()
+    deps.messengers[CONSOLE_PLATFORM] = messenger
+    transcript: list[str] = []
+    try:
+        people = await _set_up_organisation(deps, rng, _team_sizes(options, rng), transcript)
+        dispatcher = Dispatcher(deps, seed=options.seed)
+        by_handle = {p.handle: p for p in people}
+        digests: list[TeamDigest] = []
+        end = START + timedelta(weeks=options.weeks, days=1)
+        moment_hours = {}
+        now = START
+        while now < end:
+            if now.weekday() < 5 and TICK_HOURS_UTC[0] <= now.hour <= TICK_HOURS_UTC[1]:
+                clock.set(now)
+                await dispatcher.tick()
+                await _act_on_inbox(messenger, by_handle, options, rng, now, digests)
+                await _log_moments(people, rng, now, moment_hours, options)
+            now += timedelta(hours=1)
+        _write_outputs(out, digests, transcript, options)
+        _print_summary(out, digests, people, wallclock.perf_counter() - started)
+    finally:
+        await deps.close()
+    return 0
+
+
+async def _set_up_organisation(deps, rng: random.Random, sizes: list[int],  # noqa: ANN001
+                               transcript: list[str]) -> list[SimPerson]:
+    """People make first contact; the admin builds teams with the real admin commands."""
+    names = iter(rng.sample(NAMES, k=min(len(NAMES), sum(sizes) + len(TEAMS) + 1)))
+    admin = ConsoleSession(deps, "ada", lambda text: transcript.append(f"tandem> {text}"), display_name="Ada")
+    await admin.greet()  # the first person in an empty workspace becomes its admin
+    people: list[SimPerson] = []
+    for story, size in zip(TEAMS, sizes):
+        await _say(admin, transcript, f'tandem team create "{story.name}"')
+        handles = []
+        for _ in range(size):
+            handle = next(names).lower()
+            session = ConsoleSession(deps, handle, lambda text: None, display_name=handle.capitalize(),
+                                     timezone=story.timezone)
+            await session.greet()
+            people.append(SimPerson(handle, story, rng.gauss(0, 0.35), session))
+            handles.append(handle)
+        manager = next(names).lower()
+        boss = ConsoleSession(deps, manager, lambda text: None, display_name=manager.capitalize(),
+                              timezone=story.timezone)
+        await boss.greet()
+        await _say(admin, transcript, f'tandem team add "{story.name}" ' + " ".join(f"@{h}" for h in handles))
+        await _say(admin, transcript, f'tandem team manager "{story.name}" @{manager}')
+    await _say(admin, transcript, "tandem schedule show")
+    return people
+
+
+async def _say(session: ConsoleSession, transcript: list[str], line: str) -> None:
+    transcript.append(f"{session.caller.user_id}> {line}")
+    await session.handle_line(line)
+
+
+def _mood_for(person: SimPerson, week: int, weeks: int, rng: random.Random) -> int:
+    level = person.team.baseline + person.offset + person.team.mood_shift(week, weeks) + rng.gauss(0, 0.7)
+    return max(1, min(5, round(level)))
+
+
+async def _act_on_inbox(messenger: DemoMessenger, by_handle: dict[str, SimPerson], options: DemoOptions,
+                        rng: random.Random, now: datetime, digests: list[TeamDigest]) -> None:
+    week = (now - START).days // 7
+    pending, messenger.inbox = messenger.inbox, []
+    for recipient, message in pending:
+        if isinstance(message, DigestMessage):
+            if message.report.week_start >= START.date():  # the first Monday's digest covers a week before the story
+                digests.append(message.report)
+            continue
+        person = by_handle.get(recipient.platform_user_id)
+        if person is None or not isinstance(message, MoodPrompt):
+            continue
+        willing = person.team.participation(week, options.weeks) * (0.5 if message.reminder else 1.0)
+        if rng.random() > willing:
+            continue
+        score = _mood_for(person, week, options.weeks, rng)
+        person.session.expect_mood(message.prompt_id)
+        await person.session.handle_line(str(score))
+        note = rng.choice(NOTES[score]) if rng.random() < 0.35 else ""
+        await person.session.handle_line(note)
+
+
+async def _log_moments(people: list[SimPerson], rng: random.Random, now: datetime,
+                       done: dict[tuple[str, str], bool], options: DemoOptions) -> None:
+    """Now and then, in their afternoon, people log a customer moment with the /moment grammar."""
+    week = (now - START).days // 7
+    for person in people:
+        local = now.astimezone(person.team.zone)
+        if local.weekday() >= 5 or local.hour != 15 or rng.random() > 0.4:
+            continue
+        key = (person.handle, local.date().isoformat())
+        if done.get(key):
+            continue
+        done[key] = True
+        positive_share = person.team.customer_quality(week, options.weeks)
+        roll = rng.random()
+        outcome = "positive" if roll < positive_share else ("mixed" if roll < positive_share + 0.15 else "negative")
+        text = rng.choice(MOMENTS[outcome])
+        touchpoint = rng.choice(person.team.touchpoints)
+        await person.session.handle_line(f"moment {text} outcome:{outcome} touchpoint:{touchpoint}")
+
+
+def _write_outputs(out: Path, digests: list[TeamDigest], transcript: list[str], options: DemoOptions) -> None:
+    seen: set[tuple[str, str]] = set()
+    for report in digests:
+        if (report.team, report.iso_week) in seen:
+            continue
+        seen.add((report.team, report.iso_week))
+        slug = report.team.lower().replace(" ", "-")
+        (out / "digests" / f"{report.iso_week}-{slug}.txt").write_text(render_digest_text(report) + "\n",
+                                                                        encoding="utf-8")
+        (out / "digests" / f"{report.iso_week}-{slug}.json").write_text(
+            json.dumps(report.to_json(), indent=2) + "\n", encoding="utf-8")
+    (out / "admin-session.txt").write_text("\n".join(transcript) + "\n", encoding="utf-8")
+    (out / "options.json").write_text(json.dumps(options.__dict__, indent=2) + "\n", encoding="utf-8")
+
+
+def _fmt(value: float | None, spec: str) -> str:
+    return "  —  " if value is None or (isinstance(value, float) and math.isnan(value)) else format(value, spec)
+
+
+def _print_summary(out: Path, digests: list[TeamDigest], people: list[SimPerson], seconds: float) -> None:
+    teams = sorted({d.team for d in digests})
+    weeks = sorted({d.iso_week for d in digests})
+    latest = {(d.team, d.iso_week): d for d in digests}
+    lines = [f"Tandem demo: {len(people)} employees in {len(teams)} teams, {len(weeks)} weekly digests per team "
+             f"({seconds:.1f} s).", "", "Mood (mean of 1–5) and share of positive customer moments, by week:"]
+    lines.append("week       " + "".join(f"{t:>22}" for t in teams))
+    for week in weeks:
+        cells = []
+        for team in teams:
+            d = latest.get((team, week))
+            mood = d.mood.mean if d and d.mood else None
+            pos = d.moments.share_positive if d else None
+            cells.append(f"{_fmt(mood, '.2f'):>10}  {_fmt(None if pos is None else pos * 100, '3.0f'):>5}% pos ")
+        lines.append(f"{week}   " + "".join(f"{c:>22}" for c in cells))
+    sinking = next((t.name for t in TEAMS if t.sinks), None)
+    if sinking:
+        lines += ["", f"{sinking}'s wellbeing sinks mid-way and its customer moments follow a week later."]
+    lines += ["", f"Digests (text + JSON): {out / 'digests'}/",
+              f"Admin's console session:  {out / 'admin-session.txt'}",
+              f"Database of the run:      {out / 'demo.db'}"]
+    summary = "\n".join(lines)
+    (out / "summary.txt").write_text(summary + "\n", encoding="utf-8")
+    print(summary)

@@ -1,0 +1,108 @@
+"""`python -m bot serve`: one aiohttp server for Slack and Teams, with the scheduler started and stopped with it."""
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from datetime import UTC, datetime
+
+from aiohttp import web
+
+from bot.config import Settings
+from bot.recording_messenger import install_from_environment as install_recording_messenger
+from bot.metrics import Metrics, metrics_endpoint
+from bot.metrics import middleware as metrics_middleware
+from bot.request_log import log_requests
+from bot.scheduler import Dispatcher, TickScheduler
+from bot.slack.routes import install_slack
+from bot.slack.socket_mode import start_socket_mode, stop_socket_mode
+from bot.teams.install import install_teams
+from bot.wiring import Deps, build_ready
+from storage import outbox
+
+log = logging.getLogger("tandem.server")
+DEPS_KEY: web.AppKey[Deps] = web.AppKey("deps", Deps)
+SCHEDULER_KEY: web.AppKey[TickScheduler] = web.AppKey("scheduler", TickScheduler)
+METRICS_KEY: web.AppKey[Metrics] = web.AppKey("metrics", Metrics)
+
+
+async def healthz(request: web.Request) -> web.Response:
+    """Database reachable, scheduler running, outbox backlog and age: 200, or 503 with the reason."""
+    deps = request.app[DEPS_KEY]
+    scheduler = request.app.get(SCHEDULER_KEY)
+    problems: list[str] = []
+    body: dict[str, object] = {}
+    try:
+        async with deps.context() as ctx:
+            waiting, oldest = await outbox.backlog(ctx.session, ctx.clock.now())
+        body["outbox_backlog"] = waiting
+        body["outbox_oldest_age_s"] = int((datetime.now(UTC) - oldest).total_seconds()) if oldest else 0
+    except Exception as error:  # noqa: BLE001 - report, don't crash
+        problems.append(f"database unreachable: {type(error).__name__}")
+    if scheduler is not None and not scheduler.running:
+        problems.append("scheduler not running")
+    body["status"] = "ok" if not problems else "unhealthy"
+    if problems:
+        body["problems"] = problems
+    return web.json_response(body, status=503 if problems else 200)
+
+
+def build_app(deps: Deps, *, with_scheduler: bool = True) -> web.Application:
+    metrics = Metrics()
+    app = web.Application(client_max_size=1024 * 1024, middlewares=[log_requests, metrics_middleware(metrics)])
+    app[DEPS_KEY] = deps
+    app[METRICS_KEY] = metrics
+    deps.observe = metrics.observe
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/metrics", metrics_endpoint)
+    # --- channels: each adapter adds its routes and registers its Messenger in deps.messengers ---
+    # --- Slack routes ---
+    install_slack(app, deps)
+    # --- Teams routes ---
+    install_teams(app, deps)
+    if with_scheduler:
+        dispatcher = Dispatcher(deps)
+        app[SCHEDULER_KEY] = TickScheduler(dispatcher)
+
+        async def lifecycle(app: web.Application):  # noqa: ANN202 - aiohttp cleanup context
+            app[SCHEDULER_KEY].start()
+            yield
+            await app[SCHEDULER_KEY].stop()
+
+        app.cleanup_ctx.append(lifecycle)
+    return app
+
+
+def _explain_channels(settings: Settings) -> None:
+    env = settings.env
+    if not (env.slack_bot_token or env.slack_client_id or env.slack_app_token) and not env.microsoft_app_id:
+        log.warning("No Slack or Teams credentials are set, so no chat platform can reach this server. "
+                    "To try Tandem locally, run `python -m bot console --as NAME` (or `python -m bot demo`). "
+                    "To connect Slack or Teams, see README.md.")
+
+
+async def serve(settings: Settings, port: int) -> int:
+    deps = await build_ready(settings)
+    _explain_channels(settings)
+    if install_recording_messenger(deps):  # TEST ONLY (TANDEM_TEST_MESSENGER_DIR): see bot/recording_messenger.py
+        log.warning("TEST ONLY: console deliveries are appended to files in TANDEM_TEST_MESSENGER_DIR")
+    app = build_app(deps)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "0.0.0.0", port)
+    await site.start()
+    log.info("Tandem is listening on port %s", port)
+    socket_mode = await start_socket_mode(app, settings)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+    log.info("shutting down: no new work; releasing claimed outbox rows")
+    await stop_socket_mode(socket_mode)
+    if SCHEDULER_KEY in app:  # before the HTTP side: finish sends in flight, hand back the rest of the claims
+        released = await app[SCHEDULER_KEY].stop()
+        log.info("scheduler stopped; %s claimed outbox row(s) handed back", released)
+    await runner.cleanup()
+    await deps.close()
+    return 0

@@ -1,0 +1,92 @@
+"""SlackMessenger: the outbox's way to reach a person on Slack (check-in DMs, reminders, digests).
+
+Errors become DeliveryFailed so the outbox owns retries: 429 carries Retry-After, 5xx and network
+trouble are retried with backoff, a revoked token or a deactivated user is permanent.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Awaitable, Callable
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.slack import render
+from bot.slack.flow import unit_of_work
+from bot.wiring import Deps
+from handlers.messages import DigestMessage, Message
+from handlers.ports import DeliveryFailed, Recipient
+from storage import conversations
+
+log = logging.getLogger("tandem.slack.messenger")
+PERMANENT_ERRORS = frozenset({"account_inactive", "token_revoked", "invalid_auth", "user_not_found",
+                              "not_authed", "user_disabled", "cannot_dm_bot", "missing_scope", "team_access_not_granted"})
+TokenLookup = Callable[[str], Awaitable[str | None]]
+
+
+def delivery_failure(error: SlackApiError) -> DeliveryFailed:
+    """A Web API error as the outbox understands it (never with the token or message text)."""
+    status = error.response.status_code
+    code = str(error.response.get("error") or f"http_{status}")
+    if status == 429:
+        retry_after = error.response.headers.get("Retry-After") or error.response.headers.get("retry-after")
+        return DeliveryFailed(f"slack rate limited ({code})", retry_after=float(retry_after or 1))
+    if status >= 500:
+        return DeliveryFailed(f"slack server error {status} ({code})")
+    return DeliveryFailed(f"slack refused: {code}", permanent=code in PERMANENT_ERRORS)
+
+
+def _chart_name(message: DigestMessage) -> str:
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", str(message.report.team)).strip("-").lower() or "team"
+    return f"tandem-{slug}-{message.report.iso_week}.png"
+
+
+class SlackMessenger:
+    """chat.postMessage into the person's DM (conversations.open once, then remembered)."""
+
+    def __init__(self, deps: Deps, base_url: str, tokens: TokenLookup) -> None:
+        self.deps, self.base_url, self.tokens = deps, base_url, tokens
+        self._clients: dict[str, AsyncWebClient] = {}
+        self.session: aiohttp.ClientSession | None = None  # the server's shared session, once it runs
+
+    def _client(self, token: str) -> AsyncWebClient:
+        client = self._clients.get(token)
+        if client is None:
+            client = self._clients[token] = AsyncWebClient(token=token, base_url=self.base_url, retry_handlers=[],
+                                                           session=self.session)
+        return client
+
+    async def send(self, recipient: Recipient, message: Message) -> None:
+        token = await self.tokens(recipient.workspace_external_id)
+        if not token:
+            raise DeliveryFailed(f"no Slack token for workspace {recipient.workspace_external_id}", permanent=True)
+        client = self._client(token)
+        try:
+            channel = recipient.channel_id or await self._open_dm(client, recipient)
+            await client.chat_postMessage(channel=channel, **render.message_payload(message))
+        except SlackApiError as error:
+            raise delivery_failure(error) from None
+        except (aiohttp.ClientError, TimeoutError) as error:
+            raise DeliveryFailed(f"slack unreachable: {type(error).__name__}") from None
+        if isinstance(message, DigestMessage) and message.chart_png:
+            await self._upload_chart(client, channel, message)
+
+    async def _upload_chart(self, client: AsyncWebClient, channel: str, message: DigestMessage) -> None:
+        """The chart follows the digest text; if only the upload fails the digest stays sent (no duplicate)."""
+        try:
+            await client.files_upload_v2(channel=channel, content=message.chart_png, filename=_chart_name(message),
+                                         title=f"{message.report.team} · {message.report.iso_week}",
+                                         alt_txt=message.chart_alt[:1000] or "Weekly team digest chart",
+                                         request_file_info=False)
+        except (SlackApiError, aiohttp.ClientError, TimeoutError) as error:
+            log.warning("digest chart upload failed (the digest text was delivered): %s", type(error).__name__)
+
+    async def _open_dm(self, client: AsyncWebClient, recipient: Recipient) -> str:
+        opened = await client.conversations_open(users=recipient.platform_user_id)
+        channel = str(opened["channel"]["id"])
+        async with unit_of_work(self.deps) as ctx:
+            await conversations.save_ref(ctx.session, recipient.person_id, "slack", channel_id=channel,
+                                         now=ctx.clock.now())
+        return channel

@@ -1,0 +1,55 @@
+"""Conversation references: how Tandem reaches a Teams user later (check-ins, reminders, digests).
+
+A personal (1:1) conversation is always preferred. A team channel reference is kept only until a personal
+one exists: the messenger then opens the 1:1 chat with the user (Teams lets a bot installed in a team
+message its members privately) and stores the new reference. Check-ins never go to a channel.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from botbuilder.core import TurnContext
+from botbuilder.schema import Activity
+
+from handlers.context import Ctx
+from storage import conversations
+from storage.models import Person
+
+TEAMS = "teams"
+
+
+def is_personal(reference: dict[str, Any] | None) -> bool:
+    conversation = (reference or {}).get("conversation") or {}
+    return conversation.get("conversationType") == "personal" or (
+        "conversationType" not in conversation and not conversation.get("isGroup")
+        and not str(conversation.get("id", "")).startswith("19:"))
+
+
+def reference_of(activity: Activity) -> dict[str, Any]:
+    """The serialised ConversationReference of an inbound activity, without the per-message id."""
+    reference = TurnContext.get_conversation_reference(activity).serialize()
+    reference.pop("activityId", None)
+    conversation = reference.get("conversation") or {}
+    # A channel thread id ("19:...;messageid=...") is one post; the channel itself is what can be reached again.
+    if isinstance(conversation.get("id"), str) and not is_personal(reference):
+        conversation["id"] = conversation["id"].split(";messageid=")[0]
+    return reference
+
+
+async def remember(ctx: Ctx, person: Person, activity: Activity) -> bool:
+    """Store where the person can be reached; True when this is a new personal conversation (say hello)."""
+    reference = reference_of(activity)
+    current = await conversations.get_ref(ctx.session, person.id)
+    personal = is_personal(reference)
+    if current is not None and not personal and is_personal(current.reference):
+        return False
+    new_personal = personal and (current is None or current.channel_id != reference["conversation"]["id"])
+    await conversations.save_ref(ctx.session, person.id, TEAMS, channel_id=reference["conversation"]["id"],
+                                 reference=reference, now=ctx.clock.now())
+    return new_personal
+
+
+async def save_personal(ctx: Ctx, person_id: int, reference: dict[str, Any]) -> None:
+    """After the messenger opened a 1:1 chat itself."""
+    await conversations.save_ref(ctx.session, person_id, TEAMS, channel_id=reference["conversation"]["id"],
+                                 reference=reference, now=ctx.clock.now())

@@ -1,0 +1,31 @@
+"""The command line inside a Teams message: the bot's own @mention removed, other mentions as `@Name`
+handles (quoted when the name has spaces), which the command grammar resolves by display name."""
+from __future__ import annotations
+
+import re
+
+from botbuilder.schema import Activity
+
+AT_TAG = re.compile(r"<at[^>]*>(.*?)</at>", re.IGNORECASE | re.DOTALL)
+
+
+def command_text(activity: Activity) -> str:
+    """`<at>Tandem</at> moment great call` -> `moment great call`; `<at>Ana Lee</at>` -> `"@Ana Lee"`."""
+    text = activity.text or ""
+    bot_id = activity.recipient.id if activity.recipient else None
+    for entity in activity.entities or []:
+        if getattr(entity, "type", "") != "mention":
+            continue
+        props = getattr(entity, "additional_properties", None) or {}
+        mentioned = props.get("mentioned") or {}
+        if bot_id and mentioned.get("id") == bot_id and props.get("text"):
+            text = text.replace(props["text"], " ")
+    if activity.recipient and activity.recipient.name:
+        text = text.replace(f"<at>{activity.recipient.name}</at>", " ")
+    text = AT_TAG.sub(lambda match: _as_handle(match.group(1)), text)
+    return text.replace("\xa0", " ").strip()
+
+
+def _as_handle(name: str) -> str:
+    clean = " ".join(name.replace('"', "").split())
+    return f'"@{clean}"' if " " in clean else f"@{clean}"

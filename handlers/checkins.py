@@ -1,0 +1,116 @@
+"""Check-ins: the prompt, the mood answer (changeable, never duplicated), the optional note."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy.exc import IntegrityError
+
+from handlers.context import Ctx
+from handlers.errors import BadArguments, NotFound, PromptClosed
+from handlers.identity import person_zone_name
+from handlers.localtime import zone
+from handlers.messages import MoodPrompt, MoodRecorded, Reply, Text, mood_choice
+from storage import checkins
+from storage.models import MoodEntry, Person, Prompt
+
+CHECKIN_SLOT = "checkin"
+QUESTION = "How are you feeling about work today?"
+MAX_NOTE_LENGTH = 3000
+
+
+async def today_prompt(ctx: Ctx, person: Person, *, due_at: datetime | None = None) -> Prompt:
+    """Today's check-in prompt of the person, created if it does not exist yet (one per day and slot)."""
+    now = ctx.clock.now()
+    local_date = now.astimezone(zone(person_zone_name(person))).date()
+    prompt = await checkins.find_prompt(ctx.session, person.id, local_date, CHECKIN_SLOT)
+    if prompt is None:
+        due = due_at or now
+        prompt = await checkins.add_prompt(
+            ctx.session, person_id=person.id, local_date=local_date, slot=CHECKIN_SLOT, due_at=due,
+            closes_at=due + timedelta(hours=ctx.config.checkin.answer_window_hours))
+    return prompt
+
+
+async def start_checkin(ctx: Ctx, person: Person) -> Reply:
+    """`/checkin`: today's prompt now, without waiting for the schedule."""
+    prompt = await today_prompt(ctx, person)
+    now = ctx.clock.now()
+    if prompt.closes_at <= now:
+        return Reply.of(Text("Today's check-in has closed. See you at the next one!"))
+    if prompt.sent_at is None:
+        prompt.sent_at = now
+    entry = await checkins.entry_for_prompt(ctx.session, prompt.id)
+    question = QUESTION
+    if entry is not None:
+        choice = mood_choice(entry.score)
+        question = f"You answered {choice.emoji} {choice.label} today. Pick again to change it."
+    return Reply.of(MoodPrompt(prompt_id=prompt.id, question=question))
+
+
+async def record_mood(ctx: Ctx, person: Person, prompt_id: int, score: int) -> Reply:
+    """Record or change the answer to one prompt; a late answer to a closed prompt is not recorded."""
+    if not isinstance(score, int) or not 1 <= score <= 5:
+        raise BadArguments(f"A mood is a number from 1 to 5; got {score!r}.", "mood 1-5")
+    prompt = await checkins.get_prompt(ctx.session, prompt_id)
+    if prompt is None or prompt.person_id != person.id:
+        raise NotFound("I can't find that check-in. Type /checkin for today's.")
+    now = ctx.clock.now()
+    if prompt.closes_at <= now:
+        raise PromptClosed(f"That check-in from {prompt.local_date:%A %d %B} has closed, so I haven't recorded it "
+                           "as today's. Type /checkin to answer today's.")
+    entry = await checkins.entry_for_prompt(ctx.session, prompt.id)
+    if entry is None:
+        try:
+            async with ctx.session.begin_nested():
+                entry = await checkins.add_entry(ctx.session, MoodEntry(
+                    prompt_id=prompt.id, person_id=person.id, local_date=prompt.local_date, score=score,
+                    answered_at=now, updated_at=now))
+            return Reply.of(MoodRecorded(prompt_id=prompt.id, choice=mood_choice(score), changed=False,
+                                         has_note=False))
+        except IntegrityError:  # a second click raced this one and stored its answer first: change that one
+            entry = await checkins.entry_for_prompt(ctx.session, prompt.id)
+            if entry is None:
+                raise
+    changed = entry.score != score
+    entry.score, entry.updated_at = score, now
+    return Reply.of(MoodRecorded(prompt_id=prompt.id, choice=mood_choice(score), changed=changed,
+                                 has_note=bool(entry.note)))
+
+
+async def answer_latest(ctx: Ctx, person: Person, score: int) -> Reply:
+    """`mood N` typed as text: answers the newest open prompt, or today's."""
+    prompt = await checkins.latest_open_prompt(ctx.session, person.id, ctx.clock.now())
+    if prompt is None:
+        prompt = await today_prompt(ctx, person)
+    return await record_mood(ctx, person, prompt.id, score)
+
+
+async def add_note(ctx: Ctx, person: Person, text: str, prompt_id: int | None = None) -> Reply:
+    """Attach (or replace) the note of an answered check-in, scored for sentiment."""
+    usage = "note <text>"
+    note = (text or "").strip()
+    if not note:
+        raise BadArguments("The note is empty.", usage)
+    if len(note) > MAX_NOTE_LENGTH:
+        raise BadArguments(f"That note is {len(note):,} characters; a note can be up to {MAX_NOTE_LENGTH:,}.", usage)
+    now = ctx.clock.now()
+    if prompt_id is not None:
+        prompt = await checkins.get_prompt(ctx.session, prompt_id)
+        if prompt is None or prompt.person_id != person.id:
+            raise NotFound("I can't find that check-in. Type /checkin for today's.")
+        entry = await checkins.entry_for_prompt(ctx.session, prompt.id)
+        if prompt.closes_at <= now:
+            raise PromptClosed("That check-in has closed, so the note wasn't saved.")
+    else:
+        entry = await checkins.latest_entry(ctx.session, person.id)
+        if entry is not None:
+            prompt = await checkins.get_prompt(ctx.session, entry.prompt_id)
+            if prompt is None or prompt.closes_at <= now:
+                entry = None
+    if entry is None:
+        raise NotFound("Pick a mood first, then add a note. Type /checkin to start.")
+    sentiment = ctx.scorer.score(note)
+    entry.note, entry.note_polarity, entry.note_label = note, sentiment.polarity, sentiment.label
+    entry.sentiment_version, entry.updated_at = ctx.scorer.version, now
+    return Reply.of(Text("Thanks — your note is saved. Managers never see it with your name; "
+                         "notes only count in team-wide figures."))

@@ -1,0 +1,70 @@
+"""Local time of people: zones, slot instants across daylight-saving changes, ISO weeks."""
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+
+@lru_cache(maxsize=512)
+def zone(name: str | None, fallback: str = "UTC") -> ZoneInfo:
+    """The named zone, or the fallback when the name is missing or unknown."""
+    for candidate in (name, fallback, "UTC"):
+        if candidate:
+            try:
+                return ZoneInfo(candidate)
+            except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: 'Europe' is a folder
+                continue
+    return ZoneInfo("UTC")
+
+
+def is_known_zone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: 'Europe' is a folder
+        return False
+    return True
+
+
+@lru_cache(maxsize=8192)
+def slot_instant(day: date, at: time, tz: ZoneInfo) -> datetime:
+    """The UTC instant of local `at` on `day`.
+
+    A local time skipped by a spring-forward change fires at the next valid minute; a time that occurs
+    twice (autumn) fires at its first occurrence, so a slot fires exactly once either way.
+    """
+    local = datetime.combine(day, at, tzinfo=tz)  # fold=0: the first of two ambiguous instants
+    if local.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != local.replace(tzinfo=None):
+        candidate = local.replace(tzinfo=None)
+        for _ in range(24 * 60):
+            candidate += timedelta(minutes=1)
+            aware = candidate.replace(tzinfo=tz)
+            if aware.astimezone(UTC).astimezone(tz).replace(tzinfo=None) == candidate:
+                return aware.astimezone(UTC)
+    return local.astimezone(UTC)
+
+
+def iso_week_of(day: date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def iso_week_bounds(iso_week: str) -> tuple[date, date]:
+    """Monday and Sunday of an ISO week written YYYY-Www."""
+    year, week = int(iso_week[:4]), int(iso_week[-2:])
+    monday = date.fromisocalendar(year, week, 1)
+    return monday, monday + timedelta(days=6)
+
+
+def previous_iso_week(day: date) -> str:
+    """The last whole ISO week that ended before `day`."""
+    return iso_week_of(day - timedelta(days=day.isoweekday()))
+
+
+def parse_hhmm(text: str) -> time:
+    hour, minute = text.split(":")
+    return time(int(hour), int(minute))
+
+
+def format_hhmm(at: time) -> str:
+    return f"{at.hour:02d}:{at.minute:02d}"

@@ -1,0 +1,109 @@
+"""What people can do with their own data: see it, export it, delete it, pause check-ins."""
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from datetime import timedelta
+
+from handlers.context import Ctx
+from handlers.digest import forget_quotes
+from handlers.errors import BadArguments
+from handlers.identity import person_zone_name
+from handlers.localtime import iso_week_of, zone
+from handlers.messages import Confirm, Export, Reply, Text, mood_choice
+from storage import checkins, moments, people, teams
+from storage.models import Person
+
+HISTORY_WEEKS = 8
+
+
+def _today(ctx: Ctx, person: Person):  # noqa: ANN202 - a date
+    return ctx.clock.now().astimezone(zone(person_zone_name(person))).date()
+
+
+async def history(ctx: Ctx, person: Person) -> Reply:
+    """The person's own last 8 weeks of mood (weekly means) and recent moments."""
+    today = _today(ctx, person)
+    since = today - timedelta(weeks=HISTORY_WEEKS)
+    entries = await checkins.entries_of_person(ctx.session, person.id, since)
+    by_week: dict[str, list[int]] = defaultdict(list)
+    for entry in entries:
+        by_week[iso_week_of(entry.local_date)].append(entry.score)
+    lines = [f"Your last {HISTORY_WEEKS} weeks (only you can see this):"]
+    if not by_week:
+        lines.append("  No check-ins yet. Type /checkin to start.")
+    for week, scores in sorted(by_week.items()):
+        mean = sum(scores) / len(scores)
+        bar = "█" * round(mean * 2)
+        lines.append(f"  {week}  {bar:<10} {mean:.1f}  ({len(scores)} check-in{'s' if len(scores) != 1 else ''})")
+    recent = await moments.moments_of_person(ctx.session, person.id, limit=5)
+    if recent:
+        lines.append("Your recent customer moments:")
+        for moment in recent:
+            outcome = moment.outcome or "outcome not set"
+            text = moment.text or "(text deleted after the retention period)"
+            snippet = text if len(text) <= 80 else text[:77] + "..."
+            lines.append(f"  {moment.local_date:%d %b}  [{outcome}]  {snippet}")
+    if person.paused_until:
+        lines.append(f"Check-ins are paused until {person.paused_until:%A %d %B %Y}.")
+    return Reply.of(Text("\n".join(lines)))
+
+
+async def export(ctx: Ctx, person: Person) -> Reply:
+    """Everything Tandem holds about the person, as JSON."""
+    entries = await checkins.entries_of_person(ctx.session, person.id)
+    logged = await moments.moments_of_person(ctx.session, person.id)
+    today = _today(ctx, person)
+    data = {
+        "exported_at": ctx.clock.now().isoformat(),
+        "person": {"id": person.platform_user_id, "name": person.display_name, "timezone": person.timezone,
+                   "locale": person.locale, "holiday_country": person.holiday_country, "admin": person.is_admin,
+                   "paused_until": person.paused_until.isoformat() if person.paused_until else None},
+        "teams": [t.name for t in await teams.member_teams(ctx.session, person.id, today)],
+        "manages": [t.name for t in await teams.managed_teams(ctx.session, person.id, today)],
+        "check_ins": [{"date": e.local_date.isoformat(), "mood": e.score, "mood_label": mood_choice(e.score).label,
+                       "note": e.note, "note_sentiment": e.note_polarity} for e in entries],
+        "customer_moments": [{"date": m.local_date.isoformat(), "text": m.text, "outcome": m.outcome,
+                              "touchpoint": m.touchpoint, "customer": m.customer_ref, "sentiment": m.polarity,
+                              "source": m.source_link} for m in logged],
+    }
+    content = json.dumps(data, indent=2, ensure_ascii=False)
+    return Reply.of(Export(filename=f"tandem-export-{today.isoformat()}.json", content=content,
+                           summary=f"Your data: {len(entries)} check-ins and {len(logged)} customer moments."))
+
+
+async def forget_me(ctx: Ctx, person: Person, confirmed: bool) -> tuple[Reply, bool]:
+    """Delete the person and everything theirs, after an explicit confirmation. Returns (reply, deleted)."""
+    if not confirmed:
+        return Reply.of(Confirm(
+            question=("This permanently deletes your check-ins, notes, customer moments and profile from Tandem. "
+                      "Team figures already sent in past digests stay as they were, without you. "
+                      "To go ahead, type `/tandem forget-me confirm`."),
+            confirm_command="/tandem forget-me confirm")), False
+    own = await moments.moments_of_person(ctx.session, person.id)
+    await forget_quotes(ctx, person.workspace_id, [m.text for m in own])
+    await people.delete_person(ctx.session, person)
+    return Reply.of(Text("Done — everything Tandem held about you is deleted. "
+                         "If you talk to me again, I'll start afresh.")), True
+
+
+async def pause(ctx: Ctx, person: Person, until) -> Reply:  # noqa: ANN001 - date | None
+    today = _today(ctx, person)
+    if until is not None and until <= today:
+        raise BadArguments(f"{until:%d %B %Y} is not in the future.", "/tandem pause [until YYYY-MM-DD]")
+    if until is not None and until > today + timedelta(days=366):
+        raise BadArguments("A pause can last up to a year.", "/tandem pause [until YYYY-MM-DD]")
+    person.paused_until = until or today + timedelta(days=366)
+    if until is None:
+        return Reply.of(Text("Check-ins are paused until you type /tandem resume (for a year at most)."))
+    return Reply.of(Text(f"Check-ins are paused; they start again on {until:%A %d %B %Y}."))
+
+
+async def resume(ctx: Ctx, person: Person) -> Reply:
+    was_paused = person.paused_until is not None and person.paused_until > _today(ctx, person)
+    person.paused_until = None
+    return Reply.of(Text("Welcome back — check-ins are on again." if was_paused else "Check-ins were not paused."))
+
+
+def is_paused(person: Person, local_date) -> bool:  # noqa: ANN001 - date
+    return person.paused_until is not None and local_date < person.paused_until

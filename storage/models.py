@@ -1,0 +1,275 @@
+"""Tandem's data model (SQLAlchemy 2.x typed mappings). Alembic migrations mirror this file.
+
+Unique constraints carry the exactly-once rules: one Prompt per person per slot and local date, one
+MoodEntry per Prompt, one DigestRun per team per week, one Outbox row per dedupe key.
+"""
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.types import TypeDecorator
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+MAX_ID = 2**31 - 1  # ids are INTEGER columns on every backend
+
+
+def is_row_id(value: object) -> bool:
+    """Whether a value taken from a request can be a row id at all (others would overflow the database)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes on every backend: SQLite keeps no zone, so values are stored as UTC."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database; use aware UTC datetimes")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {dict[str, Any]: JSON, datetime: UTCDateTime()}
+
+
+class Workspace(Base):
+    """A Slack team, a Teams tenant or the local console: the unit of schedules and admins."""
+
+    __tablename__ = "workspaces"
+    __table_args__ = (UniqueConstraint("platform", "external_id", name="uq_workspaces_platform_external"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    external_id: Mapped[str] = mapped_column(String(128))
+    name: Mapped[str] = mapped_column(String(200), default="")
+    timezone: Mapped[str] = mapped_column(String(64))
+    holiday_country: Mapped[str] = mapped_column(String(8), default="")
+    min_group: Mapped[int] = mapped_column(SmallInteger)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime]
+
+
+class Person(Base):
+    """Someone Tandem talks to; their own time zone and holiday country override the workspace's."""
+
+    __tablename__ = "people"
+    __table_args__ = (UniqueConstraint("workspace_id", "platform_user_id", name="uq_people_workspace_user"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"), index=True)
+    platform_user_id: Mapped[str] = mapped_column(String(128))
+    display_name: Mapped[str] = mapped_column(String(200), default="")
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    locale: Mapped[str | None] = mapped_column(String(16))
+    holiday_country: Mapped[str | None] = mapped_column(String(8))
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    paused_until: Mapped[date | None] = mapped_column(Date)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime]
+
+    workspace: Mapped[Workspace] = relationship(lazy="joined")
+
+
+class Team(Base):
+    __tablename__ = "teams"
+    __table_args__ = (UniqueConstraint("workspace_id", "name", name="uq_teams_workspace_name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime]
+
+
+class Membership(Base):
+    """Who belonged to which team, as member or manager, and when: history survives moves."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (Index("ix_memberships_team_role", "team_id", "role", "ended_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(16))  # member | manager
+    started_on: Mapped[date] = mapped_column(Date)
+    ended_on: Mapped[date | None] = mapped_column(Date)
+
+
+class Schedule(Base):
+    """A workspace's check-in, reminder and digest timing, changed by admins with `/tandem schedule`."""
+
+    __tablename__ = "schedules"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"), unique=True)
+    checkin_days: Mapped[str] = mapped_column(String(32))  # "0,1,2,3,4" (Monday = 0)
+    checkin_time: Mapped[str] = mapped_column(String(5))  # "HH:MM"
+    digest_day: Mapped[int] = mapped_column(SmallInteger)
+    digest_time: Mapped[str] = mapped_column(String(5))
+    reminder_hours: Mapped[int] = mapped_column(SmallInteger)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_at: Mapped[datetime]
+
+
+class Prompt(Base):
+    """One check-in question to one person for one slot on one local date."""
+
+    __tablename__ = "prompts"
+    __table_args__ = (UniqueConstraint("person_id", "local_date", "slot", name="uq_prompts_person_date_slot"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    slot: Mapped[str] = mapped_column(String(16), default="checkin")
+    local_date: Mapped[date] = mapped_column(Date)
+    due_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+    closes_at: Mapped[datetime]
+
+
+class MoodEntry(Base):
+    __tablename__ = "mood_entries"
+    __table_args__ = (Index("ix_mood_entries_date_person", "local_date", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    prompt_id: Mapped[int] = mapped_column(ForeignKey("prompts.id", ondelete="CASCADE"), unique=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    local_date: Mapped[date] = mapped_column(Date)
+    score: Mapped[int] = mapped_column(SmallInteger)
+    note: Mapped[str | None] = mapped_column(Text)
+    note_polarity: Mapped[float | None] = mapped_column(Float)
+    note_label: Mapped[str | None] = mapped_column(String(8))
+    sentiment_version: Mapped[str | None] = mapped_column(String(32))
+    answered_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class CustomerMoment(Base):
+    """A notable customer interaction, filed under the author's team at the time."""
+
+    __tablename__ = "customer_moments"
+    __table_args__ = (Index("ix_customer_moments_team_date", "team_id", "local_date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="SET NULL"))
+    local_date: Mapped[date] = mapped_column(Date)
+    text: Mapped[str] = mapped_column(Text)
+    polarity: Mapped[float] = mapped_column(Float)
+    label: Mapped[str] = mapped_column(String(8))
+    sentiment_version: Mapped[str] = mapped_column(String(32))
+    outcome: Mapped[str | None] = mapped_column(String(8))  # positive | mixed | negative
+    touchpoint: Mapped[str | None] = mapped_column(String(40))
+    customer_ref: Mapped[str | None] = mapped_column(String(200))
+    source_link: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime]
+
+
+class Outbox(Base):
+    """Everything Tandem sends, queued under a unique dedupe key so it goes out exactly once."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_status_next", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # checkin | reminder | digest | alert
+    dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(10), default="pending")  # pending|sending|sent|failed|skipped
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime]
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_until: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+
+
+class ConversationRef(Base):
+    """Where to reach a person proactively: a Slack DM channel or a Teams conversation reference."""
+
+    __tablename__ = "conversation_refs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), unique=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    channel_id: Mapped[str | None] = mapped_column(String(200))
+    reference: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    updated_at: Mapped[datetime]
+
+
+class SeenEvent(Base):
+    """Platform event ids already handled, so retries have effect once."""
+
+    __tablename__ = "seen_events"
+    __table_args__ = (UniqueConstraint("platform", "workspace_key", "event_id", name="uq_seen_events_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    workspace_key: Mapped[str] = mapped_column(String(128))
+    event_id: Mapped[str] = mapped_column(String(128))
+    seen_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class DigestRun(Base):
+    """A built weekly digest: aggregates only, never names."""
+
+    __tablename__ = "digest_runs"
+    __table_args__ = (UniqueConstraint("team_id", "iso_week", name="uq_digest_runs_team_week"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+    iso_week: Mapped[str] = mapped_column(String(8))  # 2026-W47
+    respondents: Mapped[int] = mapped_column(Integer)
+    summary: Mapped[dict[str, Any]] = mapped_column(JSON)
+    built_at: Mapped[datetime]
+
+
+class AuditLog(Base):
+    """Admin actions and refused attempts, for accountability."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(String(100))
+    allowed: Mapped[bool] = mapped_column(Boolean)
+    detail: Mapped[str] = mapped_column(String(500), default="")
+    at: Mapped[datetime]

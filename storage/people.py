@@ -1,0 +1,74 @@
+"""People: lookup by platform id or name, creation, admin flags, pause state."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Row, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Person, is_row_id
+
+
+async def find_person(session: AsyncSession, workspace_id: int, platform_user_id: str) -> Person | None:
+    return await session.scalar(select(Person).where(
+        Person.workspace_id == workspace_id, Person.platform_user_id == platform_user_id))
+
+
+async def find_person_by_handle(session: AsyncSession, workspace_id: int, handle: str) -> Person | None:
+    """A person by platform id or, failing that, by display name (case-insensitive)."""
+    person = await find_person(session, workspace_id, handle)
+    if person is not None:
+        return person
+    matches = (await session.scalars(select(Person).where(
+        Person.workspace_id == workspace_id, func.lower(Person.display_name) == handle.lower()))).all()
+    return matches[0] if len(matches) == 1 else None
+
+
+async def get_person(session: AsyncSession, person_id: int) -> Person | None:
+    return await session.get(Person, person_id) if is_row_id(person_id) else None
+
+
+async def count_people(session: AsyncSession, workspace_id: int) -> int:
+    return int(await session.scalar(select(func.count(Person.id)).where(Person.workspace_id == workspace_id)) or 0)
+
+
+async def add_person(session: AsyncSession, *, workspace_id: int, platform_user_id: str, display_name: str,
+                     timezone: str | None, locale: str | None, is_admin: bool, now: datetime) -> Person:
+    person = Person(workspace_id=workspace_id, platform_user_id=platform_user_id, display_name=display_name,
+                    timezone=timezone, locale=locale, is_admin=is_admin, active=True, created_at=now)
+    session.add(person)
+    await session.flush()
+    return person
+
+
+async def admins(session: AsyncSession, workspace_id: int) -> list[Person]:
+    return list((await session.scalars(select(Person).where(
+        Person.workspace_id == workspace_id, Person.is_admin.is_(True)).order_by(Person.id))).all())
+
+
+async def schedulable_people(session: AsyncSession, workspace_id: int) -> list[Person]:
+    """Active people of a workspace; pause and holidays are judged per person in their own zone."""
+    return list((await session.scalars(select(Person).where(
+        Person.workspace_id == workspace_id, Person.active.is_(True)).order_by(Person.id))).all())
+
+
+async def delete_person(session: AsyncSession, person: Person) -> None:
+    await session.delete(person)
+    await session.flush()
+
+
+async def schedulable_people_after(session: AsyncSession, workspace_id: int, after_id: int, limit: int) -> list[Row]:
+    """The next `limit` active people of a workspace by id, as light rows (id, timezone, holiday_country,
+    paused_until): the scheduling tick plans thousands of people per part and needs nothing else."""
+    return list((await session.execute(select(Person.id, Person.timezone, Person.holiday_country,
+                                              Person.paused_until).where(
+        Person.workspace_id == workspace_id, Person.active.is_(True), Person.id > after_id)
+        .order_by(Person.id).limit(limit))).all())
+
+
+async def people_by_id(session: AsyncSession, ids: list[int]) -> dict[int, Person]:
+    found: dict[int, Person] = {}
+    for start in range(0, len(ids), 500):
+        found.update((p.id, p) for p in (await session.scalars(select(Person).where(
+            Person.id.in_(ids[start:start + 500])))).all())
+    return found

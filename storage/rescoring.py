@@ -1,0 +1,30 @@
+"""Rows whose sentiment was scored by another scorer version, for `python -m bot rescore`."""
+from __future__ import annotations
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import CustomerMoment, MoodEntry
+
+
+def _stale_note(version: str):  # noqa: ANN202 - SQL expression
+    return (MoodEntry.note.is_not(None)) & or_(MoodEntry.sentiment_version.is_(None),
+                                                 MoodEntry.sentiment_version != version)
+
+
+async def count_stale(session: AsyncSession, version: str) -> int:
+    notes = await session.scalar(select(func.count(MoodEntry.id)).where(_stale_note(version)))
+    moments = await session.scalar(select(func.count(CustomerMoment.id)).where(
+        CustomerMoment.sentiment_version != version))
+    return int(notes or 0) + int(moments or 0)
+
+
+async def stale_notes(session: AsyncSession, version: str, after_id: int, limit: int) -> list[MoodEntry]:
+    return list((await session.scalars(select(MoodEntry).where(_stale_note(version), MoodEntry.id > after_id)
+                                       .order_by(MoodEntry.id).limit(limit))).all())
+
+
+async def stale_moments(session: AsyncSession, version: str, after_id: int, limit: int) -> list[CustomerMoment]:
+    return list((await session.scalars(select(CustomerMoment).where(
+        CustomerMoment.sentiment_version != version, CustomerMoment.id > after_id)
+        .order_by(CustomerMoment.id).limit(limit))).all())

@@ -1,0 +1,23 @@
+"""Platform event ids already handled: a retried or duplicated delivery must have effect once."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import SeenEvent
+
+
+async def first_time(session: AsyncSession, platform: str, workspace_key: str, event_id: str,
+                     now: datetime) -> bool:
+    """Record the event id; True only for the first delivery (INSERT ... ON CONFLICT DO NOTHING)."""
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(SeenEvent).values(platform=platform, workspace_key=workspace_key[:128],
+                                         event_id=event_id[:128], seen_at=now).on_conflict_do_nothing(
+        index_elements=["platform", "workspace_key", "event_id"])
+    result = await session.execute(statement)
+    return bool(result.rowcount)
+

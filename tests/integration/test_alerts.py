@@ -1,0 +1,91 @@
+"""Drop alerts: judged on whole weeks, queued once per episode to each manager, no individual answers."""
+from __future__ import annotations
+
+from handlers.alerts import plan_alerts
+from handlers.delivery import prepare
+from handlers.messages import Text
+from handlers.scheduling import plan_due
+from storage.alerts import AlertEpisode
+from storage.models import Outbox
+from tests.integration.digest_seed import after, make_team, seed_moods
+
+SIX = ("amy", "ben", "cat", "dan", "eve", "fay")
+BASELINE = [f"2026-W{n}" for n in range(39, 47)]  # eight weeks before W47
+
+
+async def _alerts(harness) -> list[Outbox]:  # noqa: ANN001
+    return sorted((r for r in await harness.rows(Outbox) if r.kind == "alert"), key=lambda r: r.id)
+
+
+async def _tick(harness, when) -> None:  # noqa: ANN001
+    harness.clock.set(when)
+    async with harness.deps.context() as ctx:
+        await plan_due(ctx)  # the scheduling tick; alerts are planned at its end
+
+
+async def test_a_mood_drop_alerts_each_manager_once_per_episode(harness) -> None:
+    await make_team(harness, "Support", SIX, "mia")
+    await harness.join("max")
+    await harness.say("ada", "tandem team manager Support @max")
+    for week in BASELINE:
+        await seed_moods(harness, week, {u: 4 for u in SIX})
+    await seed_moods(harness, "2026-W47", {u: 3 for u in SIX})
+    await _tick(harness, after("2026-W47", days=1))  # Monday 09:00: Sunday's check-ins are still open
+    assert await _alerts(harness) == []
+    await _tick(harness, after("2026-W47", days=2))
+    first = await _alerts(harness)
+    assert sorted(r.person_id for r in first) == sorted({r.person_id for r in first}) and len(first) == 2
+    assert {r.payload["kind"] for r in first} == {"low_mood"}
+    await _tick(harness, after("2026-W47", days=3))  # the next minute, hour, day: nothing new
+    async with harness.deps.context() as ctx:
+        assert await plan_alerts(ctx, after("2026-W47", days=3)) == 0
+    async with harness.deps.context() as ctx:
+        prepared = await prepare(ctx, first[0])
+    assert isinstance(prepared.message, Text)
+    assert "averaged 3.00 out of 5, well below its usual 4.00" in prepared.message.body
+    assert "amy" not in prepared.message.body.lower()
+
+    await seed_moods(harness, "2026-W48", {u: 3 for u in SIX})  # still low: the same episode
+    await _tick(harness, after("2026-W48", days=2))
+    assert len(await _alerts(harness)) == 2
+    await seed_moods(harness, "2026-W49", {u: 4 for u in SIX})  # recovered: the episode ends
+    await _tick(harness, after("2026-W49", days=2))
+    await seed_moods(harness, "2026-W50", {u: 2 for u in SIX})  # a new drop: a new episode, a new alert
+    await _tick(harness, after("2026-W50", days=2))
+    alerts = await _alerts(harness)
+    assert len(alerts) == 4 and len({r.payload["episode"] for r in alerts}) == 2
+    episodes = await harness.rows(AlertEpisode)
+    assert [(e.started_week, e.last_week, e.ended_week) for e in episodes] == [
+        ("2026-W47", "2026-W48", "2026-W49"), ("2026-W50", "2026-W50", None)]
+
+
+async def test_a_downward_streak_alerts(harness) -> None:
+    await make_team(harness, "Support", SIX[:5], "mia")
+    for week in BASELINE[:5]:
+        await seed_moods(harness, week, {u: 4 for u in SIX[:5]})
+    for week, threes in (("2026-W44", 1), ("2026-W45", 2), ("2026-W46", 3), ("2026-W47", 4)):
+        await seed_moods(harness, week, {u: 3 if i < threes else 4 for i, u in enumerate(SIX[:5])})
+    await _tick(harness, after("2026-W47", days=2))
+    kinds = {r.payload["kind"]: r for r in await _alerts(harness)}
+    assert "mood_streak" in kinds
+    assert "3.80 → 3.60 → 3.40 → 3.20" in kinds["mood_streak"].payload["text"]
+
+
+async def test_participation_collapse_alerts_without_revealing_the_few_answers(harness) -> None:
+    await make_team(harness, "Support", SIX, "mia")
+    for week in BASELINE:
+        await seed_moods(harness, week, {u: 4 for u in SIX})
+    await seed_moods(harness, "2026-W47", {"amy": 1, "ben": 1})  # two answers: too few to show their mood
+    await _tick(harness, after("2026-W47", days=2))
+    [alert] = await _alerts(harness)
+    text = alert.payload["text"]
+    assert alert.payload["kind"] == "participation" and "only 2 of 6 people answered" in text and "100%" in text
+    assert "mood averaged" not in text and "1.0" not in text
+
+
+async def test_a_steady_team_gets_no_alert(harness) -> None:
+    await make_team(harness, "Support", SIX, "mia")
+    for week in [*BASELINE, "2026-W47"]:
+        await seed_moods(harness, week, {u: 4 for u in SIX})
+    await _tick(harness, after("2026-W47", days=2))
+    assert await _alerts(harness) == []

@@ -1,0 +1,55 @@
+"""Scores are stored with the scorer's version; a later scorer re-scores history."""
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+from handlers import rescore
+from handlers.sentiment import Sentiment
+from storage.models import CustomerMoment, MoodEntry
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class AlwaysNegative:
+    version = "test-negative-1"
+
+    def score(self, text: str) -> Sentiment:
+        return Sentiment(polarity=-0.5, label="negative")
+
+
+async def test_rescoring_updates_only_rows_of_other_versions(harness) -> None:
+    await harness.say("alice", "checkin")
+    await harness.say("alice", "mood 4")
+    await harness.say("alice", "note lovely day")
+    await harness.say("alice", "moment Customer was delighted")
+    harness.deps.scorer = AlwaysNegative()
+    async with harness.deps.context() as ctx:
+        assert await rescore.pending(ctx) == 2
+        assert (await rescore.rescore_notes(ctx, 0, 100))[0] == 1
+        assert (await rescore.rescore_moments(ctx, 0, 100))[0] == 1
+    async with harness.deps.context() as ctx:
+        assert await rescore.pending(ctx) == 0
+    [entry], [moment] = await harness.rows(MoodEntry), await harness.rows(CustomerMoment)
+    assert (entry.note_label, entry.sentiment_version) == ("negative", "test-negative-1")
+    assert (moment.polarity, moment.sentiment_version) == (-0.5, "test-negative-1")
+
+
+def test_rescore_command_shows_progress_and_finishes(tmp_path: Path) -> None:
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 't.db'}", "TANDEM_CONFIG": str(ROOT / "app.yaml"),
+           "PYTHONPATH": str(ROOT)}
+    subprocess.run([sys.executable, "-m", "bot", "console", "--as", "al"], input="moment Great call\n", env=env,
+                   cwd=tmp_path, capture_output=True, text=True, timeout=120, check=True)
+    with sqlite3.connect(tmp_path / "t.db") as db:
+        db.execute("UPDATE customer_moments SET sentiment_version = 'old-0'")
+    result = subprocess.run([sys.executable, "-m", "bot", "rescore"], env=env, cwd=tmp_path, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "Re-scoring with" in result.stderr and "1/1" in result.stderr
+    assert "Re-scored 1 notes and moments" in result.stdout
+    again = subprocess.run([sys.executable, "-m", "bot", "rescore"], env=env, cwd=tmp_path, capture_output=True,
+                           text=True, timeout=120)
+    assert "already scored" in again.stdout

@@ -1,0 +1,127 @@
+"""The command grammar: every command parses to its typed form; malformed input names the problem and the usage."""
+from __future__ import annotations
+
+from datetime import date, time
+
+import pytest
+
+from handlers import commands as c
+from handlers.errors import BadArguments, TandemError, UnknownCommand
+
+VALID = {
+    "checkin": c.StartCheckin(),
+    "/checkin": c.StartCheckin(),
+    "moment": c.LogMoment(text=None),
+    "/moment Customer loved the demo": c.LogMoment("Customer loved the demo"),
+    "moment Call went badly outcome:negative touchpoint:Support customer:ACME-1":
+        c.LogMoment("Call went badly", "negative", "support", "ACME-1"),
+    'moment They said "outcome: great" really': c.LogMoment('They said "outcome: great" really'),
+    "note busy day": c.AddNote("busy day"),
+    "mood 4": c.AnswerMood(4),
+    "help": c.ShowHelp(),
+    "tandem": c.ShowHelp(),
+    "/tandem help": c.ShowHelp(),
+    "tandem history": c.ShowHistory(),
+    "tandem export": c.ExportData(),
+    "tandem forget-me": c.ForgetMe(False),
+    "tandem forget-me confirm": c.ForgetMe(True),
+    "tandem pause": c.Pause(None),
+    "tandem pause until 2026-12-24": c.Pause(date(2026, 12, 24)),
+    "tandem resume": c.Resume(),
+    "tandem digest": c.ShowDigest(None, None),
+    "tandem digest Support": c.ShowDigest("Support", None),
+    "tandem digest Customer Success 2026-W05": c.ShowDigest("Customer Success", "2026-W05"),
+    "tandem status": c.ShowStatus(),
+    "tandem schedule": c.ScheduleShow(),
+    "tandem schedule show": c.ScheduleShow(),
+    "tandem schedule checkin mon-fri 09:30": c.ScheduleCheckin((0, 1, 2, 3, 4), time(9, 30)),
+    "tandem schedule checkin mon,wed,friday 7:05": c.ScheduleCheckin((0, 2, 4), time(7, 5)),
+    "tandem schedule checkin daily 00:00": c.ScheduleCheckin(tuple(range(7)), time(0, 0)),
+    "tandem schedule digest Friday 16:00": c.ScheduleDigest(4, time(16, 0)),
+    "tandem schedule reminder 0": c.ScheduleReminder(0),
+    "tandem schedule off": c.ScheduleEnabled(False),
+    "tandem schedule on": c.ScheduleEnabled(True),
+    "tandem team list": c.TeamList(),
+    'tandem team create "Customer Success"': c.TeamCreate("Customer Success"),
+    "tandem team create Support EMEA": c.TeamCreate("Support EMEA"),
+    "tandem team add Support @alice @bob @alice": c.TeamAdd("Support", ("alice", "bob")),
+    "tandem team add Support EMEA @alice": c.TeamAdd("Support EMEA", ("alice",)),
+    "tandem team remove Support @bob": c.TeamRemove("Support", ("bob",)),
+    "tandem team manager Support @mia": c.TeamManager("Support", "mia"),
+    "tandem admin add @bob": c.AdminAdd("bob"),
+    "tandem admin remove @bob": c.AdminRemove("bob"),
+    "tandem holidays": c.SetHolidays(None),
+    "tandem holidays de": c.SetHolidays("DE"),
+    "tandem holidays none": c.SetHolidays("NONE"),
+    "tandem holidays workspace US": c.SetHolidays("US", workspace=True),
+    "tandem privacy min-group 5": c.SetMinGroup(5),
+}
+
+
+@pytest.mark.parametrize("text", list(VALID))
+def test_valid_commands_parse(text: str) -> None:
+    assert c.parse(text) == VALID[text]
+
+
+INVALID = {
+    "": (UnknownCommand, "empty"),
+    "   \t ": (UnknownCommand, "empty"),
+    "frobnicate": (UnknownCommand, "I don't know “frobnicate”"),
+    "tandem frobnicate": (UnknownCommand, "not a command"),
+    "checkin now": (BadArguments, "takes no arguments"),
+    "note": (BadArguments, "The note is empty"),
+    "note    ": (BadArguments, "The note is empty"),
+    "mood 6": (BadArguments, "between 1 and 5"),
+    "mood 0": (BadArguments, "between 1 and 5"),
+    "mood great": (BadArguments, "not a whole number"),
+    "moment Nice call outcome:superb": (BadArguments, "not an outcome"),
+    "moment outcome:positive": (BadArguments, "Say what happened"),
+    "tandem schedule checkin mon-fri 25:00": (BadArguments, "“25:00” is not a time"),
+    "tandem schedule checkin mon-fri 9am": (BadArguments, "“9am” is not a time"),
+    "tandem schedule checkin mon-fri 09:60": (BadArguments, "not a time"),
+    "tandem schedule checkin fri-mon 09:00": (BadArguments, "runs backwards"),
+    "tandem schedule checkin someday 09:00": (BadArguments, "not a weekday"),
+    "tandem schedule checkin 09:00": (BadArguments, "Give the days and the time"),
+    "tandem schedule digest mon": (BadArguments, "Give the day and the time"),
+    "tandem schedule reminder lots": (BadArguments, "not a whole number"),
+    "tandem schedule reminder 13": (BadArguments, "between 0 and 12"),
+    "tandem schedule sometimes": (BadArguments, "not part of a schedule"),
+    "tandem pause until someday": (BadArguments, "not a date"),
+    "tandem pause for a while": (BadArguments, "pause until YYYY-MM-DD"),
+    "tandem digest Support 2026-W54": (BadArguments, "2026 has no week 54"),
+    "tandem digest Support 2026-13": (BadArguments, "not an ISO week"),
+    "tandem team": (BadArguments, "Say what to do"),
+    "tandem team create": (BadArguments, "Give the team a name"),
+    "tandem team add Support": (BadArguments, "Name the team and the people"),
+    "tandem team manager Support @a @b": (BadArguments, "exactly one manager"),
+    'tandem team create "Open quote': (BadArguments, "quote is not closed"),
+    "tandem admin promote @bob": (BadArguments, "admin add @user"),
+    "tandem holidays narnia": (BadArguments, "not a country code"),
+    "tandem privacy min-group 2": (BadArguments, "between 3 and 1000"),
+    "tandem privacy everything": (BadArguments, "privacy min-group N"),
+    "tandem history please": (BadArguments, "takes no arguments"),
+}
+
+
+@pytest.mark.parametrize("text", list(INVALID))
+def test_malformed_input_gets_a_specific_reply_with_usage(text: str) -> None:
+    kind, fragment = INVALID[text]
+    with pytest.raises(kind) as raised:
+        c.parse(text)
+    assert fragment in raised.value.text()
+    if kind is BadArguments:
+        assert "Usage:" in raised.value.text()
+
+
+def test_every_usage_line_is_offered_in_help() -> None:
+    from handlers.help import help_for
+
+    everything = "\n".join(item for _, items in help_for(True, True).sections for item in items)
+    for key, usage in c.USAGE.items():
+        assert usage in everything, key
+
+
+def test_errors_are_tandem_errors_not_crashes() -> None:
+    for text in ("tandem team add", "/tandem schedule checkin", "moment   outcome:bad", "\x00\x01"):
+        with pytest.raises(TandemError):
+            c.parse(text)

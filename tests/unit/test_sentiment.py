@@ -1,0 +1,220 @@
+"""Tandem's sentiment scorer reads chat and customer text the way colleagues do."""
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from handlers.sentiment import Sentiment, TextBlobScorer, default_scorer, label_for
+from handlers.sentiment_lexicon import VADER_CORRECTIONS, WORKPLACE_LEXICON
+from handlers.sentiment_rules import mark_negated_events
+from handlers.sentiment_scorer import TandemScorer
+from handlers.sentiment_text import normalise, replace_emoji, strip_mrkdwn
+
+DATA = Path(__file__).resolve().parent.parent / "data" / "workplace_sentiment.csv"
+AGREEMENT_TARGET = 0.85  # issue 7's goal; not reached yet, see test_workplace_agreement_does_not_regress
+AGREEMENT_REACHED = 199 / 248  # what the default scorer (tandem-2) reaches today: 80.2%
+AGREEMENT_FLOOR = AGREEMENT_REACHED - 0.01  # fail if it drops by more than one point
+
+
+@pytest.fixture(scope="module")
+def scorer() -> TandemScorer:
+    return TandemScorer()
+
+
+def test_default_scorer_is_tandem_with_a_version() -> None:
+    chosen = default_scorer()
+    assert isinstance(chosen, TandemScorer)
+    assert isinstance(chosen.version, str) and chosen.version
+    assert chosen.version != TextBlobScorer.version
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("see <https://wiki.example.com/x|the deploy guide> now", "see the deploy guide now"),
+        ("ping <@U024BE7LH> and <!here> in <#C0123|incidents>", "ping and in"),
+        ("run `rm -rf build` then ```fatal error\nstack``` done", "run then done"),
+        ("*huge* thanks _team_ ~bad~", "huge thanks team bad"),
+        ("R&amp;D &lt;3", "R&D <3"),
+        ("docs at https://example.com/fail?x=1 ok", "docs at ok"),
+    ],
+)
+def test_mrkdwn_is_stripped_to_the_words_people_read(raw: str, expected: str) -> None:
+    assert " ".join(strip_mrkdwn(raw).split()) == expected
+
+
+def test_shortcodes_skin_tones_and_unicode_emoji_become_the_same_token() -> None:
+    plain = replace_emoji(":thumbsup:").split()
+    assert replace_emoji(":thumbsup::skin-tone-3:").split() == plain
+    assert replace_emoji(":+1:").split() == plain
+    assert replace_emoji("👍").split() == plain
+    assert replace_emoji("👍🏽").split() == plain
+
+
+def test_custom_looking_shortcodes_fall_back_to_their_words() -> None:
+    assert normalise(":sad-cat-vibes:") == "sad cat vibes"
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        (":thumbsup::skin-tone-3:", "positive"),
+        (":party-parrot:", "positive"),
+        (":this-is-fine:", "negative"),
+        ("🎉🎉", "positive"),
+        (":sob:", "negative"),
+        ("😡", "negative"),
+        (":sad-cat:", "negative"),
+    ],
+)
+def test_emoji_alone_carry_feeling(scorer: TandemScorer, text: str, label: str) -> None:
+    assert scorer.score(text).label == label
+
+
+def test_negation_flips_and_softens(scorer: TandemScorer) -> None:
+    assert scorer.score("not bad").label == "positive"
+    assert scorer.score("not great").label == "negative"
+    assert scorer.score("I'm not swamped").polarity > 0 > scorer.score("I'm swamped").polarity
+
+
+def test_contrast_weights_the_clause_after_but(scorer: TandemScorer) -> None:
+    assert scorer.score("the demo was good but the client was furious").polarity < 0
+    assert scorer.score("the client was furious but the demo was good").polarity > 0
+
+
+@pytest.mark.parametrize(
+    ("text", "sign"),
+    [
+        ("the demo went well, however the client walked away furious", -1),
+        ("the client was furious, though the demo went well", 1),
+        ("I went to the offsite even though I was tired", -1),  # "even though" is not a contrast
+    ],
+)
+def test_however_and_though_weight_the_clause_after_them(scorer: TandemScorer, text: str, sign: int) -> None:
+    assert scorer.score(text).polarity * sign > 0
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["the deploy didn't break anything", "no customer impact", "nothing went wrong overnight",
+     "we never had an issue with them", "not a single complaint this week", "no complaints so far"],
+)
+def test_a_bad_event_that_did_not_happen_is_good_news(scorer: TandemScorer, text: str) -> None:
+    assert scorer.score(text).label == "positive"
+
+
+@pytest.mark.parametrize(
+    "text", ["I haven't fixed the bug yet", "we didn't notice the outage until Monday", "no idea why it crashed"]
+)
+def test_a_negator_governing_another_verb_does_not_cancel_the_event(text: str) -> None:
+    assert mark_negated_events(text) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["great, another outage", "yay, more meetings", "love it when the build breaks on a Friday",
+     "thanks a lot, Jenkins, for failing again", "what a great start to the week /s"],
+)
+def test_positive_interjection_before_a_bad_event_reads_as_sarcasm(scorer: TandemScorer, text: str) -> None:
+    assert scorer.score(text).label == "negative"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["great news, the outage is over", "yay! another good customer call", "love how fast you fixed the bug",
+     "great, thanks for the quick review"],
+)
+def test_sincere_praise_near_an_incident_word_is_not_sarcasm(scorer: TandemScorer, text: str) -> None:
+    assert scorer.score(text).label == "positive"
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("swamped again this week", "negative"),
+        ("slammed with tickets", "negative"),
+        ("feeling burned out", "negative"),
+        ("we're understaffed", "negative"),
+        ("customer churned", "negative"),
+        ("ACME escalated", "negative"),
+        ("they asked for a refund", "negative"),
+        ("shout-out to Priya", "positive"),
+        ("kudos to the support team", "positive"),
+        ("Sam is killing it", "positive"),
+        ("we shipped it", "positive"),
+    ],
+)
+def test_workplace_lexicon_entries(scorer: TandemScorer, text: str, label: str) -> None:
+    assert scorer.score(text).label == label
+
+
+def test_every_lexicon_entry_says_why() -> None:
+    for entry in (*WORKPLACE_LEXICON, *VADER_CORRECTIONS):
+        assert entry.reason.strip(), entry.phrase
+        assert -4.0 <= entry.valence <= 4.0, entry.phrase
+    phrases = [e.phrase.lower() for e in WORKPLACE_LEXICON]
+    assert len(phrases) == len(set(phrases))
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "   ", "ok", "GREAT GREAT GREAT!!!!!! :tada::tada::tada: 🎉🎉🎉 love love love",
+     "worst worst WORST outage ever!!! :rage: 😡😡 burned out, churned, refund", "```only code```",
+     "<@U1> <!channel>", ":unknown_custom_thing:", "x" * 5000],
+)
+def test_polarity_is_bounded_and_label_matches(scorer: TandemScorer, text: str) -> None:
+    result = scorer.score(text)
+    assert isinstance(result, Sentiment)
+    assert -1.0 <= result.polarity <= 1.0
+    assert result.label in ("positive", "neutral", "negative")
+
+
+def test_empty_and_markup_only_text_is_neutral(scorer: TandemScorer) -> None:
+    for text in ("", "   ", "<@U1> <!here>", "`code`"):
+        assert scorer.score(text) == Sentiment(0.0, "neutral")
+
+
+def test_label_for_uses_a_symmetric_band() -> None:
+    assert label_for(0.3) == "positive"
+    assert label_for(-0.3) == "negative"
+    assert label_for(0.01) == "neutral"
+
+
+def _workplace_rows() -> list[dict[str, str]]:
+    with DATA.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_workplace_set_is_big_and_hard_enough() -> None:
+    rows = _workplace_rows()
+    assert len(rows) >= 200
+    assert {r["label"] for r in rows} == {"positive", "neutral", "negative"}
+    assert {r["kind"] for r in rows} == {"note", "moment"}
+    cases = Counter(r["hard_case"] for r in rows)
+    for case in ("sarcasm", "mixed", "negation", "emoji-only", "jargon"):
+        assert cases[case] >= 10, case
+
+
+def _agreement() -> tuple[float, Counter[str]]:
+    chosen = default_scorer()
+    rows = _workplace_rows()
+    misses = [r for r in rows if chosen.score(r["text"]).label != r["label"]]
+    return 1 - len(misses) / len(rows), Counter(r["hard_case"] for r in misses)
+
+
+def test_workplace_agreement_does_not_regress() -> None:
+    """Regression guard, not the issue's target.
+
+    Issue 7 asks for >= 85% agreement with people on workplace_sentiment.csv; the default scorer
+    (tandem-2) reaches 80.2% (199/248; tandem-1 reached 174/248 = 70.2%, or 75.2% on the first 222
+    rows before 26 held-out rows were added). This fails if agreement drops more than one point below
+    what is reached; raise AGREEMENT_REACHED whenever the scorer improves.
+    """
+    agreement, misses = _agreement()
+    assert agreement >= AGREEMENT_FLOOR, (
+        f"agreement {agreement:.1%} < floor {AGREEMENT_FLOOR:.1%} (reached {AGREEMENT_REACHED:.1%}, "
+        f"issue target {AGREEMENT_TARGET:.0%}); misses by hard case: {dict(misses)}"
+    )

@@ -1,0 +1,69 @@
+"""The digest's statistics and privacy helpers against values computed by hand."""
+from __future__ import annotations
+
+from handlers import privacy, stats
+
+
+def test_quality_index_combines_outcomes_and_sentiment() -> None:
+    # outcome (3 + 0.5·1)/5 = 0.7; sentiment (0.2 + 1)/2 = 0.6 → 100 × (0.42 + 0.24)
+    assert stats.quality_index(positive=3, mixed=1, negative=1, polarity_sum=1.2, moments=6) == 66.0
+    assert stats.quality_index(0, 0, 0, polarity_sum=-1.0, moments=2) == 25.0  # no known outcome: sentiment only
+    assert stats.quality_index(0, 0, 4, polarity_sum=-4.0, moments=4) == 0.0
+    assert stats.quality_index(4, 0, 0, polarity_sum=4.0, moments=4) == 100.0
+    assert stats.quality_index(0, 0, 0, 0.0, 0) is None
+
+
+def test_trend_against_the_shown_previous_weeks() -> None:
+    found = stats.trend(3.2, [4.0, None, 3.5, 3.9])
+    assert (found.baseline, found.change, found.weeks, found.direction) == (3.8, -0.6, 3, "down")
+    assert stats.trend(3.9, [3.8, 3.8]).direction == "steady"
+    assert stats.trend(4.5, [3.8, 4.0]).direction == "up"
+    assert stats.trend(3.0, [None, None, 4.0]) is None  # one shown week is not a baseline
+
+
+def test_ranks_average_ties() -> None:
+    assert stats.ranks([10, 20, 20, 5]) == [2.0, 3.5, 3.5, 1.0]
+
+
+def test_spearman_matches_the_textbook_formula() -> None:
+    # no ties: rho = 1 − 6 Σd² / (n(n² − 1)); here every d = ±1, Σd² = 6, n = 6 → 1 − 36/210
+    assert abs(stats.spearman([1, 2, 3, 4, 5, 6], [2, 1, 4, 3, 6, 5]) - (1 - 36 / 210)) < 1e-12
+    assert stats.spearman([1, 2, 3, 4, 5, 6], [6, 5, 4, 3, 2, 1]) == -1.0
+    assert stats.spearman([1, 2, 3], [7, 7, 7]) is None
+    # Σd² = 70 = n(n²−1)/6 for n = 8 (ranks 1..8 against 4,6,2,8,1,7,3,5) → rho 0
+    assert abs(stats.spearman(list(range(1, 9)), [4, 6, 2, 8, 1, 7, 3, 5])) < 1e-12
+
+
+def test_association_is_deterministic_and_honest_about_uncertainty() -> None:
+    strong = stats.associate([1, 2, 3, 4, 5, 6, 7, 8], [2, 1, 4, 3, 6, 5, 8, 7])
+    assert strong.rho == round(1 - 6 * 8 / (8 * 63), 3)  # 0.905
+    # Fisher z: atanh(0.905) = 1.497; interval ± 1.96·√((1 + 0.905²/2)/5); p from z / √(1.06/5)
+    assert (strong.low, strong.high, strong.p_value) == (0.428, 0.988, 0.0011)
+    sentence = stats.describe(strong, lag=False)
+    assert "moved together" in sentence and "does not show that one causes the other" in sentence
+    weak = stats.associate(list(range(1, 9)), [4, 6, 2, 8, 1, 7, 3, 5])
+    assert weak.rho == 0.0 and weak.low < 0 < weak.high and weak.p_value > 0.5
+    assert "no clear link" in stats.describe(weak, lag=True) and "a week later" in stats.describe(weak, lag=True)
+    opposite = stats.associate(list(range(1, 9)), list(range(8, 0, -1)))
+    assert "opposite directions" in stats.describe(opposite, lag=False)
+    for association in (strong, weak, opposite):
+        assert "because" not in stats.describe(association, lag=False)
+
+
+def test_min_group_floor_and_differencing_rule() -> None:
+    assert privacy.effective_min_group(1) == 3 and privacy.effective_min_group(7) == 7
+    groups = {"whole": frozenset(range(6)), "core": frozenset(range(5)), "other": frozenset(range(10, 16)),
+              "same": frozenset(range(6))}
+    # core is one person short of whole (and of same); identical sets reveal nothing by subtraction
+    assert privacy.differencing_suppressions(groups, 5) == {"core": "whole"}
+    assert privacy.differencing_suppressions({"a": frozenset(range(10)), "b": frozenset(range(5, 15))}, 5) == {}
+    assert not privacy.may_differ_too_little(20, 20, 1, 5) and privacy.may_differ_too_little(6, 5, 5, 5)
+
+
+def test_quotes_are_cleaned_cut_and_one_per_author() -> None:
+    long = "word " * 60
+    assert len(privacy.clean_excerpt(long)) <= 140 and privacy.clean_excerpt(long).endswith("…")
+    chosen = privacy.choose_quotes([(1, 0.9, "great"), (1, 0.8, "also great"), (2, -0.7, "bad"), (3, 0.5, "fine")],
+                                   authors=5, min_group=5)
+    assert [(q.tone, q.text) for q in chosen] == [("positive", "great"), ("negative", "bad"), ("positive", "fine")]
+    assert privacy.choose_quotes([(1, 0.9, "great")], authors=4, min_group=5) == ()
