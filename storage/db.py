@@ -48,6 +48,19 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+    # SQLAlchemy, not the driver, opens transactions (see _sqlite_begin_immediate).
+    dbapi_connection.isolation_level = None
+
+
+def _sqlite_begin_immediate(connection: Any) -> None:
+    """Take SQLite's write lock when a transaction starts, waiting for it under busy_timeout.
+
+    A deferred transaction that has read and then writes must upgrade its lock; if another connection
+    committed in between, SQLite fails at once with "database is locked" (no waiting), which concurrent
+    first contacts and answers hit. Starting every transaction IMMEDIATE makes units of work queue for
+    the lock instead; SQLite allows one writer at a time anyway, and PostgreSQL is the choice for load.
+    """
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def create_engine(url: str | None, **kwargs: Any) -> AsyncEngine:
@@ -59,6 +72,7 @@ def create_engine(url: str | None, **kwargs: Any) -> AsyncEngine:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_async_engine(normalised, **kwargs)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        event.listen(engine.sync_engine, "begin", _sqlite_begin_immediate)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     kwargs.setdefault("pool_size", 10)

@@ -105,14 +105,17 @@ async def test_privacy_threshold_has_a_floor_of_three(harness) -> None:
 
 
 async def test_first_contacts_racing_create_one_workspace_and_one_person_each(harness) -> None:
-    """Three requests at once from a new workspace (two from the same person) all get answered."""
+    """Ten requests at once from a new workspace (two from each person) all get answered: on SQLite a
+    deferred transaction upgrading its lock used to fail at once with "database is locked"."""
     import asyncio
 
-    from storage.models import Workspace
+    from storage.models import CustomerMoment, Workspace
 
-    replies = await asyncio.gather(harness.say("ada", "tandem help"), harness.say("bob", "tandem help"),
-                                   harness.say("bob", "moment The customer renewed"), return_exceptions=True)
+    people = ["ada", "bob", "cy", "dee", "eve"]
+    replies = await asyncio.gather(*(harness.say(p, "tandem help") for p in people),
+                                   *(harness.say(p, "moment The customer renewed") for p in people),
+                                   return_exceptions=True)
     assert [r for r in replies if isinstance(r, Exception)] == []
-    assert await harness.count(Workspace) == 1
-    assert sorted(p.platform_user_id for p in await harness.rows(Person)) == ["ada", "bob"]
+    assert await harness.count(Workspace) == 1 and await harness.count(CustomerMoment) == 5
+    assert sorted(p.platform_user_id for p in await harness.rows(Person)) == people
     assert sum(p.is_admin for p in await harness.rows(Person)) >= 1
