@@ -10,11 +10,11 @@ import logging
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
-from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.signature import SignatureVerifier
 
 from bot.request_log import tag_request
 from bot.slack import shape
+from bot.slack.body import parse_request
 from bot.slack.app import SlackAdapter, build_slack_app, slack_configured
 from bot.wiring import Deps
 
@@ -43,8 +43,7 @@ class SlackEndpoint:
         if not valid:
             return _refuse(401, "invalid or stale Slack signature")
         try:  # parsed once, here: Bolt keeps the body it parsed, and the signature was checked above
-            bolt_request = AsyncBoltRequest(body=raw.decode("utf-8"), query=request.query_string,
-                                            headers=request.headers)  # type: ignore[arg-type]
+            bolt_request = parse_request(raw.decode("utf-8"), request.query_string, request.headers)
         except ValueError:  # JSONDecodeError and UnicodeDecodeError included
             return _refuse(400, "the request body is not valid JSON or form data")
         except (TypeError, AttributeError, KeyError):  # Bolt reads fields of a body that is a list or a string

@@ -39,6 +39,14 @@ async def test_moment_with_text_logs_at_once_and_offers_outcome_buttons(rig: Sla
     assert rig.fake.violations == []
 
 
+async def test_the_word_payload_in_a_command_does_not_turn_it_into_an_interaction(rig: SlackRig) -> None:
+    """Bolt's own form parser reads any body containing "payload" as interactivity and drops the command."""
+    reply = await moment_command(rig, "The payload they sent us failed to validate, fixed it on the call")
+    assert "Logged your customer moment" in reply["text"]
+    [moment] = await rig.rows(CustomerMoment)
+    assert moment.text.startswith("The payload they sent us")
+
+
 async def test_moment_without_text_opens_the_modal_and_submit_logs_it(rig: SlackRig) -> None:
     await rig.post(slash_command_form("/moment", "", response_url=rig.sink.url("cmd")))
     opened = (await eventually(lambda: rig.fake.calls_to("views.open")))[0]
