@@ -70,6 +70,11 @@ def create_engine(url: str | None, **kwargs: Any) -> AsyncEngine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        # One connection: units of work queue for it on the event loop instead of in SQLite's busy handler,
+        # which sleeps in coarse steps (half the time idle under concurrent requests). SQLite has one writer
+        # at a time anyway; busy_timeout still covers another process (the CLI) using the same file.
+        kwargs.setdefault("pool_size", 1)
+        kwargs.setdefault("max_overflow", 0)
         engine = create_async_engine(normalised, **kwargs)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         event.listen(engine.sync_engine, "begin", _sqlite_begin_immediate)

@@ -13,13 +13,14 @@ from types import SimpleNamespace
 
 from aiohttp import web
 from botbuilder.core import serializer_helper
-from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
+from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity
 from msrest.serialization import Model
 from botframework.connector.auth import AuthenticateRequestResult, BotFrameworkAuthentication
 
 from bot.request_log import tag_request
 from bot.teams.bot import TandemTeamsBot
+from bot.teams.connectors import ReusingAuthentication
 from bot.teams.identity import TEAMS_PLATFORM
 from bot.teams.messenger import TeamsMessenger
 from bot.wiring import Deps
@@ -38,7 +39,7 @@ def _auth_config(deps: Deps) -> SimpleNamespace:
 def install_teams(app: web.Application, deps: Deps) -> None:
     env = deps.settings.env
     try:
-        adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(_auth_config(deps)))
+        adapter = CloudAdapter(ReusingAuthentication(_auth_config(deps)))
     except Exception as error:  # the SDK raises bare Exception for missing settings
         raise RuntimeError(f"Teams settings are incomplete: {error} (MICROSOFT_APP_TYPE={env.microsoft_app_type}; "
                            "SingleTenant needs MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD and "
