@@ -23,9 +23,22 @@ def _optional(body: dict[str, Any], key: str, check) -> bool:  # noqa: ANN001 - 
     return key not in body or body[key] is None or check(body[key])
 
 
+def _url(value: Any) -> bool:
+    """A response_url: Slack's are https; empty counts as absent."""
+    return isinstance(value, str) and (value == "" or value.startswith(("https://", "http://")))
+
+
+def _texts(body: dict[str, Any], keys: tuple[str, ...]) -> str | None:
+    """The first of `keys` present with a value that is not text, as a problem."""
+    for key in keys:
+        if not _optional(body, key, lambda v: _text(v, required=False)):
+            return f"{key} must be text"
+    return None
+
+
 def _user_id(body: dict[str, Any]) -> bool:
     user = body.get("user")
-    return _object(user) and _text(user.get("id"))
+    return _object(user) and _text(user.get("id")) and _texts(user, ("name", "team_id", "username")) is None
 
 
 def _slash_command(body: dict[str, Any]) -> str | None:
@@ -33,10 +46,10 @@ def _slash_command(body: dict[str, Any]) -> str | None:
         return "a slash command needs a command"
     if not (_text(body.get("user_id")) and _text(body.get("team_id"))):
         return "a slash command needs user_id and team_id"
-    for key in ("text", "response_url", "trigger_id", "channel_id", "user_name"):
-        if not _optional(body, key, lambda v: _text(v, required=False)):
-            return f"{key} must be text"
-    return None
+    wrong = _texts(body, ("text", "response_url", "trigger_id", "channel_id", "user_name"))
+    if wrong is None and not _optional(body, "response_url", _url):
+        return "response_url must be an http(s) URL"
+    return wrong
 
 
 def _event(body: dict[str, Any]) -> str | None:
@@ -45,11 +58,19 @@ def _event(body: dict[str, Any]) -> str | None:
         return "an event callback needs an event object with a type"
     if not (_text(body.get("event_id")) and _text(body.get("team_id"), required=False)):
         return "an event callback needs an event_id"
-    for key in ("user", "channel", "text", "tab"):
+    for key in ("text",):
         if key in event and event[key] is not None and not isinstance(event[key], str | dict):
             return f"event.{key} has the wrong type"
     if "channel" in event and not _optional(event, "channel", _text):
         return "event.channel must be a channel id"
+    wrong = _texts(event, ("channel_type", "subtype", "bot_id", "tab", "team", "ts", "event_ts", "thread_ts"))
+    if wrong is not None:
+        return f"event.{wrong}"
+    user = event.get("user")
+    if user is not None and not isinstance(user, str):
+        if not (_object(user) and _text(user.get("id")) and _optional(user, "profile", _object)
+                and _texts(user, ("tz", "locale", "name", "real_name")) is None):
+            return "event.user must be a user id or a user object with an id"
     if not _optional(event, "tokens", _object):
         return "event.tokens must be an object"
     return None
@@ -63,14 +84,21 @@ def _interaction(payload: dict[str, Any]) -> str | None:
         return "an interaction needs a user with an id"
     if not _optional(payload, "team", lambda t: _object(t) and _text(t.get("id"), required=False)):
         return "team must be an object with an id"
+    wrong = _texts(payload, ("trigger_id", "token", "api_app_id", "callback_id"))
+    if wrong is not None:
+        return wrong
+    if not _optional(payload, "response_url", _url):
+        return "response_url must be an http(s) URL"
+    for key in ("container", "message", "view", "channel", "state"):
+        if not _optional(payload, key, _object):
+            return f"{key} must be an object"
+    if _texts(payload.get("message") or {}, ("text", "ts")) or _texts(payload.get("channel") or {}, ("id",)):
+        return "message.text, message.ts and channel.id must be text"
     if kind == "block_actions":
         actions = payload.get("actions")
         if not (isinstance(actions, list) and actions and all(_object(a) and _text(a.get("action_id"))
                                                               for a in actions)):
             return "block_actions needs a list of actions, each with an action_id"
-        for key in ("container", "message", "view", "channel", "state"):
-            if not _optional(payload, key, _object):
-                return f"{key} must be an object"
     if kind in {"view_submission", "view_closed"}:
         view = payload.get("view")
         if not (_object(view) and _text(view.get("callback_id"), required=False)):
@@ -84,8 +112,6 @@ def _interaction(payload: dict[str, Any]) -> str | None:
     if kind in {"message_action", "shortcut"}:
         if not _text(payload.get("callback_id")):
             return "a shortcut needs a callback_id"
-        if not _optional(payload, "message", _object):
-            return "message must be an object"
         if not _optional(payload, "channel", lambda c: _object(c) and _text(c.get("id"))):
             return "channel must be an object with an id"
     return None

@@ -72,6 +72,10 @@ class TandemTeamsBot(TeamsActivityHandler):
     async def on_turn(self, turn_context: TurnContext) -> None:
         """Identify, remember the conversation, dispatch — then send what the handlers produced."""
         activity = turn_context.activity
+        if not references.can_answer(activity):
+            log.info("Teams %s activity without a conversation id ignored", activity.type)
+            await _answer_invoke_quietly(turn_context)
+            return
         caller = caller_from(activity)
         if caller is None or (self.allowed_tenant and caller.workspace_id != self.allowed_tenant):
             log.info("Teams %s from %s tenant ignored", activity.type, "no" if caller is None else "another")

@@ -25,6 +25,12 @@ def is_personal(reference: dict[str, Any] | None) -> bool:
         and not str(conversation.get("id", "")).startswith("19:"))
 
 
+def can_answer(activity: Activity) -> bool:
+    """Only an activity that names its conversation can be answered or reached again."""
+    conversation = activity.conversation
+    return conversation is not None and isinstance(conversation.id, str) and bool(conversation.id.strip())
+
+
 def reference_of(activity: Activity) -> dict[str, Any]:
     """The serialised ConversationReference of an inbound activity, without the per-message id."""
     reference = TurnContext.get_conversation_reference(activity).serialize()

@@ -17,8 +17,8 @@ def command_text(activity: Activity) -> str:
         if getattr(entity, "type", "") != "mention":
             continue
         props = getattr(entity, "additional_properties", None) or {}
-        mentioned = props.get("mentioned") or {}
-        if bot_id and mentioned.get("id") == bot_id and props.get("text"):
+        mentioned = props.get("mentioned") if isinstance(props.get("mentioned"), dict) else {}
+        if bot_id and mentioned.get("id") == bot_id and isinstance(props.get("text"), str) and props["text"]:
             text = text.replace(props["text"], " ")
     if activity.recipient and activity.recipient.name:
         text = text.replace(f"<at>{activity.recipient.name}</at>", " ")
