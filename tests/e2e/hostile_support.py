@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import builtins
 import logging
-import os
 import re
 from collections.abc import Awaitable
 from dataclasses import dataclass, field
@@ -36,12 +35,6 @@ BATCH_SETTINGS = dict(deadline=None, derandomize=True, database=None, phases=(Ph
 #: Text over the 3,000-character limit, cheap to generate (a drawn 3,000-character string costs thousands of
 #: choices and pushes a batch past hypothesis's per-example budget).
 LONG_TEXT = st.builds(lambda c, n: c * n, st.characters(), st.integers(3001, 4000))
-
-
-def scaled(default: int, *, full: int) -> int:
-    """Payloads per route: TANDEM_HOSTILE_FULL=1 runs the full 10,000+ per route; otherwise `default` keeps the
-    suite's time budget (about 12 ms per Slack and 20 ms per Teams payload, generation included)."""
-    return full if os.environ.get("TANDEM_HOSTILE_FULL") == "1" else default
 
 
 def hostile_settings(max_examples: int) -> settings:

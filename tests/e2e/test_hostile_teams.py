@@ -10,6 +10,7 @@ and leave every table as it was.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,15 +22,15 @@ from hypothesis import strategies as st
 
 from storage.models import CustomerMoment, MoodEntry
 from tests.e2e.hostile_support import (LONG_TEXT, NO_EFFECT, Effects, LoopRunner, Tally, attach_error_log, changed,
-                                       detach_error_log, hostile_settings, leaked, scaled, table_counts)
+                                       detach_error_log, hostile_settings, leaked, table_counts)
 from tests.e2e.teams_support import TeamsServer, running_server
 from tests.e2e.test_teams_auth import APP_ID, forged_token
 from tests.fakes import teams_activities as ta
 
 BATCH = 50
-ACTIVITIES = scaled(3_000, full=10_400)
+ACTIVITIES = 10_400
 EXAMPLES = ACTIVITIES // BATCH
-FORGED_EXAMPLES = 50  # 50 x 20 = 1,000 unauthenticated ones
+FORGED_EXAMPLES = 1_000 // BATCH  # 1,000 unauthenticated ones
 MOOD_TABLE, MOMENT_TABLE = MoodEntry.__tablename__, CustomerMoment.__tablename__
 
 JSON_LEAF = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=20))
@@ -80,34 +81,37 @@ def effects_of(activity: Any) -> Effects:
     return Effects(may_mood="mood" in words, may_moment="moment" in words, may_delete="forget" in words)
 
 
+USERS = st.sampled_from(["29:hostile-1", "29:hostile-2"]) | st.text(min_size=1, max_size=12).map("29:".__add__)
+TENANTS = st.sampled_from([ta.DEFAULT_TENANT_ID, "tenant-2"])
+BASES = st.sampled_from(["message", "submit", "channel", "install", "added"])
+FIELD_KEYS = st.lists(st.sampled_from(FIELDS), max_size=3, unique=True)
+MAYBE_JSON = st.one_of(st.just(None), JSON_ANY)
+TIMEZONES = st.one_of(st.none(), st.text(max_size=300), JSON_ANY,
+                      st.sampled_from(["Mars/Olympus", "UTC+5", "Europe", "../../etc/passwd"]))
+CONVERSATIONS = st.one_of(st.just(None), JSON_ANY, st.fixed_dictionaries(
+    {}, optional={"id": JSON_LEAF, "conversationType": JSON_LEAF, "isGroup": JSON_LEAF, "tenantId": JSON_LEAF}))
+SHORT_TEXT = st.text(max_size=10)
+ONE_IN_FOUR = st.integers(0, 3)
+
+
 @st.composite
 def activities(draw: st.DrawFn, service_url: str) -> Sent:
-    user = draw(st.sampled_from(["29:hostile-1", "29:hostile-2"]) | st.text(min_size=1, max_size=12).map("29:".__add__))
-    tenant = draw(st.sampled_from([ta.DEFAULT_TENANT_ID, "tenant-2"]))
-    base = draw(st.sampled_from(["message", "submit", "channel", "install", "added"]))
+    user, tenant, base = draw(USERS), draw(TENANTS), draw(BASES)
     if base == "message":
         activity = ta.personal_message(draw(TEXT), service_url, tenant, user)
     elif base == "submit":
-        activity = ta.card_submit(draw(VALUES), draw(st.text(max_size=10)), service_url, tenant, user)
+        activity = ta.card_submit(draw(VALUES), draw(SHORT_TEXT), service_url, tenant, user)
     elif base == "channel":
         activity = ta.channel_message(draw(TEXT), service_url, tenant, user, mention_bot=draw(st.booleans()))
     elif base == "install":
         activity = ta.installation_update_add(service_url, tenant_id=tenant, user_id=user)
     else:
         activity = ta.conversation_update_bot_added_personal(service_url, tenant_id=tenant, user_id=user)
-    activity["type"] = draw(TYPES) if draw(st.integers(0, 3)) == 0 else activity["type"]
+    activity["type"] = draw(TYPES) if draw(ONE_IN_FOUR) == 0 else activity["type"]
     if draw(st.booleans()):
         activity["entities"] = draw(ENTITIES)
-    for key in draw(st.lists(st.sampled_from(FIELDS), max_size=3, unique=True)):
-        if key == "localTimezone":
-            activity[key] = draw(st.one_of(st.none(), st.text(max_size=300), JSON_ANY,
-                                           st.sampled_from(["Mars/Olympus", "UTC+5", "Europe", "../../etc/passwd"])))
-        elif key == "conversation":
-            activity[key] = draw(st.one_of(st.just(None), JSON_ANY, st.fixed_dictionaries(
-                {}, optional={"id": JSON_LEAF, "conversationType": JSON_LEAF, "isGroup": JSON_LEAF,
-                              "tenantId": JSON_LEAF})))
-        else:
-            activity[key] = draw(st.one_of(st.just(None), JSON_ANY))
+    for key in draw(FIELD_KEYS):
+        activity[key] = draw({"localTimezone": TIMEZONES, "conversation": CONVERSATIONS}.get(key, MAYBE_JSON))
         if activity[key] is None:
             del activity[key]
     if draw(st.booleans()):
@@ -128,8 +132,19 @@ BROKEN = st.one_of(
 ).map(lambda pair: Sent(pair[0], pair[1], NO_EFFECT, pair[0].decode("utf-8", "replace")))
 
 
+@functools.cache
 def sends(service_url: str) -> st.SearchStrategy[Sent]:
     return st.one_of(activities(service_url), activities(service_url), activities(service_url), BROKEN)
+
+
+@functools.cache
+def batches(service_url: str) -> st.SearchStrategy[list[Sent]]:
+    return st.lists(sends(service_url), min_size=BATCH, max_size=BATCH)
+
+
+@functools.cache
+def unauthenticated_batches(service_url: str) -> st.SearchStrategy[list[tuple[Sent, str]]]:
+    return st.lists(st.tuples(activities(service_url), HEADERS), min_size=BATCH, max_size=BATCH)
 
 
 @dataclass
@@ -191,7 +206,7 @@ async def send_batch(server: TeamsServer, batch: list[Sent]) -> None:
 @given(data=st.data())
 @hostile_settings(EXAMPLES)
 def test_hostile_activities_never_fail_and_write_only_what_they_ask(teams: Module, data) -> None:
-    batch = data.draw(st.lists(sends(teams.server.connector.service_url), min_size=BATCH, max_size=BATCH))
+    batch = data.draw(batches(teams.server.connector.service_url))
     teams.runner.run(send_batch(teams.server, batch))
     teams.sent["sent"] += len(batch)
 
@@ -207,8 +222,7 @@ HEADERS = st.sampled_from(["missing", "empty", "garbage", "basic", "forged"])
 @hostile_settings(FORGED_EXAMPLES)
 def test_unauthenticated_activities_get_401_and_store_nothing_anywhere(guarded: Module, data) -> None:
     server = guarded.server
-    batch = data.draw(st.lists(st.tuples(activities(server.connector.service_url), HEADERS),
-                               min_size=BATCH, max_size=BATCH))
+    batch = data.draw(unauthenticated_batches(server.connector.service_url))
     token = forged_token(server.connector.service_url)
     auth = {"missing": {}, "empty": {"Authorization": "Bearer "}, "garbage": {"Authorization": "Bearer a.b.c"},
             "basic": {"Authorization": "Basic dXNlcjpwYXNz"}, "forged": {"Authorization": f"Bearer {token}"}}
