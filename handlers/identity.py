@@ -54,6 +54,9 @@ async def identify(ctx: Ctx, caller: Caller) -> Person:
     """The person behind a message; the first person of an empty workspace becomes its admin."""
     workspace = await ensure_workspace(ctx, caller.platform, caller.workspace_id, caller.workspace_name)
     person = await people.find_person(ctx.session, workspace.id, caller.user_id)
+    if person is None:  # first contacts of one workspace take turns, so exactly one of them becomes its admin
+        await workspaces.lock_workspace(ctx.session, workspace.id)
+        person = await people.find_person(ctx.session, workspace.id, caller.user_id)
     timezone = caller.timezone if caller.timezone and is_known_zone(caller.timezone) else None
     if person is None:
         first = await people.count_people(ctx.session, workspace.id) == 0

@@ -14,6 +14,11 @@ async def find_workspace(session: AsyncSession, platform: str, external_id: str)
         select(Workspace).where(Workspace.platform == platform, Workspace.external_id == external_id))
 
 
+async def lock_workspace(session: AsyncSession, workspace_id: int) -> None:
+    """Hold the workspace row until the transaction ends (PostgreSQL; SQLite transactions take turns anyway)."""
+    await session.execute(select(Workspace.id).where(Workspace.id == workspace_id).with_for_update())
+
+
 async def add_workspace(session: AsyncSession, *, platform: str, external_id: str, name: str, timezone: str,
                         holiday_country: str, min_group: int, now: datetime) -> Workspace:
     workspace = Workspace(platform=platform, external_id=external_id, name=name, timezone=timezone,

@@ -118,4 +118,18 @@ async def test_first_contacts_racing_create_one_workspace_and_one_person_each(ha
     assert [r for r in replies if isinstance(r, Exception)] == []
     assert await harness.count(Workspace) == 1 and await harness.count(CustomerMoment) == 5
     assert sorted(p.platform_user_id for p in await harness.rows(Person)) == people
-    assert sum(p.is_admin for p in await harness.rows(Person)) >= 1
+    assert sum(p.is_admin for p in await harness.rows(Person)) == 1
+
+
+async def test_first_people_of_an_installed_workspace_racing_make_exactly_one_admin(harness) -> None:
+    """An install creates the workspace before anyone writes; the first messages then arrive together."""
+    import asyncio
+
+    from handlers.identity import ensure_workspace
+
+    async with harness.deps.context() as ctx:
+        await ensure_workspace(ctx, "console", "local")
+    people = ["ada", "bob", "cy", "dee", "eve", "fay"]
+    replies = await asyncio.gather(*(harness.say(p, "tandem help") for p in people), return_exceptions=True)
+    assert [r for r in replies if isinstance(r, Exception)] == []
+    assert sum(p.is_admin for p in await harness.rows(Person)) == 1
