@@ -28,6 +28,7 @@ from bot.wiring import Deps
 from handlers import delivery
 from handlers.ports import DeliveryFailed
 from handlers.retention import apply_retention
+from handlers.workspaces import DELIVERY_MEMORY, forget_old_deliveries
 from handlers.scheduling import PlanCursor, TickReport, plan_part
 from storage import outbox
 
@@ -458,12 +459,15 @@ class TickScheduler:
         try:
             async with self.dispatcher.deps.context() as ctx:
                 notes, moments = await apply_retention(ctx)
+                forgotten = await forget_old_deliveries(ctx)
         except Exception:  # noqa: BLE001 - the next run retries
             log.exception("retention run failed; the next run will retry")
             return 0, 0
         if notes or moments:
             log.info("retention: removed the text of %s note(s) and %s customer moment(s); scores kept",
                      notes, moments)
+        if forgotten:
+            log.info("retention: forgot %s delivery id(s) older than %s days", forgotten, DELIVERY_MEMORY.days)
         return notes, moments
 
     async def _safe_drain(self) -> None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import delete
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,3 +22,9 @@ async def first_time(session: AsyncSession, platform: str, workspace_key: str, e
     result = await session.execute(statement)
     return bool(result.rowcount)
 
+
+
+async def forget_before(session: AsyncSession, cutoff: datetime) -> int:
+    """Delete the ids of deliveries seen before `cutoff`; the number deleted."""
+    result = await session.execute(delete(SeenEvent).where(SeenEvent.seen_at < cutoff))
+    return int(result.rowcount or 0)

@@ -5,7 +5,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from handlers.retention import apply_retention, cutoff_for
-from storage.models import CustomerMoment, MoodEntry
+from storage.models import CustomerMoment, MoodEntry, SeenEvent
 
 
 def test_cutoff_counts_calendar_months_and_clamps_month_ends() -> None:
@@ -56,3 +56,17 @@ async def test_the_scheduler_runs_retention(harness) -> None:
     assert await scheduler.apply_retention() == (0, 1)
     [moment] = await harness.rows(CustomerMoment)
     assert moment.text == ""
+
+
+async def test_delivery_ids_are_forgotten_after_a_week_so_the_table_stays_small(harness) -> None:
+    from bot.scheduler import Dispatcher, TickScheduler
+    from handlers.workspaces import first_delivery
+
+    async with harness.deps.context() as ctx:
+        assert await first_delivery(ctx, "slack", "T1", "Ev-old")
+    harness.clock.advance(timedelta(days=8))
+    async with harness.deps.context() as ctx:
+        assert await first_delivery(ctx, "slack", "T1", "Ev-new")
+        assert not await first_delivery(ctx, "slack", "T1", "Ev-old")  # still remembered until the run
+    await TickScheduler(Dispatcher(harness.deps)).apply_retention()
+    assert sorted(e.event_id for e in await harness.rows(SeenEvent)) == ["Ev-new"]
