@@ -16,12 +16,12 @@ from typing import TypeVar
 from sqlalchemy.exc import IntegrityError
 
 from bot.wiring import Deps
+from handlers import reachability
 from handlers.context import Ctx
 from handlers.dispatch import handle_text
 from handlers.errors import DATABASE_UNAVAILABLE, TandemError, TemporarilyUnavailable
 from handlers.identity import Caller, identify
 from handlers.messages import Reply, Text
-from storage import conversations
 from storage.db import is_unavailable
 from storage.models import Person
 
@@ -88,7 +88,7 @@ async def _use_case_once(deps: Deps, caller: Caller, use_case: Callable[[Ctx, Pe
     async with unit_of_work(deps) as ctx:
         person = await identify(ctx, caller)
         if dm_channel:
-            await conversations.save_ref(ctx.session, person.id, "slack", channel_id=dm_channel, now=ctx.clock.now())
+            await reachability.remember(ctx, person.id, "slack", channel_id=dm_channel)
         if raise_refusals:
             return await use_case(ctx, person)
         try:
@@ -112,7 +112,7 @@ async def _text_once(deps: Deps, caller: Caller, text: str, dm_channel: str | No
     async with unit_of_work(deps) as ctx:
         if dm_channel:
             person = await identify(ctx, caller)
-            await conversations.save_ref(ctx.session, person.id, "slack", channel_id=dm_channel, now=ctx.clock.now())
+            await reachability.remember(ctx, person.id, "slack", channel_id=dm_channel)
         return await handle_text(ctx, caller, text)
 
 

@@ -16,9 +16,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.slack import render
 from bot.slack.flow import unit_of_work
 from bot.wiring import Deps
+from handlers import reachability
 from handlers.messages import DigestMessage, Message
 from handlers.ports import DeliveryFailed, Recipient
-from storage import conversations
 
 log = logging.getLogger("tandem.slack.messenger")
 PERMANENT_ERRORS = frozenset({"account_inactive", "token_revoked", "invalid_auth", "user_not_found",
@@ -87,6 +87,5 @@ class SlackMessenger:
         opened = await client.conversations_open(users=recipient.platform_user_id)
         channel = str(opened["channel"]["id"])
         async with unit_of_work(self.deps) as ctx:
-            await conversations.save_ref(ctx.session, recipient.person_id, "slack", channel_id=channel,
-                                         now=ctx.clock.now())
+            await reachability.remember(ctx, recipient.person_id, "slack", channel_id=channel)
         return channel

@@ -25,10 +25,9 @@ from handlers.context import Ctx
 from handlers.dispatch import handle_text
 from handlers.workspaces import first_delivery
 from handlers.identity import Caller, identify
-from handlers import delivery
+from handlers import reachability
 from handlers.messages import Message, Reply, Text
 from handlers.ports import DeliveryFailed, Messenger
-from storage import conversations, people
 from storage.models import Person
 
 log = logging.getLogger("tandem.teams")
@@ -145,7 +144,7 @@ class TandemTeamsBot(TeamsActivityHandler):
         """Uninstalled from the personal scope: stop scheduling check-ins to this person."""
         turn: Turn = turn_context.turn_state[TURN_KEY]
         if references.is_personal(references.reference_of(turn_context.activity)):
-            await conversations.mark_unreachable(turn.ctx.session, turn.person.id)
+            await reachability.unreachable(turn.ctx, turn.person.id)
 
     async def on_conversation_update_activity(self, turn_context: TurnContext) -> None:
         """Bot added to a 1:1 chat or a team. on_turn stored the reference; the team roster is not fetched
@@ -192,8 +191,9 @@ class TandemTeamsBot(TeamsActivityHandler):
         try:
             for message in messages:
                 async with self.deps.context() as ctx:
-                    person = await people.get_person(ctx.session, person_id)
-                    recipient = await delivery.recipient_for(ctx.session, person)
+                    recipient = await reachability.recipient(ctx, person_id)
+                if recipient is None:
+                    return PRIVATE_FAILED
                 await self.messenger.send(recipient, message)
         except DeliveryFailed as failure:
             log.warning("private Teams answer to person %s failed: %s", person_id, failure.reason)

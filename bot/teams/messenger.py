@@ -24,10 +24,10 @@ from botbuilder.schema import (
 
 from bot.teams import references
 from bot.teams.render import render
+from handlers import reachability
 from handlers.context import Ctx
 from handlers.messages import Message
 from handlers.ports import DeliveryFailed, Recipient
-from storage import conversations
 
 log = logging.getLogger("tandem.teams")
 SEND_TIMEOUT = 30.0
@@ -98,7 +98,7 @@ class TeamsMessenger:
             raise DeliveryFailed(reason) from error
         if status == 403 or code in {"MessageWritesBlocked", "BotDisabledByAdmin"}:
             async with self.context() as ctx:
-                await conversations.mark_unreachable(ctx.session, recipient.person_id)
+                await reachability.unreachable(ctx, recipient.person_id)
             log.info("person %s blocked or removed Tandem in Teams (%s); marked inactive", recipient.person_id, code)
             raise DeliveryFailed(f"{reason}: the user blocked or removed Tandem", permanent=True) from error
         raise DeliveryFailed(reason, permanent=True) from error

@@ -11,8 +11,8 @@ from typing import Any
 from botbuilder.core import TurnContext
 from botbuilder.schema import Activity
 
+from handlers import reachability
 from handlers.context import Ctx
-from storage import conversations
 from storage.models import Person
 
 TEAMS = "teams"
@@ -45,17 +45,15 @@ def reference_of(activity: Activity) -> dict[str, Any]:
 async def remember(ctx: Ctx, person: Person, activity: Activity) -> bool:
     """Store where the person can be reached; True when this is a new personal conversation (say hello)."""
     reference = reference_of(activity)
-    current = await conversations.get_ref(ctx.session, person.id)
+    current = await reachability.current(ctx, person.id)
     personal = is_personal(reference)
     if current is not None and not personal and is_personal(current.reference):
         return False
     new_personal = personal and (current is None or current.channel_id != reference["conversation"]["id"])
-    await conversations.save_ref(ctx.session, person.id, TEAMS, channel_id=reference["conversation"]["id"],
-                                 reference=reference, now=ctx.clock.now())
+    await reachability.remember(ctx, person.id, TEAMS, channel_id=reference["conversation"]["id"], reference=reference)
     return new_personal
 
 
 async def save_personal(ctx: Ctx, person_id: int, reference: dict[str, Any]) -> None:
     """After the messenger opened a 1:1 chat itself."""
-    await conversations.save_ref(ctx.session, person_id, TEAMS, channel_id=reference["conversation"]["id"],
-                                 reference=reference, now=ctx.clock.now())
+    await reachability.remember(ctx, person_id, TEAMS, channel_id=reference["conversation"]["id"], reference=reference)

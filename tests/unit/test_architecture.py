@@ -33,6 +33,26 @@ def test_handlers_and_storage_do_not_import_bot() -> None:
     assert offenders == []
 
 
+def _full_imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def test_chat_adapters_reach_storage_only_through_handlers() -> None:
+    """Slack, Teams and the console use handlers/; from storage they take only types and the DB error check."""
+    allowed = ("storage.models.", "storage.db.is_unavailable")
+    offenders = {str(path.relative_to(ROOT)): sorted(name for name in _full_imports(path)
+                                                     if name.startswith("storage") and not name.startswith(allowed))
+                 for folder in ("bot/slack", "bot/teams", "bot/console") for path in (ROOT / folder).rglob("*.py")}
+    assert {k: v for k, v in offenders.items() if v} == {}
+
+
 def test_importing_every_module_builds_no_engine_app_or_client() -> None:
     """Import everything in a fresh interpreter and check no engine or event loop work happened."""
     script = (

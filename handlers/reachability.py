@@ -1,0 +1,35 @@
+"""Where a person can be reached proactively: what adapters report when they learn a Slack DM channel or a
+Teams conversation reference, or find that someone blocked or removed Tandem. Adapters call these use
+cases instead of storage, so the rules (one way to reach each person, unreachable means inactive) live here.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from handlers.context import Ctx
+from handlers.delivery import recipient_for
+from handlers.ports import Recipient
+from storage import conversations, people
+from storage.models import ConversationRef
+
+
+async def remember(ctx: Ctx, person_id: int, platform: str, *, channel_id: str | None = None,
+                   reference: dict[str, Any] | None = None) -> None:
+    """The newest way to reach the person replaces the old one (unchanged data is not rewritten)."""
+    await conversations.save_ref(ctx.session, person_id, platform, channel_id=channel_id, reference=reference,
+                                 now=ctx.clock.now())
+
+
+async def current(ctx: Ctx, person_id: int) -> ConversationRef | None:
+    return await conversations.get_ref(ctx.session, person_id)
+
+
+async def unreachable(ctx: Ctx, person_id: int) -> None:
+    """They blocked or removed Tandem: stop scheduling them until they write again."""
+    await conversations.mark_unreachable(ctx.session, person_id)
+
+
+async def recipient(ctx: Ctx, person_id: int) -> Recipient | None:
+    """How to address a message to the person now, or None if they no longer exist."""
+    person = await people.get_person(ctx.session, person_id)
+    return None if person is None else await recipient_for(ctx.session, person)
