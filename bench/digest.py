@@ -45,7 +45,7 @@ from storage.db import upgrade  # noqa: E402
 from storage.models import Team  # noqa: E402
 
 WEEK = "2026-W47"
-NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)  # Tuesday after the week: it has settled
+NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)  # the Tuesday after: earlier weeks sealed, this one live
 TOUCHPOINTS = ("onboarding", "sales", "support", "billing", "product", "renewal", "other")
 WORDS = ("customer", "call", "ticket", "renewal", "invoice", "demo", "thanks", "issue", "fixed", "delay", "happy",
          "angry", "quick", "slow", "great", "confusing")
