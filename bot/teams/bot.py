@@ -150,7 +150,8 @@ class TandemTeamsBot(TeamsActivityHandler):
         """Bot added to a 1:1 chat or a team. on_turn stored the reference; the team roster is not fetched
         (members start check-ins by installing or messaging Tandem, which keeps consent explicit)."""
         activity, turn = turn_context.activity, turn_context.turn_state[TURN_KEY]
-        if activity.recipient and any(member.id == activity.recipient.id for member in activity.members_added or []):
+        bot_id = activity.recipient.id if activity.recipient else None
+        if bot_id and any(getattr(member, "id", None) == bot_id for member in activity.members_added or []):
             if turn.in_channel:
                 turn.replies.append(text_activity(TEAM_WELCOME))
             self._welcome(turn)

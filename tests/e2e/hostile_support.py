@@ -9,6 +9,7 @@ sending a batch of payloads per example keeps 10,000+ payloads per route within 
 from __future__ import annotations
 
 import asyncio
+import functools
 import builtins
 import logging
 import re
@@ -35,6 +36,14 @@ BATCH_SETTINGS = dict(deadline=None, derandomize=True, database=None, phases=(Ph
 #: Text over the 3,000-character limit, cheap to generate (a drawn 3,000-character string costs thousands of
 #: choices and pushes a batch past hypothesis's per-example budget).
 LONG_TEXT = st.builds(lambda c, n: c * n, st.characters(), st.integers(3001, 4000))
+
+
+@functools.cache
+def batch_of(size: int, *parts: st.SearchStrategy) -> st.SearchStrategy[list]:
+    """`size` draws at once (of `parts[0]`, or of tuples of all parts), built once for the same arguments:
+    a strategy built anew per example costs hypothesis a validation pass each time."""
+    item = parts[0] if len(parts) == 1 else st.tuples(*parts)
+    return st.lists(item, min_size=size, max_size=size)
 
 
 def hostile_settings(max_examples: int) -> settings:

@@ -29,8 +29,8 @@ from bot.slack.text import from_slack
 from handlers.ports import SimulatedClock
 from storage.models import CustomerMoment, MoodEntry, SeenEvent
 from tests.conftest import START
-from tests.e2e.hostile_support import (LONG_TEXT, NO_EFFECT, Effects, LoopRunner, Tally, attach_error_log, changed,
-                                       detach_error_log, effects_of_line, hostile_settings, leaked,
+from tests.e2e.hostile_support import (LONG_TEXT, NO_EFFECT, Effects, LoopRunner, Tally, attach_error_log, batch_of,
+                                       changed, detach_error_log, effects_of_line, hostile_settings, leaked,
                                        table_counts)
 from tests.e2e.slack_support import SECRET, SlackRig, slack_rig
 from tests.fakes.slack_signing import FORM_CONTENT_TYPE, JSON_CONTENT_TYPE, event_body, im_message_event, sign_request
@@ -302,16 +302,6 @@ def payloads(sink_url: str) -> st.SearchStrategy[Payload]:
     return st.one_of(slash_commands(sink_url), interactions(sink_url), events(), broken_bodies())
 
 
-@functools.cache
-def signed_batches(sink_url: str) -> st.SearchStrategy[list[Payload]]:
-    return st.lists(payloads(sink_url), min_size=BATCH, max_size=BATCH)
-
-
-@functools.cache
-def forged_batches(sink_url: str) -> st.SearchStrategy[list[tuple[Payload, str]]]:
-    return st.lists(st.tuples(payloads(sink_url), FORGERIES), min_size=BATCH, max_size=BATCH)
-
-
 # ------------------------------------------------------------------------------------------- the rig
 
 
@@ -390,7 +380,7 @@ async def send_signed(rig: SlackRig, batch: list[Payload]) -> None:
 @given(batch=st.data())
 @hostile_settings(EXAMPLES)
 def test_well_signed_hostile_requests_never_fail_and_write_only_what_they_ask(slack: Module, batch) -> None:
-    payloads_ = batch.draw(signed_batches(slack.rig.sink.url("hostile")))
+    payloads_ = batch.draw(batch_of(BATCH, payloads(slack.rig.sink.url("hostile"))))
     slack.runner.run(send_signed(slack.rig, payloads_))
     slack.sent["signed"] += len(payloads_)
 
@@ -402,7 +392,7 @@ FORGERIES = st.sampled_from(["wrong-secret", "stale", "future", "tampered", "uns
 @given(batch=st.data())
 @hostile_settings(FORGED_EXAMPLES)
 def test_forged_or_stale_requests_get_401_and_store_nothing_anywhere(slack: Module, batch) -> None:
-    payloads_ = batch.draw(forged_batches(slack.rig.sink.url("forged")))
+    payloads_ = batch.draw(batch_of(BATCH, payloads(slack.rig.sink.url("forged")), FORGERIES))
 
     def headers(payload: Payload, how: str) -> dict[str, str]:
         now = int(time.time())

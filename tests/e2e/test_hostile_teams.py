@@ -21,8 +21,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from storage.models import CustomerMoment, MoodEntry
-from tests.e2e.hostile_support import (LONG_TEXT, NO_EFFECT, Effects, LoopRunner, Tally, attach_error_log, changed,
-                                       detach_error_log, hostile_settings, leaked, table_counts)
+from tests.e2e.hostile_support import (LONG_TEXT, NO_EFFECT, Effects, LoopRunner, Tally, attach_error_log, batch_of,
+                                       changed, detach_error_log, hostile_settings, leaked, table_counts)
 from tests.e2e.teams_support import TeamsServer, running_server
 from tests.e2e.test_teams_auth import APP_ID, forged_token
 from tests.fakes import teams_activities as ta
@@ -133,18 +133,13 @@ BROKEN = st.one_of(
 
 
 @functools.cache
+def one_activity(service_url: str) -> st.SearchStrategy[Sent]:
+    return activities(service_url)
+
+
+@functools.cache
 def sends(service_url: str) -> st.SearchStrategy[Sent]:
     return st.one_of(activities(service_url), activities(service_url), activities(service_url), BROKEN)
-
-
-@functools.cache
-def batches(service_url: str) -> st.SearchStrategy[list[Sent]]:
-    return st.lists(sends(service_url), min_size=BATCH, max_size=BATCH)
-
-
-@functools.cache
-def unauthenticated_batches(service_url: str) -> st.SearchStrategy[list[tuple[Sent, str]]]:
-    return st.lists(st.tuples(activities(service_url), HEADERS), min_size=BATCH, max_size=BATCH)
 
 
 @dataclass
@@ -206,7 +201,7 @@ async def send_batch(server: TeamsServer, batch: list[Sent]) -> None:
 @given(data=st.data())
 @hostile_settings(EXAMPLES)
 def test_hostile_activities_never_fail_and_write_only_what_they_ask(teams: Module, data) -> None:
-    batch = data.draw(batches(teams.server.connector.service_url))
+    batch = data.draw(batch_of(BATCH, sends(teams.server.connector.service_url)))
     teams.runner.run(send_batch(teams.server, batch))
     teams.sent["sent"] += len(batch)
 
@@ -222,7 +217,7 @@ HEADERS = st.sampled_from(["missing", "empty", "garbage", "basic", "forged"])
 @hostile_settings(FORGED_EXAMPLES)
 def test_unauthenticated_activities_get_401_and_store_nothing_anywhere(guarded: Module, data) -> None:
     server = guarded.server
-    batch = data.draw(unauthenticated_batches(server.connector.service_url))
+    batch = data.draw(batch_of(BATCH, one_activity(server.connector.service_url), HEADERS))
     token = forged_token(server.connector.service_url)
     auth = {"missing": {}, "empty": {"Authorization": "Bearer "}, "garbage": {"Authorization": "Bearer a.b.c"},
             "basic": {"Authorization": "Basic dXNlcjpwYXNz"}, "forged": {"Authorization": f"Bearer {token}"}}

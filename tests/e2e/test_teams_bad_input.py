@@ -207,3 +207,22 @@ async def test_an_invoke_from_nobody_gets_a_quiet_200(server: TeamsServer) -> No
     activity.pop("from", None)
     status, replies = await user.post(activity)
     assert status == 200 and replies == []
+
+
+async def test_an_activity_without_a_conversation_id_gets_a_quiet_200_and_stores_nothing(server: TeamsServer) -> None:
+    user = User(server)
+    activity = ta.personal_message("moment The customer renewed", **user.ids())
+    activity["conversation"] = {"conversationType": "personal"}
+    status, replies = await user.post(activity)
+    assert status == 200 and replies == []
+    async with server.deps.context() as ctx:
+        assert (await ctx.session.scalars(select(Workspace).where(Workspace.external_id == user.tenant))).all() == []
+
+
+async def test_a_conversation_update_with_empty_members_does_not_break_the_turn(server: TeamsServer, caplog) -> None:
+    user = User(server)
+    activity = ta.personal_message("x", **user.ids())
+    activity.update(type="conversationUpdate", membersAdded=[None, {}, {"id": None}])
+    with caplog.at_level("ERROR", logger="tandem.teams"):
+        status, _ = await user.post(activity)
+    assert status == 200 and [r.getMessage() for r in caplog.records if r.levelname == "ERROR"] == []
