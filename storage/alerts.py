@@ -5,41 +5,12 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, select
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.models import Base
-
-
-class AlertEpisode(Base):
-    """A stretch of weeks in which one alert condition held for a team; it ends when the condition clears."""
-
-    __tablename__ = "alert_episodes"
-    __table_args__ = (Index("ix_alert_episodes_team_kind", "team_id", "kind", "ended_week"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
-    kind: Mapped[str] = mapped_column(String(24))  # low_mood | mood_streak | participation
-    started_week: Mapped[str] = mapped_column(String(8))
-    last_week: Mapped[str] = mapped_column(String(8))
-    ended_week: Mapped[str | None] = mapped_column(String(8))
-    detail: Mapped[dict[str, Any]] = mapped_column(JSON)
-    created_at: Mapped[datetime]
-
-
-class AlertCheck(Base):
-    """A team-week whose alerts were evaluated, so the minute tick evaluates each week once."""
-
-    __tablename__ = "alert_checks"
-    __table_args__ = (UniqueConstraint("team_id", "iso_week", name="uq_alert_checks_team_week"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
-    iso_week: Mapped[str] = mapped_column(String(8))
-    checked_at: Mapped[datetime]
+from storage.models import AlertCheck, AlertEpisode
 
 
 async def unchecked(session: AsyncSession, team_ids: Sequence[int], iso_week: str) -> list[int]:

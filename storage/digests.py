@@ -17,13 +17,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import (
-    Boolean,
     Date,
-    Float,
-    ForeignKey,
     Integer,
-    String,
-    UniqueConstraint,
     and_,
     case,
     cast,
@@ -35,49 +30,12 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Mapped, aliased, mapped_column
+from sqlalchemy.orm import aliased
 
-from storage.models import Base, CustomerMoment, DigestRun, Membership, MoodEntry, Team
+from storage.models import CustomerMoment, DigestRun, Membership, MoodEntry, Team, TeamWeek
 from storage.teams import active_during
 
 SETTLE_AFTER = timedelta(days=3)  # Sunday 00:00 UTC + 3 days: after the latest answer a 36-hour window allows anywhere
-
-
-class TeamWeek(Base):
-    """One team's sealed weekly sums (digest, trend, correlation, chart, alerts, organisation). No people.
-
-    `overlap_gap`: the fewest people by which this team's respondents differed from those of a team it is
-    the smaller of (capped; None: no such team), so the overlap rule can be applied for any min_group
-    without looking at anyone again. Rows with `sealed` false predate sealing and are replaced.
-    """
-
-    __tablename__ = "team_weeks"
-    __table_args__ = (UniqueConstraint("team_id", "iso_week", name="uq_team_weeks_team_week"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
-    iso_week: Mapped[str] = mapped_column(String(8))
-    members: Mapped[int] = mapped_column(Integer)
-    respondents: Mapped[int] = mapped_column(Integer)
-    entries: Mapped[int] = mapped_column(Integer)
-    mood_sum: Mapped[int] = mapped_column(Integer)
-    moments: Mapped[int] = mapped_column(Integer)
-    moment_authors: Mapped[int] = mapped_column(Integer)
-    moments_positive: Mapped[int] = mapped_column(Integer)
-    moments_mixed: Mapped[int] = mapped_column(Integer)
-    moments_negative: Mapped[int] = mapped_column(Integer)
-    moment_polarity_sum: Mapped[float] = mapped_column(Float)
-    computed_at: Mapped[datetime]
-    score_1: Mapped[int] = mapped_column(Integer, default=0)
-    score_2: Mapped[int] = mapped_column(Integer, default=0)
-    score_3: Mapped[int] = mapped_column(Integer, default=0)
-    score_4: Mapped[int] = mapped_column(Integer, default=0)
-    score_5: Mapped[int] = mapped_column(Integer, default=0)
-    notes: Mapped[int] = mapped_column(Integer, default=0)
-    note_authors: Mapped[int] = mapped_column(Integer, default=0)
-    note_polarity_sum: Mapped[float] = mapped_column(Float, default=0.0)
-    overlap_gap: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    sealed: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 def settles_at(monday: date) -> datetime:

@@ -273,3 +273,68 @@ class AuditLog(Base):
     allowed: Mapped[bool] = mapped_column(Boolean)
     detail: Mapped[str] = mapped_column(String(500), default="")
     at: Mapped[datetime]
+
+
+class TeamWeek(Base):
+    """One team's sealed weekly sums (digest, trend, correlation, chart, alerts, organisation). No people.
+
+    `overlap_gap`: the fewest people by which this team's respondents differed from those of a team it is
+    the smaller of (capped; None: no such team), so the overlap rule can be applied for any min_group
+    without looking at anyone again. Rows with `sealed` false predate sealing and are replaced.
+    """
+
+    __tablename__ = "team_weeks"
+    __table_args__ = (UniqueConstraint("team_id", "iso_week", name="uq_team_weeks_team_week"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+    iso_week: Mapped[str] = mapped_column(String(8))
+    members: Mapped[int] = mapped_column(Integer)
+    respondents: Mapped[int] = mapped_column(Integer)
+    entries: Mapped[int] = mapped_column(Integer)
+    mood_sum: Mapped[int] = mapped_column(Integer)
+    moments: Mapped[int] = mapped_column(Integer)
+    moment_authors: Mapped[int] = mapped_column(Integer)
+    moments_positive: Mapped[int] = mapped_column(Integer)
+    moments_mixed: Mapped[int] = mapped_column(Integer)
+    moments_negative: Mapped[int] = mapped_column(Integer)
+    moment_polarity_sum: Mapped[float] = mapped_column(Float)
+    computed_at: Mapped[datetime]
+    score_1: Mapped[int] = mapped_column(Integer, default=0)
+    score_2: Mapped[int] = mapped_column(Integer, default=0)
+    score_3: Mapped[int] = mapped_column(Integer, default=0)
+    score_4: Mapped[int] = mapped_column(Integer, default=0)
+    score_5: Mapped[int] = mapped_column(Integer, default=0)
+    notes: Mapped[int] = mapped_column(Integer, default=0)
+    note_authors: Mapped[int] = mapped_column(Integer, default=0)
+    note_polarity_sum: Mapped[float] = mapped_column(Float, default=0.0)
+    overlap_gap: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    sealed: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class AlertEpisode(Base):
+    """A stretch of weeks in which one alert condition held for a team; it ends when the condition clears."""
+
+    __tablename__ = "alert_episodes"
+    __table_args__ = (Index("ix_alert_episodes_team_kind", "team_id", "kind", "ended_week"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(24))  # low_mood | mood_streak | participation
+    started_week: Mapped[str] = mapped_column(String(8))
+    last_week: Mapped[str] = mapped_column(String(8))
+    ended_week: Mapped[str | None] = mapped_column(String(8))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime]
+
+
+class AlertCheck(Base):
+    """A team-week whose alerts were evaluated, so the minute tick evaluates each week once."""
+
+    __tablename__ = "alert_checks"
+    __table_args__ = (UniqueConstraint("team_id", "iso_week", name="uq_alert_checks_team_week"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+    iso_week: Mapped[str] = mapped_column(String(8))
+    checked_at: Mapped[datetime]

@@ -5,7 +5,7 @@ from handlers.alerts import plan_alerts
 from handlers.delivery import prepare
 from handlers.messages import Text
 from handlers.scheduling import plan_due
-from storage.alerts import AlertEpisode
+from storage.models import AlertEpisode
 from storage.models import Outbox
 from tests.integration.digest_seed import after, make_team, seed_moods
 
