@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from botbuilder.core import BotAdapter, InvokeResponse, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler
 from botbuilder.schema import Activity, ActivityTypes
+from msrest.exceptions import DeserializationError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -84,6 +85,11 @@ class TandemTeamsBot(TeamsActivityHandler):
             return
         try:
             turn = await self._handle_turn(turn_context, caller)
+        except DeserializationError as error:  # the SDK could not read channelData: not an activity Teams sends
+            log.warning("Teams %s activity with unreadable channelData ignored (nothing stored): %s",
+                        activity.type, str(error)[:200])
+            await _answer_invoke_quietly(turn_context)
+            return
         except Exception:  # noqa: BLE001 - Teams must get a reply, never a 500
             log.exception("Teams %s activity failed", activity.type)
             if activity.type == "message":

@@ -226,3 +226,17 @@ async def test_a_conversation_update_with_empty_members_does_not_break_the_turn(
     with caplog.at_level("ERROR", logger="tandem.teams"):
         status, _ = await user.post(activity)
     assert status == 200 and [r.getMessage() for r in caplog.records if r.levelname == "ERROR"] == []
+
+
+async def test_a_message_update_with_unreadable_channel_data_is_ignored_without_an_error(server: TeamsServer,
+                                                                                         caplog) -> None:
+    """The SDK's own reading of channelData fails on wrong types; Tandem ignores the activity and logs why."""
+    user = User(server)
+    activity = ta.personal_message("moment The customer renewed", **user.ids())
+    activity["type"] = "messageUpdate"
+    activity["channelData"] = {**activity.get("channelData", {}), "team": 5, "eventType": "editMessage"}
+    with caplog.at_level("WARNING", logger="tandem.teams"):
+        status, _ = await user.post(activity)
+    assert status == 200
+    assert [r.getMessage() for r in caplog.records if r.levelname == "ERROR"] == []
+    assert any("unreadable channelData" in r.getMessage() for r in caplog.records)
