@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import os
 import builtins
 import logging
 import re
@@ -27,8 +28,11 @@ from handlers.errors import TandemError
 
 T = TypeVar("T")
 
-#: The settings every hostile property uses: reproducible, no per-example deadline (the server is shared).
-BATCH_SETTINGS = dict(deadline=None, derandomize=True, database=None, phases=(Phase.explicit, Phase.generate),
+#: The settings every hostile property uses: reproducible (the same examples every run, so CI never flakes on
+#: a new one), no per-example deadline (the server is shared). TANDEM_HOSTILE_RANDOM=1 explores instead:
+#: `pytest --hypothesis-seed=N tests/e2e/test_hostile_*.py` then draws other examples for each N.
+BATCH_SETTINGS = dict(deadline=None, derandomize=os.environ.get("TANDEM_HOSTILE_RANDOM") != "1", database=None,
+                      phases=(Phase.explicit, Phase.generate),
                       suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                              HealthCheck.large_base_example, HealthCheck.filter_too_much])
 
