@@ -41,7 +41,7 @@ def _parse_clock(value: object) -> time:
         return value
     text = str(value).strip()
     parts = text.split(":")
-    if len(parts) == 2 and all(p.isdigit() and len(p) == 2 for p in parts):
+    if len(parts) == 2 and all(p.isdecimal() and len(p) == 2 for p in parts):
         hour, minute = int(parts[0]), int(parts[1])
         if hour < 24 and minute < 60:
             return time(hour, minute)

@@ -126,7 +126,7 @@ async def release_claims(session: AsyncSession, claimer: str) -> int:
 def claimer_token(claimer: str) -> int | None:
     """The liveness-lock token at the end of a claimer name `host:pid:token` (None for other names)."""
     tail = claimer.rsplit(":", 1)[-1]
-    return int(tail) if tail.isdigit() else None
+    return int(tail) if tail.isdecimal() else None
 
 
 async def hold_liveness_lock(connection: AsyncConnection, token: int) -> None:

@@ -89,7 +89,7 @@ class ConsoleSession:
             self.awaiting = _Awaiting()
             return Reply.of(Text("Okay — you can set it later."))
         choice = text.lower()
-        if choice.isdigit() and 1 <= int(choice) <= len(state.options):
+        if choice.isdecimal() and 1 <= int(choice) <= len(state.options):
             choice = state.options[int(choice) - 1]
         if choice not in state.options:
             return Reply.of(Text(f"Pick one of: {', '.join(f'{i} {o}' for i, o in enumerate(state.options, 1))} "

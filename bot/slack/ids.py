@@ -47,7 +47,7 @@ def mood_score_from_action(action_id: str) -> int | None:
     if not action_id.startswith(MOOD_ACTION_PREFIX):
         return None
     suffix = action_id[len(MOOD_ACTION_PREFIX):]
-    return int(suffix) if suffix.isdigit() and int(suffix) in MOOD_SCORES else None
+    return int(suffix) if suffix.isdecimal() and int(suffix) in MOOD_SCORES else None
 
 # Customer-moment touchpoint select (option values are `<moment id>:<touchpoint>`).
 MOMENT_TOUCHPOINT_ACTION: Final = "moment_touchpoint"

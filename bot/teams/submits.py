@@ -29,7 +29,7 @@ class SubmitOutcome:
 
 def _int(value: dict[str, Any], key: str, what: str) -> int:
     raw = value.get(key)
-    if isinstance(raw, bool) or not isinstance(raw, (int, str)) or not str(raw).strip().lstrip("-").isdigit():
+    if isinstance(raw, bool) or not isinstance(raw, (int, str)) or not str(raw).strip().removeprefix("-").isdecimal():
         raise BadArguments(f"That card is missing a valid {what}; it may be out of date.", "checkin")
     return int(raw)
 

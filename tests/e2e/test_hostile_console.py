@@ -113,3 +113,13 @@ def test_hostile_lines_never_fail_and_write_only_what_they_ask(console: Console,
 
 def test_enough_lines_were_typed(console: Console) -> None:
     assert console.typed >= LINES, console.typed
+
+
+def test_a_superscript_digit_is_not_taken_for_a_choice(console: Console) -> None:
+    """'²'.isdigit() is true but int('²') fails: a choice must be a plain number."""
+    session = console.sessions["cy"]
+    console.runner.run(session.handle_line("moment The customer renewed early"))
+    assert session.awaiting.kind == "outcome"
+    shown = len(console.screen)
+    console.runner.run(session.handle_line("²"))
+    assert any("Pick one of" in line for line in console.screen[shown:]), console.screen[shown:]

@@ -61,14 +61,15 @@ async def test_unknown_action_id_gets_a_friendly_ephemeral_reply(rig: SlackRig) 
 
 
 async def test_mood_click_with_missing_or_bad_value_is_answered_not_stored(rig: SlackRig) -> None:
-    for value in (None, "abc", "99999999"):
+    for value in (None, "abc", "99999999", "³", "²:1"):  # superscripts pass str.isdigit but not int()
         payload = block_actions_payload(ids.mood_action_id(3), value)
         payload["response_url"] = rig.sink.url("bad")
         response = await rig.interact(payload)
         assert response.status == 200
-    replies = await eventually(lambda: len(rig.sink.to("bad")) == 3 and rig.sink.to("bad"))
+    replies = await eventually(lambda: len(rig.sink.to("bad")) == 5 and rig.sink.to("bad"))
     assert all(r["replace_original"] is False for r in replies)
-    assert "can't find that check-in" in replies[-1]["text"]
+    assert sum("can't find that check-in" in r["text"] for r in replies) == 1  # the well-formed unknown id
+    assert sum("doesn't do anything any more" in r["text"] for r in replies) == 4
     assert await rig.count(MoodEntry) == 0
 
 

@@ -65,13 +65,16 @@ class User:
     ("just a string", UNKNOWN_CARD),
     ([1, 2, 3], UNKNOWN_CARD),
     ({"tandem": "mood", "prompt_id": "abc", "score": 4}, "missing a valid check-in"),
+    ({"tandem": "mood", "prompt_id": "³", "score": 4}, "missing a valid check-in"),  # isdigit, but not int()
+    ({"tandem": "mood", "prompt_id": "--5", "score": 4}, "missing a valid check-in"),
     ({"tandem": "mood", "prompt_id": 1}, "missing a valid mood"),
     ({"tandem": "mood", "prompt_id": 987654, "score": 4}, "can't find that check-in"),
     ({"tandem": "note", "prompt_id": 987654, "note": "hi"}, "can't find that check-in"),
     ({"tandem": "moment_details", "moment_id": 987654, "outcome": "positive"}, "can't find that moment"),
     ({"tandem": "moment", "text": "   "}, "moment is empty"),
     ({"tandem": "moment", "text": "Great renewal call", "outcome": "ecstatic"}, "is not an outcome"),
-], ids=["no-tandem-key", "unknown-kind", "string-value", "list-value", "bad-prompt-id", "missing-score",
+], ids=["no-tandem-key", "unknown-kind", "string-value", "list-value", "bad-prompt-id", "superscript-prompt-id",
+        "double-minus-prompt-id", "missing-score",
         "unknown-prompt", "note-unknown-prompt", "unknown-moment", "empty-moment", "bad-outcome"])
 async def test_unknown_or_broken_card_data_gets_a_specific_reply(server, value, expected) -> None:
     user = User(server)

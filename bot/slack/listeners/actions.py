@@ -34,7 +34,7 @@ def _action(body: dict[str, Any]) -> dict[str, Any]:
 
 def _number(value: Any) -> int | None:
     text = str(value or "").split(":", 1)[0]
-    return int(text) if text.isdigit() and len(text) < 12 else None
+    return int(text) if text.isdecimal() and len(text) < 12 else None
 
 
 def register(app: AsyncApp, deps: Deps, profiles: ProfileCache) -> None:
