@@ -55,7 +55,8 @@ class Payload:
 
 # ------------------------------------------------------------------------------------------- strategies
 # Users are drawn from disjoint pools per surface (slash commands "UC…", clicks "UA…", DMs "UE…"), so a
-# generated click can never answer a prompt a generated /checkin opened: moods come only from `mood N`.
+# generated click can never answer a prompt a generated /checkin opened (record_mood checks the owner):
+# moods come from `mood N`, or from a mood click answering a prompt the same user's App Home button opened.
 
 SLACK_MARKUP = st.sampled_from(["<!channel>", "<!here>", "<@U123|bob>", "<#C1|general>", "<https://x.test|a link>",
                                 "<!subteam^S1|@team>", "&lt;&gt;&amp;", "*bold*", "`code`", "```block```", "\u202e",
@@ -222,6 +223,10 @@ def interactions(draw: st.DrawFn, sink_url: str) -> Payload:
         value = payload["actions"][0].get("value")
         if isinstance(value, str) and payload["actions"][0].get("action_id") == ids.CONFIRM_ACTION:
             effects = effects_of_line(value)
+        if ids.mood_score_from_action(str(payload["actions"][0].get("action_id"))) is not None:
+            # The App Home "Check in" button (also generated) opens a prompt for the same "UA…" user, and
+            # which row id it gets depends on how a batch interleaves: a mood click may answer it.
+            effects = effects | Effects(may_mood=True)
     view = payload.get("view")
     if isinstance(view, dict) and view.get("callback_id") == ids.MOMENT_MODAL:
         effects = effects | Effects(may_moment=True)  # a moment modal with some text is a valid submission
