@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.checkins import QUESTION
@@ -23,8 +22,8 @@ from handlers.identity import person_zone_name
 from handlers.localtime import zone
 from handlers.messages import Message, MoodPrompt, Text
 from handlers.ports import Recipient
-from storage import checkins, outbox, teams
-from storage.models import ConversationRef, MoodEntry, Outbox, Person, Prompt
+from storage import checkins, conversations, outbox, people, teams
+from storage.models import ConversationRef, Outbox, Person, Prompt
 
 MAX_ATTEMPTS = 8
 BACKOFF_BASE = timedelta(seconds=10)
@@ -68,8 +67,7 @@ def recipient_from(person: Person, ref: ConversationRef | None) -> Recipient:
 
 
 async def recipient_for(session: AsyncSession, person: Person) -> Recipient:
-    ref = await session.scalar(select(ConversationRef).where(ConversationRef.person_id == person.id))
-    return recipient_from(person, ref)
+    return recipient_from(person, await conversations.get_ref(session, person.id))
 
 
 def in_working_hours(ctx: Ctx, person: Person, now: datetime) -> bool:
@@ -148,14 +146,11 @@ async def _load(ctx: Ctx, rows: Sequence[Outbox]) -> Loaded:
     person_ids = sorted({row.person_id for row in rows})
     prompt_ids = sorted({int(row.payload.get("prompt_id", 0)) for row in rows if row.kind in ("checkin", "reminder")})
     loaded = Loaded()
-    loaded.people = {p.id: p for p in (await session.scalars(select(Person).where(Person.id.in_(person_ids)))).all()}
-    loaded.conversations = {c.person_id: c for c in (await session.scalars(
-        select(ConversationRef).where(ConversationRef.person_id.in_(person_ids)))).all()}
+    loaded.people = await people.people_by_id(session, person_ids)
+    loaded.conversations = await conversations.refs_of(session, person_ids)
     if prompt_ids:
-        loaded.prompts = {p.id: p for p in (await session.scalars(
-            select(Prompt).where(Prompt.id.in_(prompt_ids)))).all()}
-        loaded.answered = set((await session.scalars(
-            select(MoodEntry.prompt_id).where(MoodEntry.prompt_id.in_(prompt_ids)))).all())
+        loaded.prompts = await checkins.prompts_by_id(session, prompt_ids)
+        loaded.answered = await checkins.answered_prompt_ids(session, prompt_ids)
     return loaded
 
 

@@ -18,6 +18,15 @@ async def get_prompt(session: AsyncSession, prompt_id: int) -> Prompt | None:
     return await session.get(Prompt, prompt_id) if is_row_id(prompt_id) else None
 
 
+async def prompts_by_id(session: AsyncSession, prompt_ids: list[int]) -> dict[int, Prompt]:
+    return {p.id: p for p in (await session.scalars(select(Prompt).where(Prompt.id.in_(prompt_ids)))).all()}
+
+
+async def answered_prompt_ids(session: AsyncSession, prompt_ids: list[int]) -> set[int]:
+    """Which of these prompts already have a mood entry."""
+    return set((await session.scalars(select(MoodEntry.prompt_id).where(MoodEntry.prompt_id.in_(prompt_ids)))).all())
+
+
 async def add_prompt(session: AsyncSession, *, person_id: int, local_date: date, slot: str, due_at: datetime,
                      closes_at: datetime) -> Prompt:
     prompt = Prompt(person_id=person_id, local_date=local_date, slot=slot, due_at=due_at, closes_at=closes_at)

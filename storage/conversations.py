@@ -17,6 +17,12 @@ async def get_ref(session: AsyncSession, person_id: int) -> ConversationRef | No
     return await session.scalar(select(ConversationRef).where(ConversationRef.person_id == person_id))
 
 
+async def refs_of(session: AsyncSession, person_ids: list[int]) -> dict[int, ConversationRef]:
+    """The conversation references of these people, by person id (people without one are left out)."""
+    rows = await session.scalars(select(ConversationRef).where(ConversationRef.person_id.in_(person_ids)))
+    return {row.person_id: row for row in rows}
+
+
 async def save_ref(session: AsyncSession, person_id: int, platform: str, channel_id: str | None = None,
                    reference: dict[str, Any] | None = None, *, now: datetime) -> ConversationRef:
     """Insert or replace the person's conversation reference (idempotent: unchanged data is not rewritten)."""

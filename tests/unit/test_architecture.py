@@ -10,15 +10,21 @@ ROOT = Path(__file__).resolve().parents[2]
 FORBIDDEN = ("slack_bolt", "slack_sdk", "botbuilder", "botframework", "aiohttp")
 
 
-def _imports(path: Path) -> set[str]:
+def _full_imports(path: Path) -> set[str]:
+    """Every imported name, dotted in full (`storage.models.Person`, `sqlalchemy.select`)."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     names: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            names.update(alias.name.split(".")[0] for alias in node.names)
+            names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module.split(".")[0])
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
     return names
+
+
+def _imports(path: Path) -> set[str]:
+    """The top-level packages a module imports."""
+    return {name.split(".")[0] for name in _full_imports(path)}
 
 
 def test_handlers_and_storage_import_no_chat_sdk() -> None:
@@ -33,23 +39,21 @@ def test_handlers_and_storage_do_not_import_bot() -> None:
     assert offenders == []
 
 
-def _full_imports(path: Path) -> set[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    names: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.update(f"{node.module}.{alias.name}" for alias in node.names)
-    return names
-
-
 def test_chat_adapters_reach_storage_only_through_handlers() -> None:
     """Slack, Teams and the console use handlers/; from storage they take only types and the DB error check."""
     allowed = ("storage.models.", "storage.db.is_unavailable")
     offenders = {str(path.relative_to(ROOT)): sorted(name for name in _full_imports(path)
                                                      if name.startswith("storage") and not name.startswith(allowed))
                  for folder in ("bot/slack", "bot/teams", "bot/console") for path in (ROOT / folder).rglob("*.py")}
+    assert {k: v for k, v in offenders.items() if v} == {}
+
+
+def test_handlers_build_no_sql() -> None:
+    """Queries live in storage/; handlers take only the session type and the integrity error from SQLAlchemy."""
+    allowed = ("sqlalchemy.ext.asyncio.AsyncSession", "sqlalchemy.exc.IntegrityError")
+    offenders = {str(path.relative_to(ROOT)): sorted(name for name in _full_imports(path)
+                                                     if name.startswith("sqlalchemy") and name not in allowed)
+                 for path in (ROOT / "handlers").rglob("*.py")}
     assert {k: v for k, v in offenders.items() if v} == {}
 
 
