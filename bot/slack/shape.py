@@ -46,10 +46,9 @@ def _slash_command(body: dict[str, Any]) -> str | None:
         return "a slash command needs a command"
     if not (_text(body.get("user_id")) and _text(body.get("team_id"))):
         return "a slash command needs user_id and team_id"
-    wrong = _texts(body, ("text", "response_url", "trigger_id", "channel_id", "user_name"))
-    if wrong is None and not _optional(body, "response_url", _url):
+    if not _optional(body, "response_url", _url):
         return "response_url must be an http(s) URL"
-    return wrong
+    return _texts(body, ("text", "trigger_id", "channel_id", "user_name"))
 
 
 def _event(body: dict[str, Any]) -> str | None:
@@ -58,9 +57,8 @@ def _event(body: dict[str, Any]) -> str | None:
         return "an event callback needs an event object with a type"
     if not (_text(body.get("event_id")) and _text(body.get("team_id"), required=False)):
         return "an event callback needs an event_id"
-    for key in ("text",):
-        if key in event and event[key] is not None and not isinstance(event[key], str | dict):
-            return f"event.{key} has the wrong type"
+    if event.get("text") is not None and not isinstance(event["text"], str | dict):
+        return "event.text has the wrong type"
     if "channel" in event and not _optional(event, "channel", _text):
         return "event.channel must be a channel id"
     wrong = _texts(event, ("channel_type", "subtype", "bot_id", "tab", "team", "ts", "event_ts", "thread_ts"))

@@ -47,9 +47,6 @@ class ClientCache:
         while len(self._clients) > self.limit:
             self._clients.popitem(last=False)
 
-    def __len__(self) -> int:
-        return len(self._clients)
-
 
 class ReusingConnectorFactory(ConnectorFactory):
     """Hands out the cached ConnectorClient for a service URL and audience, building it once."""
