@@ -6,10 +6,13 @@ Sets (../shared/data/sentiment/): VADER-paper tweets and movie-review snippets (
 ratings, -4..+4; reported as Pearson r) and the GoEmotions dev set grouped to
 negative/neutral/positive (ambiguous counted as neutral, multi-label rows take their first label;
 reported as 3-class macro-F1). Speed is texts per second in this single process, over all sets.
-`--fit` re-runs the grid search for TandemScorer's combination numbers (VADER weight and alpha, then
-the short-text shift) on the fixed "fit" half of the tweets and movies (ids hashed with crc32) and
-reports r on the held-out half. The workplace set (tests/data/workplace_sentiment.csv) is reported as
-label agreement, on its first 222 rows and on the 26 rows added to check the tandem-2 rules.
+`--fit` re-runs the grid search for TandemScorer's combination (VADER's vote per valenced word, and
+whether VADER's sum is divided by sqrt(hits)) and reports it three ways: fitted on all rows
+(in-sample), fitted on the fixed "fit" half of each set (ids hashed with crc32) and scored on the
+held-out half, and leave-one-set-out (fitted on two sets, scored on the third); then the neutral band
+that the GoEmotions fit half would pick. The workplace set (tests/data/workplace_sentiment.csv) is
+reported as label agreement on all rows and on each part: the first 222 rows, and the rows written
+to check the tandem-2 and tandem-3 rules before those rules were written.
 """
 from __future__ import annotations
 
@@ -20,13 +23,14 @@ import time
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from handlers.sentiment import Sentiment, TextBlobScorer, label_for  # noqa: E402
-from handlers.sentiment_scorer import Mix, TandemScorer  # noqa: E402
+from handlers.sentiment_scorer import LABEL_BAND, Evidence, Mix, TandemScorer, combine  # noqa: E402
 
 LABELS = ("negative", "neutral", "positive")
 
@@ -147,79 +151,93 @@ def ablations() -> list[tuple[str, Mix]]:
         ("tandem without workplace lexicon", replace(full, workplace_lexicon=False)),
         ("tandem without contrast weighting", replace(full, contrast=False)),
         ("tandem without negated events", replace(full, negated_events=False)),
-        ("tandem without short-text VADER shift", replace(full, confident_vader_shift=0.0)),
+        ("tandem without hit normalisation", replace(full, vader_hit_power=0.0)),
         ("tandem without sarcasm rule", replace(full, sarcasm=False)),
     ]
 
 
+VOTES = (0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0)
+HIT_POWERS = (0.0, 0.5)
+SET_NAMES = ("tweets", "movies", "goemotions")
+
+
+def _figures(combine: Callable[[Evidence], float], rows: dict[str, list]) -> dict[str, float]:
+    """Tweets r, movies r and GoEmotions macro-F1 at the shipped LABEL_BAND."""
+    figures = {k: pearson([combine(e) for e, _ in rows[k]], [r.mean for _, r in rows[k]]) for k in ("tweets", "movies")}
+    polarities = [combine(e) for e, _ in rows["goemotions"]]
+    gold = [r.label for _, r in rows["goemotions"]]
+    figures["goemotions"] = macro_f1(gold, [label_for(p, LABEL_BAND) for p in polarities])
+    return figures
+
+
+def _show(figures: dict[str, float]) -> str:
+    return f"tweets r {figures['tweets']:.3f}, movies r {figures['movies']:.3f}, GoEmotions F1 {figures['goemotions']:.3f}"
+
+
 def fit(sets: dict[str, list]) -> None:
-    """Grid-search the combination numbers on the fit half; report the held-out half."""
+    """Grid-search the combination (VADER's vote and hit power; alpha fixed) for the
+    best sum of tweets r + movies r + GoEmotions F1, and report it three ways: fitted on all rows
+    (in-sample), fitted on the fixed fit halves (scored on the held-out halves), and leave-one-set-out
+    (fitted on two sets, scored on the third)."""
     scorer = TandemScorer()
-    halves = {}
-    for key in ("tweets", "movies"):
-        rows = sets[key]
-        evidence = [(scorer.evidence(r.text), r) for r in rows]
-        halves[key] = (
-            [(e, r.mean) for e, r in evidence if in_fit_half(r)],
-            [(e, r.mean) for e, r in evidence if not in_fit_half(r)],
-        )
+    rows = {k: [(scorer.evidence(r.text), r) for r in sets[k]] for k in SET_NAMES}
+    halves = {
+        "fit": {k: [(e, r) for e, r in rows[k] if in_fit_half(r)] for k in SET_NAMES},
+        "held": {k: [(e, r) for e, r in rows[k] if not in_fit_half(r)] for k in SET_NAMES},
+    }
+    candidates = [Mix(vader_vote=v, vader_hit_power=p) for v in VOTES for p in HIT_POWERS]
+    scored = {
+        part: [(mix, _figures(partial(combine, mix=mix), data)) for mix in candidates]
+        for part, data in (("all", rows), ("fit", halves["fit"]), ("held", halves["held"]))
+    }
 
-    def r_for(mix: Mix, pairs: list) -> float:
-        combiner = TandemScorer.__new__(TandemScorer)
-        combiner._mix = mix
-        return pearson([combiner.combine(e) for e, _ in pairs], [m for _, m in pairs])
+    def best(part: str, sets_used: Sequence[str]) -> int:
+        return max(range(len(candidates)), key=lambda i: sum(scored[part][i][1][k] for k in sets_used))
 
-    best = None
-    for weight in [w / 20 for w in range(6, 21)]:
-        for alpha in (4.0, 8.0, 15.0, 30.0, 60.0):
-            mix = Mix(vader_weight=weight, vader_alpha=alpha)
-            objective = (r_for(mix, halves["tweets"][0]) + r_for(mix, halves["movies"][0])) / 2
-            if best is None or objective > best[0]:
-                best = (objective, mix)
-    assert best is not None
-    mix = best[1]
-    print(f"best on fit half: vader_weight={mix.vader_weight} vader_alpha={mix.vader_alpha} "
-          f"(mean r {best[0]:.3f})")
-    # Second stage, at that weight and alpha: how much of TextBlob's share a confident VADER takes
-    # on short texts.
-    for words in (0, 8, 12, 16, 20, 30, 1000):
-        for shift in (0.0, 0.25, 0.5, 0.75, 1.0):
-            candidate = replace(best[1], short_text_words=words, confident_vader_shift=shift)
-            objective = (r_for(candidate, halves["tweets"][0]) + r_for(candidate, halves["movies"][0])) / 2
-            if objective > best[0]:
-                best = (objective, candidate)
-    mix = best[1]
-    print(f"  then short_text_words={mix.short_text_words} confident_vader_shift={mix.confident_vader_shift} "
-          f"(mean r {best[0]:.3f})")
-    goemo = [(scorer.combine(scorer.evidence(r.text)), r) for r in sets["goemotions"]]
-    fit_rows = [(p, r.label) for p, r in goemo if in_fit_half(r)]
-    held_rows = [(p, r.label) for p, r in goemo if not in_fit_half(r)]
+    def name(mix: Mix) -> str:
+        return f"vader_vote={mix.vader_vote} hit_power={mix.vader_hit_power}"
 
-    def f1_for(band: float, rows: list) -> float:
-        return macro_f1([g for _, g in rows], [label_for(p, band) for p, _ in rows])
+    shipped = _figures(TandemScorer().combine, rows)
+    print(f"shipped mix ({name(Mix())}), all rows: {_show(shipped)}")
+    i = best("all", SET_NAMES)
+    print(f"fitted on all rows: {name(candidates[i])}: {_show(scored['all'][i][1])}  (in-sample)")
+    i = best("fit", SET_NAMES)
+    print(f"fitted on fit halves: {name(candidates[i])}: fit {_show(scored['fit'][i][1])}")
+    print(f"  held-out halves: {_show(scored['held'][i][1])}")
+    shipped_held = _figures(TandemScorer().combine, halves["held"])
+    print(f"  shipped mix on held-out halves: {_show(shipped_held)}")
+    for left_out in SET_NAMES:
+        i = best("all", [k for k in SET_NAMES if k != left_out])
+        print(f"leave {left_out} out: {name(candidates[i])} -> held-out {left_out} "
+              f"{scored['all'][i][1][left_out]:.3f}")
+    goemo = [(scorer.combine(e), r.label) for e, r in rows["goemotions"]]
+    fit_rows = [(p, g) for (p, g), (_, r) in zip(goemo, rows["goemotions"]) if in_fit_half(r)]
+    held_rows = [(p, g) for (p, g), (_, r) in zip(goemo, rows["goemotions"]) if not in_fit_half(r)]
+
+    def f1_for(band: float, pairs: list) -> float:
+        return macro_f1([g for _, g in pairs], [label_for(p, band) for p, _ in pairs])
 
     band = max((b / 100 for b in range(5, 51, 5)), key=lambda b: f1_for(b, fit_rows))
     print(f"best label band on GoEmotions fit half (shipped mix): {band} "
-          f"(fit-half F1 {f1_for(band, fit_rows):.3f}, held-out F1 {f1_for(band, held_rows):.3f})")
-    for key in ("tweets", "movies"):
-        print(f"  {key}: fit-half r {r_for(mix, halves[key][0]):.3f}, held-out r {r_for(mix, halves[key][1]):.3f}"
-              f"  (shipped mix: held-out r {r_for(Mix(), halves[key][1]):.3f})")
+          f"(fit-half F1 {f1_for(band, fit_rows):.3f}, held-out F1 {f1_for(band, held_rows):.3f}; "
+          f"shipped band {LABEL_BAND}: held-out F1 {f1_for(LABEL_BAND, held_rows):.3f})")
 
 
 WORKPLACE = REPO / "tests" / "data" / "workplace_sentiment.csv"
-WORKPLACE_ORIGINAL_ROWS = 222  # rows after these were added to check the tandem-2 rules
+# Row ranges of the workplace set: the original rows, then rows written to check a scorer's new rules
+# before those rules existed (26 for tandem-2, 31 for tandem-3; see tests/data/README.md).
+WORKPLACE_PARTS = (("first", 0, 222), ("tandem-2 check", 222, 248), ("tandem-3 check", 248, None))
 
 
 def workplace_agreement(score: Callable[[str], Sentiment]) -> str:
-    """Label agreement on the workplace set: all rows, the original rows, the added rows."""
+    """Label agreement on the workplace set: all rows, then each part."""
     import csv
 
     with WORKPLACE.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     hits = [score(r["text"]).label == r["label"] for r in rows]
-    first, added = hits[:WORKPLACE_ORIGINAL_ROWS], hits[WORKPLACE_ORIGINAL_ROWS:]
-    return (f"{sum(hits) / len(hits):.1%} ({sum(hits)}/{len(hits)}; first {len(first)}: {sum(first)}, "
-            f"added {len(added)}: {sum(added)})")
+    parts = "; ".join(f"{name} {len(hits[a:b])}: {sum(hits[a:b])}" for name, a, b in WORKPLACE_PARTS)
+    return f"{sum(hits) / len(hits):.1%} ({sum(hits)}/{len(hits)}; {parts})"
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -133,6 +133,7 @@ WORKPLACE_LEXICON: tuple[LexiconEntry, ...] = (
     LexiconEntry("shipped", 1.4, "delivered to users"),
     LexiconEntry("went live", 1.4, "launched"),
     LexiconEntry("unblocked", 1.6, "the obstacle is gone"),
+    LexiconEntry("pulled together", 1.8, "a team rallied under pressure; neither word carries feeling alone"),
     LexiconEntry("renewed", 1.8, "customer stayed"),
     LexiconEntry("renewal", 0.8, "customer staying; mild as it may be in doubt"),
     LexiconEntry("upsell", 1.4, "customer buying more"),

@@ -76,14 +76,25 @@ NEGATED_EVENT_TOKEN = "negated_bad_event"
 # "not the worst", like "could be worse": things are tolerable.
 NOT_THE_WORST = re.compile(r"\bnot\s+(?:the|that)\s+(?:worst|bad)\b", re.IGNORECASE)
 NOT_THE_WORST_TOKEN = "not_the_worst"
+# "wasn't as smooth as we hoped", "not as fast as expected": a hope that fell short is a disappointment,
+# whatever the adjective. VADER flips the adjective at half weight or, with "as ... as" in between,
+# not at all ("not" is out of its three-word reach of "hoped").
+FELL_SHORT = re.compile(
+    r"\b(?:wasn't|was\s+not|isn't|is\s+not|weren't|were\s+not|aren't|are\s+not|not)\s+(?:quite\s+|really\s+)?"
+    r"as\s+\w+\s+as\s+(?:\w+\s+)?(?:hoped|expected|planned|promised|wanted|needed|advertised)\b",
+    re.IGNORECASE,
+)
+FELL_SHORT_TOKEN = "fell_short_of_hopes"
 NEGATED_EVENT_LEXICON = {
     NEGATED_EVENT_TOKEN: 1.5,  # clear but calm good news (VADER's 1 = mild, 2 = clear)
     NOT_THE_WORST_TOKEN: 0.8,  # mild, the same as "could be worse"
+    FELL_SHORT_TOKEN: -1.5,  # clear but calm disappointment, the mirror of a negated bad event
 }
 
 
 def mark_negated_events(text: str) -> str:
-    """Replace negated bad events by a positive token ("nothing broke" -> negated_bad_event)."""
+    """Replace negated bad events by a positive token ("nothing broke" -> negated_bad_event), and
+    hopes that fell short by a negative one."""
     lowered = text.lower()
     if not _NEGATOR.search(lowered):
         return text
@@ -91,6 +102,8 @@ def mark_negated_events(text: str) -> str:
         text = NEGATED_EVENT.sub(NEGATED_EVENT_TOKEN, text)
     if "not" in lowered and NOT_THE_WORST.search(lowered):
         text = NOT_THE_WORST.sub(NOT_THE_WORST_TOKEN, text)
+    if " as " in lowered and FELL_SHORT.search(lowered):
+        text = FELL_SHORT.sub(FELL_SHORT_TOKEN, text)
     return text
 
 
@@ -116,6 +129,7 @@ _INTERJECTION = re.compile(
 _BAD_EVENT = re.compile(
     r"\b(?:down|broke|broken|breaks?|crash(?:ed|es|ing)?|fail(?:ed|ing|s)?|red|bugs?|paged|meetings?"
     r"|blocked|deadline|died|dead|late|overtime|weekend|delayed|slipped|lost|deleted"
+    r"|drops?|dropped|dropping|offline|timing\s+out|times\s+out|timed\s+out"
     r"|again|another|more)\b",
     re.IGNORECASE,
 )

@@ -15,7 +15,7 @@ from handlers.sentiment_text import normalise, replace_emoji, strip_mrkdwn
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "workplace_sentiment.csv"
 AGREEMENT_TARGET = 0.85  # issue 7's goal; not reached yet, see test_workplace_agreement_does_not_regress
-AGREEMENT_REACHED = 199 / 248  # what the default scorer (tandem-2) reaches today: 80.2%
+AGREEMENT_REACHED = 222 / 279  # what the default scorer (tandem-3) reaches today: 79.6%
 AGREEMENT_FLOOR = AGREEMENT_REACHED - 0.01  # fail if it drops by more than one point
 
 
@@ -115,8 +115,24 @@ def test_a_negator_governing_another_verb_does_not_cancel_the_event(text: str) -
 
 @pytest.mark.parametrize(
     "text",
+    ["the rollout wasn't as smooth as we hoped", "the new laptop is not as fast as advertised",
+     "onboarding was not quite as easy as they promised"],
+)
+def test_a_hope_that_fell_short_is_a_disappointment(scorer: TandemScorer, text: str) -> None:
+    assert scorer.score(text).label == "negative"
+
+
+@pytest.mark.parametrize("text", ["ok", "okay", "meh, ok week"])
+def test_curated_words_are_not_overruled_by_textblob(scorer: TandemScorer, text: str) -> None:
+    """"ok" was curated to a shrug; TextBlob's own +0.5 for it must not make it cheerful again."""
+    assert scorer.score(text).label == "neutral"
+
+
+@pytest.mark.parametrize(
+    "text",
     ["great, another outage", "yay, more meetings", "love it when the build breaks on a Friday",
-     "thanks a lot, Jenkins, for failing again", "what a great start to the week /s"],
+     "thanks a lot, Jenkins, for failing again", "what a great start to the week /s",
+     "love it when the wifi drops during standup"],
 )
 def test_positive_interjection_before_a_bad_event_reads_as_sarcasm(scorer: TandemScorer, text: str) -> None:
     assert scorer.score(text).label == "negative"
@@ -145,6 +161,7 @@ def test_sincere_praise_near_an_incident_word_is_not_sarcasm(scorer: TandemScore
         ("kudos to the support team", "positive"),
         ("Sam is killing it", "positive"),
         ("we shipped it", "positive"),
+        ("the team really pulled together", "positive"),
     ],
 )
 def test_workplace_lexicon_entries(scorer: TandemScorer, text: str, label: str) -> None:
@@ -209,9 +226,10 @@ def test_workplace_agreement_does_not_regress() -> None:
     """Regression guard, not the issue's target.
 
     Issue 7 asks for >= 85% agreement with people on workplace_sentiment.csv; the default scorer
-    (tandem-2) reaches 80.2% (199/248; tandem-1 reached 174/248 = 70.2%, or 75.2% on the first 222
-    rows before 26 held-out rows were added). This fails if agreement drops more than one point below
-    what is reached; raise AGREEMENT_REACHED whenever the scorer improves.
+    (tandem-3) reaches 79.6% (222/279): 204/248 on the rows tandem-2 was built with (tandem-2: 199),
+    but only 18/31 on the rows written to check tandem-3 before its rules (tandem-2: also 18/31).
+    This fails if agreement drops more than one point below what is reached; raise AGREEMENT_REACHED
+    whenever the scorer improves.
     """
     agreement, misses = _agreement()
     assert agreement >= AGREEMENT_FLOOR, (
