@@ -76,6 +76,8 @@ def _server(kind: str, database_url: str, schema: str | None, api_url: str, read
 
     from aiohttp import web
 
+    from bot.server import settle_heap
+
     logging.basicConfig(level=logging.ERROR)
     env = {"TANDEM_CONFIG": str(ROOT / "app.yaml"), "SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SECRET,
            "SLACK_API_URL": api_url}
@@ -102,6 +104,7 @@ def _server(kind: str, database_url: str, schema: str | None, api_url: str, read
             app = build_app(deps, with_scheduler=False)
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
+        settle_heap()  # as `serve` does; the floor gets it too, so both start from the same kind of heap
         site = web.TCPSite(runner, "127.0.0.1", 0, backlog=1024)
         await site.start()
         ready.send({"url": f"http://127.0.0.1:{runner.addresses[0][1]}/slack/events", "prompts": prompts})

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import signal
 from datetime import UTC, datetime
@@ -81,6 +82,14 @@ def _explain_channels(settings: Settings) -> None:
                     "To connect Slack or Teams, see README.md.")
 
 
+def settle_heap() -> None:
+    """Once everything is built, before traffic: the tens of thousands of long-lived objects of start-up
+    (SQLAlchemy's and the SDKs' metadata, compiled models) leave the garbage collector's generations, so
+    its full passes, which would stall every request in flight, only walk what requests create."""
+    gc.collect()
+    gc.freeze()
+
+
 async def serve(settings: Settings, port: int) -> int:
     deps = await build_ready(settings)
     _explain_channels(settings)
@@ -89,6 +98,7 @@ async def serve(settings: Settings, port: int) -> int:
     app = build_app(deps)
     runner = web.AppRunner(app)
     await runner.setup()
+    settle_heap()
     site = web.TCPSite(runner, "0.0.0.0", port)
     await site.start()
     log.info("Tandem is listening on port %s", port)

@@ -49,6 +49,15 @@ async def run_command(ctx: Ctx, person: Person, command: c.Command) -> Reply:
     return reply
 
 
+def opens_form(text: str) -> bool:
+    """Whether answering this line opens a form: chat platforms allow that only for a few seconds."""
+    try:
+        command = c.parse(text)
+    except TandemError:
+        return False
+    return isinstance(command, c.LogMoment) and command.text is None
+
+
 async def handle_text(ctx: Ctx, caller: Caller, text: str) -> Reply:
     """One line typed in any channel: identify the sender, parse, run."""
     person = await identify(ctx, caller)

@@ -25,6 +25,7 @@ from bot.slack.installations import CachedInstallationStore
 from bot.slack.listeners import actions, commands, events, home, views
 from bot.slack.manifest import BOT_SCOPES
 from bot.slack.messenger import SlackMessenger
+from bot.slack.pacing import AckFirst
 from bot.wiring import Deps
 from handlers import workspaces
 
@@ -38,6 +39,7 @@ class SlackAdapter:
     bolt: AsyncApp
     messenger: SlackMessenger
     http: SharedHttp
+    pacing: AckFirst
     installations: CachedInstallationStore | None = None
 
     async def start(self) -> None:
@@ -47,6 +49,7 @@ class SlackAdapter:
         self.messenger.session = session
 
     async def stop(self) -> None:
+        self.pacing.stop()
         await self.http.close()
 
 
@@ -109,7 +112,7 @@ def build_slack_app(deps: Deps) -> SlackAdapter:
     # The signature is checked once, in routes.py, before the body is parsed; Socket Mode is not signed.
     bolt = AsyncApp(signing_secret=env.slack_signing_secret or None, client=client, process_before_response=False,
                     request_verification_enabled=False, name="tandem", **options)
-    profiles, http = ProfileCache(), SharedHttp()
+    profiles, http, pacing = ProfileCache(), SharedHttp(), AckFirst()
 
     @bolt.middleware
     async def shared_session_respond(body: dict[str, Any], context: AsyncBoltContext,
@@ -118,15 +121,17 @@ def build_slack_app(deps: Deps) -> SlackAdapter:
             context["respond"] = Responder(body["response_url"], http)
         return await next()
 
-    commands.register(bolt, deps, profiles)  # first: Bolt asks listeners in order, and commands are the most common
-    events.register(bolt, deps, profiles, installations)
-    views.register(bolt, deps, profiles)
-    home.register(bolt, deps, profiles)
-    actions.register(bolt, deps, profiles)  # last: it answers clicks nobody else knows
+    # Bolt asks listeners in order, each costing a match on every request: the most common first
+    commands.register(bolt, deps, profiles, pacing)
+    actions.register(bolt, deps, profiles, pacing)
+    home.register(bolt, deps, profiles, pacing)
+    views.register(bolt, deps, profiles, pacing)
+    events.register(bolt, deps, profiles, pacing, installations)
+    actions.register_fallback(bolt, pacing)
 
     @bolt.error
     async def on_error(error: Exception) -> None:
         log.error("Slack listener failed: %s", type(error).__name__, exc_info=error)
 
-    return SlackAdapter(bolt=bolt, messenger=SlackMessenger(deps, base_url, tokens), http=http,
+    return SlackAdapter(bolt=bolt, messenger=SlackMessenger(deps, base_url, tokens), http=http, pacing=pacing,
                         installations=installations)

@@ -55,7 +55,9 @@ class SlackEndpoint:
             return _refuse(400, f"not a Slack request Tandem can handle: {wrong}")
         tag_request(request, workspace=_team_id(bolt_request.body), event_id=bolt_request.body.get("event_id"))
         try:
-            return await to_aiohttp_response(await self.adapter.bolt.async_dispatch(bolt_request))
+            with self.adapter.pacing.request():
+                response = await self.adapter.bolt.async_dispatch(bolt_request)
+            return await to_aiohttp_response(response)
         except Exception:  # noqa: BLE001 - a body Bolt could not take apart: a clear 400, never a 500
             log.exception("Slack request could not be dispatched")
             return _refuse(400, "the Slack request could not be read")

@@ -17,6 +17,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.slack import ids, render
 from bot.slack.flow import run_text, run_use_case
 from bot.slack.identity import ProfileCache, caller_from, team_of, user_of
+from bot.slack.pacing import AckFirst
 from bot.slack.replies import Surface, deliver
 from bot.wiring import Deps
 from handlers import checkins, moments
@@ -37,7 +38,7 @@ def _number(value: Any) -> int | None:
     return int(text) if text.isdecimal() and len(text) < 12 else None
 
 
-def register(app: AsyncApp, deps: Deps, profiles: ProfileCache) -> None:
+def register(app: AsyncApp, deps: Deps, profiles: ProfileCache, pacing: AckFirst) -> None:
     async def caller(body: dict[str, Any], client: AsyncWebClient):  # noqa: ANN202 - a Caller
         user_id, name = user_of(body)
         return await caller_from(profiles, client, team_of(body), user_id, name)
@@ -50,6 +51,7 @@ def register(app: AsyncApp, deps: Deps, profiles: ProfileCache) -> None:
     @app.action(MOOD)
     async def on_mood(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient) -> None:
         await ack()
+        await pacing.quiet()
         action, prompt_id = _action(body), _number(_action(body).get("value"))
         score = ids.mood_score_from_action(str(action.get("action_id")))
         if prompt_id is None or score is None:
@@ -72,6 +74,7 @@ def register(app: AsyncApp, deps: Deps, profiles: ProfileCache) -> None:
     async def on_outcome(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond,
                          client: AsyncWebClient) -> None:
         await ack()
+        await pacing.quiet()
         action = _action(body)
         moment_id = _number(action.get("value"))
         outcome = str(action.get("action_id"))[len(ids.MOMENT_OUTCOME_ACTION_PREFIX):]
@@ -85,6 +88,7 @@ def register(app: AsyncApp, deps: Deps, profiles: ProfileCache) -> None:
     async def on_touchpoint(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond,
                             client: AsyncWebClient) -> None:
         await ack()
+        await pacing.quiet()
         value = str((_action(body).get("selected_option") or {}).get("value") or "")
         moment_id, _, touchpoint = value.partition(":")
         if _number(moment_id) is None or not touchpoint:
@@ -97,15 +101,20 @@ def register(app: AsyncApp, deps: Deps, profiles: ProfileCache) -> None:
     async def on_confirm(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond,
                          client: AsyncWebClient) -> None:
         await ack()
+        await pacing.quiet()
         command = str(_action(body).get("value") or "")
         if not command.startswith("/tandem "):
             return await answer(Reply.of(Text(STALE)), body, respond, client, False)
         reply = await run_text(deps, await caller(body, client), command)
         await answer(reply, body, respond, client, replace=True)
 
+
+def register_fallback(app: AsyncApp, pacing: AckFirst) -> None:
+    """Last of all listeners: Bolt asks them in order, and this one takes every click nobody else knows."""
     @app.action(re.compile(".*"))
     async def on_unknown(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond,
                          client: AsyncWebClient) -> None:
         await ack()
+        await pacing.quiet()
         if body.get("response_url"):
-            await answer(Reply.of(Text(STALE)), body, respond, client, False)
+            await deliver(Reply.of(Text(STALE)), Surface(client=client, user_id=user_of(body)[0], respond=respond))

@@ -16,6 +16,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack.flow import run_plain, run_text
 from bot.slack.identity import PLATFORM, ProfileCache, caller_from, profile_from_user
+from bot.slack.pacing import AckFirst
 from bot.slack.replies import Surface, deliver
 from bot.slack.text import from_slack
 from bot.wiring import Deps
@@ -25,7 +26,7 @@ from handlers.identity import Caller
 log = logging.getLogger("tandem.slack.events")
 
 
-def register(app: AsyncApp, deps: Deps, profiles: ProfileCache,
+def register(app: AsyncApp, deps: Deps, profiles: ProfileCache, pacing: AckFirst,
              installations: AsyncInstallationStore | None = None) -> None:
     @app.middleware
     async def once_per_event(body: dict[str, Any], next: Callable[[], Awaitable[None]]) -> BoltResponse | None:  # noqa: A002
@@ -41,6 +42,7 @@ def register(app: AsyncApp, deps: Deps, profiles: ProfileCache,
     async def on_dm(body: dict[str, Any], event: dict[str, Any], client: AsyncWebClient) -> None:
         if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id") or not event.get("user"):
             return
+        await pacing.quiet()
         caller = await caller_from(profiles, client, str(body.get("team_id") or ""), str(event["user"]))
         reply = await run_text(deps, caller, from_slack(event.get("text")), dm_channel=event.get("channel"))
         await deliver(reply, Surface(client=client, user_id=str(event["user"]), channel_id=event.get("channel")))
@@ -50,6 +52,7 @@ def register(app: AsyncApp, deps: Deps, profiles: ProfileCache,
         user, team = event.get("user") or {}, str(body.get("team_id") or "")
         if not isinstance(user, dict) or not user.get("id"):
             return
+        await pacing.quiet()
         profile = profile_from_user(user)
         profiles.remember(team, str(user["id"]), profile)
         caller = Caller(platform=PLATFORM, workspace_id=team, user_id=str(user["id"]), display_name=profile.name,

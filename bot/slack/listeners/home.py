@@ -10,6 +10,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.slack import ids, render
 from bot.slack.flow import run_use_case
 from bot.slack.identity import ProfileCache, caller_from, team_of, user_of
+from bot.slack.pacing import AckFirst
 from bot.slack.replies import Surface, deliver, open_dm
 from bot.wiring import Deps
 from handlers import checkins, moments
@@ -17,11 +18,12 @@ from handlers.home import HomePage, home_page
 from handlers.messages import Reply
 
 
-def register(app: AsyncApp, deps: Deps, profiles: ProfileCache) -> None:
+def register(app: AsyncApp, deps: Deps, profiles: ProfileCache, pacing: AckFirst) -> None:
     @app.event("app_home_opened")
     async def on_home_opened(body: dict[str, Any], event: dict[str, Any], client: AsyncWebClient) -> None:
         if event.get("tab") != "home" or not event.get("user"):
             return
+        await pacing.quiet()
         caller = await caller_from(profiles, client, team_of(body), str(event["user"]))
         page = await run_use_case(deps, caller, home_page, dm_channel=event.get("channel"))
         if isinstance(page, HomePage):
@@ -30,6 +32,7 @@ def register(app: AsyncApp, deps: Deps, profiles: ProfileCache) -> None:
     @app.action(ids.CHECKIN_HOME_ACTION)
     async def on_home_checkin(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         await ack()
+        await pacing.quiet()
         user_id, name = user_of(body)
         channel = await open_dm(client, user_id)
         caller = await caller_from(profiles, client, team_of(body), user_id, name)

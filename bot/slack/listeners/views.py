@@ -17,6 +17,7 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 from bot.slack import ids, render
 from bot.slack.flow import run_use_case
 from bot.slack.identity import ProfileCache, caller_from, team_of, user_of
+from bot.slack.pacing import AckFirst
 from bot.slack.replies import Surface, deliver
 from bot.slack.text import clip, from_slack
 from bot.wiring import Deps
@@ -53,7 +54,7 @@ async def _permalink(client: AsyncWebClient, channel: str, ts: str) -> str | Non
     return str(answer["permalink"]) if answer.get("permalink") else None
 
 
-def register(app: AsyncApp, deps: Deps, profiles: ProfileCache) -> None:
+def register(app: AsyncApp, deps: Deps, profiles: ProfileCache, pacing: AckFirst) -> None:
     async def caller(body: dict[str, Any], client: AsyncWebClient):  # noqa: ANN202 - a Caller
         user_id, name = user_of(body)
         return await caller_from(profiles, client, team_of(body), user_id, name)
@@ -70,6 +71,7 @@ def register(app: AsyncApp, deps: Deps, profiles: ProfileCache) -> None:
         except TandemError as refusal:
             return await ack(response_action="errors", errors={ids.NOTE_INPUT: clip(refusal.reply, ERROR_LIMIT)})
         await ack()
+        await pacing.quiet()
         url = meta.get("response_url")
         if isinstance(url, str) and url.startswith(("https://", "http://")):
             await AsyncWebhookClient(url).send(**render.message_payload(reply.messages[0]),
@@ -90,6 +92,7 @@ def register(app: AsyncApp, deps: Deps, profiles: ProfileCache) -> None:
             return await ack(response_action="errors",
                              errors={ids.MOMENT_TEXT_INPUT: clip(refusal.reply, ERROR_LIMIT)})
         await ack()
+        await pacing.quiet()
         await deliver(reply, Surface(client=client, user_id=user_of(body)[0]))
 
     @app.shortcut(ids.MESSAGE_SHORTCUT)
