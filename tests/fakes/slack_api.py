@@ -45,6 +45,7 @@ JsonDict = dict[str, Any]
 SUPPLEMENTARY_METHODS: dict[str, frozenset[str]] = {
     "files.getUploadURLExternal": frozenset({"filename", "length"}),
     "files.completeUploadExternal": frozenset({"files"}),
+    "apps.connections.open": frozenset(),  # Socket Mode: takes the app-level token (xapp-) only
 }
 
 #: In the spec but switched off by Slack (files.upload was sunset in 2025): calling them is a bug.
@@ -285,6 +286,8 @@ class FakeSlackApi:
         self._port: int | None = None
         self._thread: threading.Thread | None = None
         self._thread_loop: asyncio.AbstractEventLoop | None = None
+        self._socket: web.WebSocketResponse | None = None
+        self._socket_acks: dict[str, asyncio.Future[JsonDict]] = {}
 
     # ----------------------------------------------------------------- lifecycle
 
@@ -303,6 +306,7 @@ class FakeSlackApi:
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_route("*", "/api/{method}", self._handle_api)
         app.router.add_route("POST", "/upload/{file_id}", self._handle_upload)
+        app.router.add_get("/socket-mode", self._handle_socket)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -311,6 +315,8 @@ class FakeSlackApi:
         return self
 
     async def stop(self) -> None:
+        if self._socket is not None:
+            await self._socket.close()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -503,6 +509,44 @@ class FakeSlackApi:
             upload.data = data
         return web.Response(text=f"OK - {len(data)}")
 
+    # ----------------------------------------------------------------- Socket Mode (same event loop only)
+
+    async def _handle_socket(self, request: web.Request) -> web.WebSocketResponse:
+        """The websocket apps.connections.open hands out: a hello, then envelopes and the client's acks."""
+        socket = web.WebSocketResponse()
+        await socket.prepare(request)
+        self._socket = socket
+        await socket.send_json({"type": "hello", "num_connections": 1,
+                                "debug_info": {"host": "fake", "approximate_connection_time": 18060},
+                                "connection_info": {"app_id": self.app_id}})
+        async for message in socket:
+            ack = json.loads(message.data) if message.type == web.WSMsgType.TEXT else {}
+            waiting = self._socket_acks.get(str(ack.get("envelope_id")))
+            if waiting is None:
+                self._violate("socket_mode", f"ack for an unknown envelope: {ack}", {})
+            elif not waiting.done():
+                waiting.set_result(ack.get("payload") or {})
+        self._socket = None
+        return socket
+
+    async def send_envelope(self, kind: str, payload: JsonDict, timeout: float = 5.0) -> str:
+        """Push one Socket Mode envelope (slash_commands, interactive, events_api); returns its id."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while self._socket is None:
+            if asyncio.get_running_loop().time() > deadline:
+                raise AssertionError("no Socket Mode client connected")
+            await asyncio.sleep(0.01)
+        envelope_id = self._next_id("env-")
+        self._socket_acks[envelope_id] = asyncio.get_running_loop().create_future()
+        await self._socket.send_json({"envelope_id": envelope_id, "type": kind, "payload": payload,
+                                      "accepts_response_payload": kind != "events_api", "retry_attempt": 0,
+                                      "retry_reason": ""})
+        return envelope_id
+
+    async def envelope_ack(self, envelope_id: str, timeout: float = 5.0) -> JsonDict:
+        """The payload the client acknowledged the envelope with ({} for a bare ack)."""
+        return await asyncio.wait_for(self._socket_acks[envelope_id], timeout)
+
     # ----------------------------------------------------------------- validation and faults
 
     def _violate(self, method: str, reason: str, args: Mapping[str, Any]) -> None:
@@ -630,6 +674,9 @@ class FakeSlackApi:
         if not _blank(args.get("thread_ts")):
             message["thread_ts"] = args["thread_ts"]
         return message
+
+    def _on_apps_connections_open(self, args: dict[str, Any]) -> JsonDict:
+        return {"ok": True, "url": self.origin.replace("http://", "ws://") + "/socket-mode"}
 
     def _on_chat_postMessage(self, args: dict[str, Any]) -> JsonDict:
         channel, ts = self._channel_for(str(args["channel"])), self._next_ts()
