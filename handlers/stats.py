@@ -54,17 +54,17 @@ def trend(current: float, previous: Sequence[float | None], min_weeks: int = 2) 
 
 def ranks(values: Sequence[float]) -> list[float]:
     """1-based ranks, ties getting the mean of the ranks they span (as Spearman's rho needs)."""
-    order = sorted(range(len(values)), key=lambda i: values[i])
+    order = sorted(range(len(values)), key=values.__getitem__)
     result = [0.0] * len(values)
-    i = 0
-    while i < len(order):
-        j = i
-        while j + 1 < len(order) and values[order[j + 1]] == values[order[i]]:
-            j += 1
-        mean_rank = (i + j) / 2 + 1
-        for k in range(i, j + 1):
-            result[order[k]] = mean_rank
-        i = j + 1
+    start = 0
+    while start < len(order):
+        end = start + 1
+        while end < len(order) and values[order[end]] == values[order[start]]:
+            end += 1
+        mean_rank = (start + end + 1) / 2
+        for index in order[start:end]:
+            result[index] = mean_rank
+        start = end
     return result
 
 
