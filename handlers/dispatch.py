@@ -49,13 +49,17 @@ async def run_command(ctx: Ctx, person: Person, command: c.Command) -> Reply:
     return reply
 
 
+def _asks_for_form(command: c.Command) -> bool:
+    """`/moment` without text: answered with the moment form instead of being run."""
+    return isinstance(command, c.LogMoment) and command.text is None
+
+
 def opens_form(text: str) -> bool:
     """Whether answering this line opens a form: chat platforms allow that only for a few seconds."""
     try:
-        command = c.parse(text)
+        return _asks_for_form(c.parse(text))
     except TandemError:
         return False
-    return isinstance(command, c.LogMoment) and command.text is None
 
 
 async def handle_text(ctx: Ctx, caller: Caller, text: str) -> Reply:
@@ -69,6 +73,8 @@ async def handle_text(ctx: Ctx, caller: Caller, text: str) -> Reply:
 
 
 async def _route(ctx: Ctx, person: Person, command: c.Command) -> Reply:  # noqa: C901, PLR0911 - a routing table
+    if _asks_for_form(command):
+        return Reply.of(moments.moment_form(ctx))
     match command:
         case c.StartCheckin():
             return await checkins.start_checkin(ctx, person)
@@ -76,8 +82,6 @@ async def _route(ctx: Ctx, person: Person, command: c.Command) -> Reply:  # noqa
             return await checkins.answer_latest(ctx, person, score)
         case c.AddNote(text=text):
             return await checkins.add_note(ctx, person, text)
-        case c.LogMoment(text=None):
-            return Reply.of(moments.moment_form(ctx))
         case c.LogMoment(text=text, outcome=outcome, touchpoint=touchpoint, customer=customer):
             return await moments.log_moment(ctx, person, text, outcome=outcome, touchpoint=touchpoint,
                                             customer=customer)

@@ -16,7 +16,7 @@ from slack_bolt.request.async_internals import build_async_context
 from slack_bolt.request.async_request import AsyncBoltRequest
 
 
-def form_fields(raw: str) -> Any:
+def _form_fields(raw: str) -> Any:
     """A form-encoded body: the interactivity payload object when it has one, else the fields themselves."""
     fields = dict(parse_qsl(raw, keep_blank_values=True))
     return json.loads(fields["payload"]) if "payload" in fields else fields
@@ -28,7 +28,7 @@ def parse_body(raw: str, content_type: str | None) -> Any:
         return {}
     if content_type == "application/json" or raw.startswith("{"):
         return json.loads(raw)
-    return form_fields(raw)
+    return _form_fields(raw)
 
 
 def parse_request(raw: str, query: str, headers: Any) -> AsyncBoltRequest:

@@ -60,10 +60,9 @@ class AckFirst:
 
     def stop(self) -> None:
         """On shutdown: wake held work and give the collector back."""
-        for timer in (self._lull_timer, self._hold_timer):
-            if timer is not None:
-                timer.cancel()
-        self._lull_timer = None
+        if self._lull_timer is not None:
+            self._lull_timer.cancel()
+            self._lull_timer = None
         self._quiet.set()
         self._release_collector()
 

@@ -20,5 +20,6 @@ async def test_work_waits_for_pending_acks_but_a_modal_opens_at_once(rig: SlackR
         await asyncio.sleep(0.3)
         assert rig.sink.to("cmd") == []  # the check-in's reply is held back
     [reply] = await eventually(lambda: rig.sink.to("cmd"))
-    assert "How are you feeling" in reply["text"] or reply["blocks"]
+    buttons = [e["action_id"] for b in reply["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    assert [f"mood_{n}" for n in range(1, 6)] == buttons[:5]
     assert rig.fake.violations == []

@@ -38,15 +38,17 @@ def _number(value: Any) -> int | None:
     return int(text) if text.isdecimal() and len(text) < 12 else None
 
 
+async def answer(reply: Reply, body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient,
+                 replace: bool) -> None:
+    """The reply to a click, through its response_url: replacing the clicked message, or beside it."""
+    await deliver(reply, Surface(client=client, user_id=user_of(body)[0], respond=respond,
+                                 trigger_id=body.get("trigger_id"), replace_original=replace))
+
+
 def register(app: AsyncApp, deps: Deps, profiles: ProfileCache, pacing: AckFirst) -> None:
     async def caller(body: dict[str, Any], client: AsyncWebClient):  # noqa: ANN202 - a Caller
         user_id, name = user_of(body)
         return await caller_from(profiles, client, team_of(body), user_id, name)
-
-    async def answer(reply: Reply, body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient,
-                     replace: bool) -> None:
-        await deliver(reply, Surface(client=client, user_id=user_of(body)[0], respond=respond,
-                                     trigger_id=body.get("trigger_id"), replace_original=replace))
 
     @app.action(MOOD)
     async def on_mood(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient) -> None:
@@ -117,4 +119,4 @@ def register_fallback(app: AsyncApp, pacing: AckFirst) -> None:
         await ack()
         await pacing.quiet()
         if body.get("response_url"):
-            await deliver(Reply.of(Text(STALE)), Surface(client=client, user_id=user_of(body)[0], respond=respond))
+            await answer(Reply.of(Text(STALE)), body, respond, client, False)
