@@ -27,8 +27,7 @@ from datetime import UTC, datetime, timedelta
 from bot.wiring import Deps
 from handlers import delivery
 from handlers.ports import DeliveryFailed
-from handlers.retention import apply_retention
-from handlers.workspaces import DELIVERY_MEMORY, forget_old_deliveries
+from handlers.retention import DELIVERY_MEMORY, apply_retention, forget_old_deliveries
 from handlers.scheduling import PlanCursor, TickReport, plan_part
 from storage import outbox
 

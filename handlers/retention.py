@@ -1,10 +1,16 @@
-"""Data retention (app.yaml `retention.text_months`), applied by the scheduler."""
+"""Data retention, applied by the scheduler: note and moment text (app.yaml `retention.text_months`) and the
+ids of platform deliveries kept to recognise retries."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from handlers.context import Ctx
+from storage import seen_events
 from storage.retention import purge_text_before
+
+#: How long delivery ids are remembered. Slack retries an event for about an hour and Teams within minutes;
+#: a week is ample, and without a limit the table would grow by every message anyone ever sent.
+DELIVERY_MEMORY = timedelta(days=7)
 
 
 def cutoff_for(today: date, months: int) -> date:
@@ -25,3 +31,8 @@ async def apply_retention(ctx: Ctx) -> tuple[int, int]:
     if months <= 0:
         return 0, 0
     return await purge_text_before(ctx.session, cutoff_for(ctx.clock.now().date(), months))
+
+
+async def forget_old_deliveries(ctx: Ctx) -> int:
+    """Drop delivery ids older than DELIVERY_MEMORY; the number dropped."""
+    return await seen_events.forget_before(ctx.session, ctx.clock.now() - DELIVERY_MEMORY)

@@ -5,8 +5,6 @@ fresh install brings it back; a profile change updates the person's time zone, l
 """
 from __future__ import annotations
 
-from datetime import timedelta
-
 from handlers.context import Ctx
 from handlers.identity import Caller, ensure_workspace
 from handlers.localtime import is_known_zone
@@ -45,16 +43,6 @@ async def refresh_profile(ctx: Ctx, caller: Caller) -> bool:
     if caller.locale:
         person.locale = caller.locale[:16]
     return True
-
-
-#: How long delivery ids are remembered. Slack retries an event for about an hour and Teams within minutes;
-#: a week is ample, and without a limit the table would grow by every message anyone ever sent.
-DELIVERY_MEMORY = timedelta(days=7)
-
-
-async def forget_old_deliveries(ctx: Ctx) -> int:
-    """Drop delivery ids older than DELIVERY_MEMORY (run with retention by the scheduler)."""
-    return await seen_events.forget_before(ctx.session, ctx.clock.now() - DELIVERY_MEMORY)
 
 
 async def first_delivery(ctx: Ctx, platform: str, workspace_key: str, event_id: str) -> bool:

@@ -23,7 +23,6 @@ async def first_time(session: AsyncSession, platform: str, workspace_key: str, e
     return bool(result.rowcount)
 
 
-
 async def forget_before(session: AsyncSession, cutoff: datetime) -> int:
     """Delete the ids of deliveries seen before `cutoff`; the number deleted."""
     result = await session.execute(delete(SeenEvent).where(SeenEvent.seen_at < cutoff))
