@@ -98,7 +98,7 @@ async def _digest_message(ctx: Ctx, row: Outbox, person: Person, loaded: Loaded)
     if team is None:
         return "team no longer exists"
     report = await build_team_digest(ctx, team, str(row.payload["iso_week"]), person.workspace.min_group)
-    return digest_message(report)
+    return await digest_message(report)
 
 
 async def _alert_message(ctx: Ctx, row: Outbox, person: Person, loaded: Loaded) -> Message | str:

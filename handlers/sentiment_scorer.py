@@ -59,8 +59,9 @@ from handlers.sentiment_textblob import FastPattern, textblob_tokens
 # + movies r + GoEmotions macro-F1 (at LABEL_BAND) on the fixed fit half (crc32 of id) of the three
 # public sets, then checked on the held-out half and leave-one-set-out. VADER_ALPHA stays tandem-2's
 # 30 so stored polarities keep their scale; the fit is flat in it (in a side experiment, refitting
-# the votes at each alpha from 15 to 120 moved the held-out mean r of tweets and movies by < 0.005). A further "a confident VADER gets more votes" factor was tried
-# and dropped: fitted the same way it came out at 0.
+# the votes at each alpha from 15 to 120 moved the held-out mean r of tweets and movies by < 0.005).
+# A further "a confident VADER gets more votes" factor was tried and dropped: fitted the same way it
+# came out at 0.
 VADER_ALPHA = 30.0
 VADER_VOTE = 2.0
 VADER_HIT_POWER = 0.5

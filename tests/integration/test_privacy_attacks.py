@@ -259,3 +259,21 @@ async def test_forget_me_takes_a_persons_quote_out_of_frozen_digests(harness) ->
     [again] = await _digests(harness, "mia", "tandem digest Support 2026-W47")
     assert "Customer escalated after a week without an answer" not in [q.text for q in again.moments.excerpts]
     assert again.moments.logged == before.moments.logged and again.moments.quality_index == before.moments.quality_index
+
+
+async def test_a_team_created_after_a_week_settled_does_not_reopen_it(harness) -> None:
+    """The new team's rows are sealed then; everyone else's sealed figures stay as first sealed."""
+    await make_team(harness, "Support", SIX, "mia")
+    await seed_moods(harness, "2026-W47", {**{u: 4 for u in SIX}, "ben": 1})
+    harness.clock.set(after("2026-W48"))
+    [first] = await _digests(harness, "mia", "tandem digest Support 2026-W48")  # seals W47 for the workspace
+    assert first.history[-2].mood == 3.5  # (5 × 4 + 1) / 6
+    assert "deleted" in await harness.say("ben", "tandem forget-me confirm")
+    assert "Newcomers" in await harness.say("ada", "tandem team create Newcomers")
+    harness.clock.set(after("2026-W49"))
+    [later] = await _digests(harness, "mia", "tandem digest Support 2026-W49")  # W47 sealed again, for Newcomers
+    assert later.history[-3] == first.history[-2]  # not 4.0: that would give away ben's answer
+    w47 = iso_week_bounds("2026-W47")[0]
+    async with harness.deps.context() as ctx:
+        teams = [await team_id(harness, "Support"), await team_id(harness, "Newcomers")]
+        assert await digest_store.sealed_team_counts(ctx.session, teams, [w47]) == {w47: 2}

@@ -67,3 +67,9 @@ def test_quotes_are_cleaned_cut_and_one_per_author() -> None:
                                    authors=5, min_group=5)
     assert [(q.tone, q.text) for q in chosen] == [("positive", "great"), ("negative", "bad"), ("positive", "fine")]
     assert privacy.choose_quotes([(1, 0.9, "great")], authors=4, min_group=5) == ()
+
+
+def test_a_quote_that_cleans_to_nothing_gives_way_to_the_next() -> None:
+    chosen = privacy.choose_quotes([(1, 0.9, "**  __"), (2, 0.6, "*Fast* fix"), (3, -0.4, "~~~"), (4, -0.2, "Slow")],
+                                   authors=5, min_group=5)
+    assert [(q.tone, q.text) for q in chosen] == [("positive", "Fast fix"), ("negative", "Slow")]
