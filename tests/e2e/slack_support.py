@@ -62,7 +62,7 @@ class ResponseSink:
         return [p for p in self.posts if p["_hook"] == name]
 
 
-async def eventually(check: Callable[[], Any], timeout: float = 5.0) -> Any:
+async def eventually(check: Callable[[], Any], timeout: float = 15.0) -> Any:
     """Wait until `check()` is truthy (work after the ack runs in the background)."""
     deadline = asyncio.get_running_loop().time() + timeout
     while True:
@@ -74,7 +74,7 @@ async def eventually(check: Callable[[], Any], timeout: float = 5.0) -> Any:
         await asyncio.sleep(0.01)
 
 
-async def eventually_async(check: Callable[[], Any], timeout: float = 5.0) -> Any:
+async def eventually_async(check: Callable[[], Any], timeout: float = 15.0) -> Any:
     """Like `eventually` for a check that needs the database (an async function)."""
     deadline = asyncio.get_running_loop().time() + timeout
     while True:

@@ -48,7 +48,8 @@ async def test_requests_get_a_temporary_error_and_scheduled_work_resumes(clock) 
                 await rig.post(slash_command_form("/tandem", "help", user_id=user, response_url=rig.sink.url(user)))
             await rig.post(slash_command_form("/moment", "The customer renewed early outcome:positive",
                                               user_id="U2BEN", response_url=rig.sink.url("before")))
-            await eventually(lambda: rig.sink.to("before"))
+            for done in ("U1ADA", "U2BEN", "before"):  # both people exist before the outage starts
+                await eventually(lambda done=done: rig.sink.to(done))
             assert await rig.count(CustomerMoment) == 1
 
             await proxy.cut()
