@@ -17,6 +17,14 @@ ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv"
 PY = VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
 STAMP = VENV / ".requirements.sha256"
+TEST_WORKERS = 2  # the suite waits on servers, sockets and sleeps as much as it computes: 2 workers halve it
+
+
+def in_parallel(pytest_args: list[str]) -> list[str]:
+    """pytest-xdist workers for the suite, unless the caller chose (`-n 0` to debug with --pdb)."""
+    if any(a.startswith(("-n", "--numprocesses", "--dist")) or a == "-p" for a in pytest_args):
+        return pytest_args
+    return ["-n", str(TEST_WORKERS), "--dist", "worksteal", *pytest_args]
 
 
 def ensure_environment() -> None:
@@ -45,7 +53,7 @@ def main(argv: list[str]) -> int:
     if command == "demo":
         args = [str(PY), "-m", "bot", "demo", *rest]
     else:
-        args = [str(PY), "-m", "pytest", *rest]
+        args = [str(PY), "-m", "pytest", *in_parallel(rest)]
     return subprocess.run(args, cwd=ROOT).returncode
 
 
