@@ -13,6 +13,9 @@ week, bulk-inserted (sqlite3 executemany / asyncpg COPY). Then, for the last wee
   warm      the same digests in steady state (earlier weeks cached, as after weekly runs)
   charts    warm digests plus one PNG chart each
   one team  one team's digest on its own, as the weekly delivery builds them (mean of 40 teams)
+  split     warm runs again, their time divided into SQL statements (cursor start to end, by SQLAlchemy's
+            cursor events) and the rest: Python (figures, privacy rules, JSON) and, on SQLite, fetching
+            rows, which aiosqlite does after the statement
 
 and prints seconds (best of --repeat; floor and warm runs alternate), the warm/floor ratio (target ≤ 3)
 and peak Python memory (tracemalloc) of one warm run. `--reuse` keeps a generated database (same sizes)
@@ -30,11 +33,12 @@ import time
 import tracemalloc
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from sqlalchemy import select, text  # noqa: E402
+from sqlalchemy import event, select, text  # noqa: E402
 
 from bot.config import load_settings  # noqa: E402
 from bot.server import settle_heap  # noqa: E402
@@ -221,7 +225,7 @@ async def generate(org: Organisation, backend: str, url: str, engine_options: di
 
 # --- measurement -------------------------------------------------------------------------------------------
 
-async def measure(backend: str, url: str, engine_options: dict, repeat: int) -> dict[str, float]:
+async def measure(backend: str, url: str, engine_options: dict, repeat: int) -> dict[str, Any]:
     settings = load_settings()
     deps = build(settings, clock=SimulatedClock(NOW), database_url=url, scorer=TextBlobScorer(),
                  engine_options=engine_options)
@@ -254,6 +258,28 @@ async def measure(backend: str, url: str, engine_options: dict, repeat: int) -> 
                 async with deps.context() as ctx:
                     await build_team_digest(ctx, team, WEEK, 5)
 
+        async def split() -> tuple[float, float, int]:
+            """One warm run: (seconds in all, seconds inside SQL statements, statements)."""
+            spent: list[float] = []
+            started_at: list[float] = []
+
+            def before(*_: object) -> None:
+                started_at.append(time.perf_counter())
+
+            def after(*_: object) -> None:
+                spent.append(time.perf_counter() - started_at.pop())
+
+            engine = deps.engine.sync_engine
+            event.listen(engine, "before_cursor_execute", before)
+            event.listen(engine, "after_cursor_execute", after)
+            try:
+                started = time.perf_counter()
+                await digests()
+                return time.perf_counter() - started, sum(spent), len(spent)
+            finally:
+                event.remove(engine, "before_cursor_execute", before)
+                event.remove(engine, "after_cursor_execute", after)
+
         async def clear_cache() -> None:
             async with deps.context() as ctx:
                 await ctx.session.execute(text("DELETE FROM team_weeks"))
@@ -280,6 +306,7 @@ async def measure(backend: str, url: str, engine_options: dict, repeat: int) -> 
         results["floor"], results["warm"] = min(floors), min(warms)
         results["one_team"] = await best(one_at_a_time, times_=1) / ONE_BY_ONE
         results["charts"] = await best(lambda: digests(charts=True), times_=1)  # 400 charts: once is enough
+        results["split"] = min([await split() for _ in range(repeat)])
         tracemalloc.start()
         await digests()
         results["peak_mb"] = tracemalloc.get_traced_memory()[1] / 2 ** 20
@@ -341,6 +368,8 @@ async def run(args: argparse.Namespace) -> None:
         else:
             log(f"reusing the {size} database on {backend}")
         r = await measure(backend, url, options, args.repeat)
+        total, sql, statements = r["split"]
+        floor = r["floor"]
         print(f"\n{backend}: {r['teams']} team digests for {WEEK} ({r['shown']} with mood shown), best of "
               f"{args.repeat}\n"
               f"  floor (1 grouped query)     {r['floor']:8.3f} s\n"
@@ -349,6 +378,8 @@ async def run(args: argparse.Namespace) -> None:
               f"  digests + charts, warm      {r['charts']:8.3f} s   ratio {r['charts'] / r['floor']:5.2f}   (one run)\n"
               f"  one team's digest alone     {r['one_team']:8.3f} s   (mean of {ONE_BY_ONE}, as the weekly "
               f"delivery builds them)\n"
+              f"  warm, split (fastest of {args.repeat})   {total:8.3f} s = SQL {sql:.3f} s in {statements} statements "
+              f"({sql / floor:.2f} floors) + the rest {total - sql:.3f} s ({(total - sql) / floor:.2f} floors)\n"
               f"  peak Python memory (warm)   {r['peak_mb']:8.1f} MB\n", flush=True)
 
 
