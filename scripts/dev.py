@@ -24,7 +24,7 @@ def in_parallel(pytest_args: list[str]) -> list[str]:
     """pytest-xdist workers for the suite, unless the caller chose (`-n 0` to debug with --pdb)."""
     if any(a.startswith(("-n", "--numprocesses", "--dist")) or a == "-p" for a in pytest_args):
         return pytest_args
-    return ["-n", str(TEST_WORKERS), "--dist", "worksteal", *pytest_args]
+    return ["-n", str(TEST_WORKERS), "--dist", "loadfile", *pytest_args]
 
 
 def ensure_environment() -> None:
