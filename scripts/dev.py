@@ -22,7 +22,8 @@ TEST_WORKERS = 2  # the suite waits on servers, sockets and sleeps as much as it
 
 def in_parallel(pytest_args: list[str]) -> list[str]:
     """pytest-xdist workers for the suite, unless the caller chose (`-n 0` to debug with --pdb)."""
-    if any(a.startswith(("-n", "--numprocesses", "--dist")) or a == "-p" for a in pytest_args):
+    chose = any(a.startswith(("-n", "--numprocesses", "--dist", "-pno:xdist")) for a in pytest_args)
+    if chose or any(a == "-p" and b == "no:xdist" for a, b in zip(pytest_args, pytest_args[1:])):
         return pytest_args
     return ["-n", str(TEST_WORKERS), "--dist", "loadfile", *pytest_args]
 
