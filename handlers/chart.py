@@ -191,17 +191,12 @@ class _ChartCanvas:
 
 
 def _png(rgba: Any, report: Any, alt: str) -> bytes:
-    """Encode as matplotlib's savefig would: same metadata (Software, Title, Description) and dpi."""
-    import matplotlib
-    from PIL import Image, PngImagePlugin
+    """Encode the canvas' pixels the way savefig does (Agg's print_png calls this same imsave)."""
+    from matplotlib.image import imsave
 
-    info = PngImagePlugin.PngInfo()
-    for key, value in (("Software", f"Matplotlib version{matplotlib.__version__}, https://matplotlib.org/"),
-                       ("Title", f"Tandem digest {report.team}"), ("Description", alt[:500])):
-        info.add_text(key, value)
     buffer = io.BytesIO()
-    Image.frombuffer("RGBA", (WIDTH_PX, HEIGHT_PX), rgba, "raw", "RGBA", 0, 1).save(
-        buffer, format="png", pnginfo=info, dpi=(DPI, DPI), compress_level=3)
+    imsave(buffer, rgba, format="png", dpi=DPI, pil_kwargs={"compress_level": 3},
+           metadata={"Title": f"Tandem digest {report.team}", "Description": alt[:500]})
     return buffer.getvalue()
 
 
