@@ -39,10 +39,21 @@ def _number(value: Any) -> int | None:
 
 
 async def answer(reply: Reply, body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient,
-                 replace: bool) -> None:
-    """The reply to a click, through its response_url: replacing the clicked message, or beside it."""
+                 replace: bool | None = None) -> None:
+    """The reply to a click, through its response_url: replacing the clicked message, or beside it.
+
+    By default a card (the flow's next step) replaces the clicked message and plain text (a refusal, an
+    error) goes beside it, so the buttons stay there to try again.
+    """
+    if replace is None:
+        replace = not isinstance(reply.messages[0], Text)
     await deliver(reply, Surface(client=client, user_id=user_of(body)[0], respond=respond,
                                  trigger_id=body.get("trigger_id"), replace_original=replace))
+
+
+async def stale(body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient) -> None:
+    """A click Tandem can't act on (an old message, a tampered value): say so beside it."""
+    await answer(Reply.of(Text(STALE)), body, respond, client)
 
 
 def register(app: AsyncApp, deps: Deps, profiles: ProfileCache, pacing: AckFirst) -> None:
@@ -57,10 +68,10 @@ def register(app: AsyncApp, deps: Deps, profiles: ProfileCache, pacing: AckFirst
         action, prompt_id = _action(body), _number(_action(body).get("value"))
         score = ids.mood_score_from_action(str(action.get("action_id")))
         if prompt_id is None or score is None:
-            return await answer(Reply.of(Text(STALE)), body, respond, client, False)
+            return await stale(body, respond, client)
         reply = await run_use_case(deps, await caller(body, client),
                                    lambda ctx, person: checkins.record_mood(ctx, person, prompt_id, score))
-        await answer(reply, body, respond, client, replace=not isinstance(reply.messages[0], Text))
+        await answer(reply, body, respond, client)
 
     @app.action(ids.ADD_NOTE_ACTION)
     async def on_add_note(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond,
@@ -68,7 +79,7 @@ def register(app: AsyncApp, deps: Deps, profiles: ProfileCache, pacing: AckFirst
         await ack()
         prompt_id = _number(_action(body).get("value"))
         if prompt_id is None or not body.get("trigger_id"):
-            return await answer(Reply.of(Text(STALE)), body, respond, client, False)
+            return await stale(body, respond, client)
         await client.views_open(trigger_id=body["trigger_id"],
                                 view=render.note_modal(prompt_id, body.get("response_url")))
 
@@ -81,10 +92,10 @@ def register(app: AsyncApp, deps: Deps, profiles: ProfileCache, pacing: AckFirst
         moment_id = _number(action.get("value"))
         outcome = str(action.get("action_id"))[len(ids.MOMENT_OUTCOME_ACTION_PREFIX):]
         if moment_id is None:
-            return await answer(Reply.of(Text(STALE)), body, respond, client, False)
+            return await stale(body, respond, client)
         reply = await run_use_case(deps, await caller(body, client), lambda ctx, person: moments.set_moment_details(
             ctx, person, moment_id, outcome=outcome))
-        await answer(reply, body, respond, client, replace=not isinstance(reply.messages[0], Text))
+        await answer(reply, body, respond, client)
 
     @app.action(ids.MOMENT_TOUCHPOINT_ACTION)
     async def on_touchpoint(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond,
@@ -94,10 +105,10 @@ def register(app: AsyncApp, deps: Deps, profiles: ProfileCache, pacing: AckFirst
         value = str((_action(body).get("selected_option") or {}).get("value") or "")
         moment_id, _, touchpoint = value.partition(":")
         if _number(moment_id) is None or not touchpoint:
-            return await answer(Reply.of(Text(STALE)), body, respond, client, False)
+            return await stale(body, respond, client)
         reply = await run_use_case(deps, await caller(body, client), lambda ctx, person: moments.set_moment_details(
             ctx, person, int(moment_id), touchpoint=touchpoint))
-        await answer(reply, body, respond, client, replace=not isinstance(reply.messages[0], Text))
+        await answer(reply, body, respond, client)
 
     @app.action(ids.CONFIRM_ACTION)
     async def on_confirm(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond,
@@ -106,7 +117,7 @@ def register(app: AsyncApp, deps: Deps, profiles: ProfileCache, pacing: AckFirst
         await pacing.quiet()
         command = str(_action(body).get("value") or "")
         if not command.startswith("/tandem "):
-            return await answer(Reply.of(Text(STALE)), body, respond, client, False)
+            return await stale(body, respond, client)
         reply = await run_text(deps, await caller(body, client), command)
         await answer(reply, body, respond, client, replace=True)
 
@@ -119,4 +130,4 @@ def register_fallback(app: AsyncApp, pacing: AckFirst) -> None:
         await ack()
         await pacing.quiet()
         if body.get("response_url"):
-            await answer(Reply.of(Text(STALE)), body, respond, client, False)
+            await stale(body, respond, client)
