@@ -30,7 +30,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from handlers.sentiment import Sentiment, TextBlobScorer, label_for  # noqa: E402
-from handlers.sentiment_scorer import LABEL_BAND, Evidence, Mix, TandemScorer, combine  # noqa: E402
+from handlers.sentiment.scorer import LABEL_BAND, Evidence, Mix, TandemScorer, combine  # noqa: E402
 
 LABELS = ("negative", "neutral", "positive")
 
