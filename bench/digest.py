@@ -43,8 +43,8 @@ from sqlalchemy import event, select, text  # noqa: E402
 from bot.config import load_settings  # noqa: E402
 from bot.server import settle_heap  # noqa: E402
 from bot.wiring import build  # noqa: E402
-from handlers.chart import render_chart  # noqa: E402
-from handlers.digest import build_digests, build_team_digest  # noqa: E402
+from handlers.insights.chart import render_chart  # noqa: E402
+from handlers.insights.build import build_digests, build_team_digest  # noqa: E402
 from handlers.localtime import iso_week_bounds  # noqa: E402
 from handlers.ports import SimulatedClock  # noqa: E402
 from handlers.sentiment import TextBlobScorer  # noqa: E402

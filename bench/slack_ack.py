@@ -18,7 +18,6 @@ import json
 import multiprocessing as mp
 import os
 import re
-import statistics
 import sys
 import tempfile
 import time

@@ -25,7 +25,7 @@ from bot.console.session import ConsoleSession
 from bot.demo_story import MOMENTS, NAMES, NOTES, TEAMS, TeamStory
 from bot.scheduler import Dispatcher
 from bot.wiring import build_ready
-from handlers.digest import TeamDigest
+from handlers.insights.report import TeamDigest
 from handlers.messages import DigestMessage, Message, MoodPrompt
 from handlers.ports import Recipient, SimulatedClock
 

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+
+from handlers.insights.report import TeamDigest
 
 OUTCOMES = ("positive", "mixed", "negative")
 
@@ -103,9 +104,9 @@ class Confirm:
 
 @dataclass(frozen=True)
 class DigestMessage:
-    """A weekly team digest: `report` is handlers.digest.TeamDigest (kept loose to avoid an import cycle)."""
+    """A weekly team digest with its chart (PNG and alt text), as the renderers show it."""
 
-    report: Any
+    report: TeamDigest
     chart_png: bytes | None = None
     chart_alt: str = ""
 

@@ -6,7 +6,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 from handlers.context import Ctx
-from handlers.digest import forget_quotes
+from handlers.insights.build import forget_quotes
 from handlers.errors import BadArguments
 from handlers.identity import person_zone_name
 from handlers.localtime import iso_week_of, zone

@@ -17,7 +17,7 @@ import holidays as holiday_calendars
 
 from handlers.admin import schedule_days
 from handlers.checkins import CHECKIN_SLOT
-from handlers.alerts import plan_alerts
+from handlers.insights.alerts import plan_alerts
 from handlers.context import Ctx
 from handlers.delivery import in_working_hours, useful_window
 from handlers.identity import person_zone_name

@@ -1,7 +1,7 @@
 """Plain-text rendering of platform-neutral messages for the terminal (console, demo, `digest --format text`)."""
 from __future__ import annotations
 
-from handlers.digest import TeamDigest
+from handlers.insights.report import TeamDigest
 from handlers.messages import (
     MOOD_CHOICES,
     Confirm,

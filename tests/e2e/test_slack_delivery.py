@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from bot.scheduler import Dispatcher
-from handlers.digest import figures_from
+from handlers.insights.figures import figures_from
 from handlers.messages import DigestMessage
 from handlers.ports import Recipient
 from storage.digests import WeekAggregate

@@ -1,7 +1,7 @@
 """Drop alerts: judged on whole weeks, queued once per episode to each manager, no individual answers."""
 from __future__ import annotations
 
-from handlers.alerts import plan_alerts
+from handlers.insights.alerts import plan_alerts
 from handlers.delivery import prepare
 from handlers.messages import Text
 from handlers.scheduling import plan_due

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import select
 
 from bot.console.render import render
-from handlers.digest import TeamDigest
+from handlers.insights.report import TeamDigest
 from handlers.localtime import iso_week_bounds
 from storage import digests as digest_store
 from storage.models import MoodEntry, Prompt

@@ -6,8 +6,8 @@ from datetime import date
 
 from PIL import Image
 
-from handlers.chart import HEIGHT_PX, WIDTH_PX, alt_text, render_chart
-from handlers.digest import MomentFigures, TeamDigest, WeekPoint
+from handlers.insights.chart import HEIGHT_PX, WIDTH_PX, alt_text, render_chart
+from handlers.insights.report import MomentFigures, TeamDigest, WeekPoint
 
 
 def _report(points: tuple[WeekPoint, ...]) -> TeamDigest:

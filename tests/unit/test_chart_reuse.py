@@ -10,9 +10,11 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from handlers import chart
-from handlers.chart import render_chart
-from handlers.digest import DigestMessage, MomentFigures, TeamDigest, WeekPoint, digest_message
+from handlers.insights import chart
+from handlers.insights.chart import render_chart
+from handlers.insights.build import digest_message
+from handlers.insights.report import MomentFigures, TeamDigest, WeekPoint
+from handlers.messages import DigestMessage
 
 
 def _report(team: str, points: tuple[WeekPoint, ...], iso_week: str = "2026-W47") -> TeamDigest:

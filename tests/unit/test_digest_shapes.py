@@ -10,8 +10,10 @@ import json
 from datetime import timedelta
 from typing import Any
 
-from handlers import privacy
-from handlers.digest import SCHEMA_VERSION, WeekView, figures_from
+from handlers.insights import privacy
+from handlers.insights.figures import figures_from
+from handlers.insights.report import SCHEMA_VERSION
+from handlers.insights.weeks import WeekView
 from handlers.localtime import iso_week_bounds
 from storage.digests import _SEALED_SUMS, WeekAggregate
 

@@ -5,7 +5,7 @@ from hypothesis import given, strategies as st
 
 from bot.slack.render import digest, message_payload, moment_modal, text_sections
 from bot.slack.text import escape_mrkdwn, from_slack, safe_mrkdwn
-from handlers.digest import figures_from
+from handlers.insights.figures import figures_from
 from handlers.messages import DigestMessage, MomentForm, Text
 from storage.digests import WeekAggregate
 

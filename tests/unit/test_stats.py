@@ -1,7 +1,7 @@
 """The digest's statistics and privacy helpers against values computed by hand."""
 from __future__ import annotations
 
-from handlers import privacy, stats
+from handlers.insights import privacy, stats
 
 
 def test_quality_index_combines_outcomes_and_sentiment() -> None:

@@ -15,7 +15,7 @@ import pytest
 from PIL import Image
 
 from bot.teams.render import CARD_SCHEMA, card_for, render
-from handlers.digest import MomentFigures, MoodFigures, TeamDigest, WeekPoint
+from handlers.insights.report import MomentFigures, MoodFigures, TeamDigest, WeekPoint
 from handlers.help import help_for
 from handlers.messages import (
     MOOD_CHOICES,

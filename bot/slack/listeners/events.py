@@ -9,7 +9,6 @@ import logging
 from typing import Any, Awaitable, Callable
 
 from slack_bolt.async_app import AsyncApp
-from slack_bolt.context.say.async_say import AsyncSay
 from slack_bolt.response import BoltResponse
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 from slack_sdk.web.async_client import AsyncWebClient

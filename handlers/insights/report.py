@@ -1,0 +1,132 @@
+"""What a weekly digest says, as types, and its stored JSON (docs/digest.schema.json).
+
+Every renderer (Slack, Teams, console, chart) reads these types; every stored digest is `to_json()`.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from handlers.insights import privacy, stats
+
+SCHEMA_VERSION = 2
+
+@dataclass(frozen=True)
+class MoodFigures:
+    mean: float
+    distribution: dict[int, int]
+    note_count: int
+    note_sentiment: float | None  # None when fewer than min_group people wrote notes
+    trend: stats.Trend | None = None  # against the previous four weeks' shown means
+
+
+@dataclass(frozen=True)
+class TouchpointCount:
+    touchpoint: str
+    moments: int
+
+
+@dataclass(frozen=True)
+class MomentFigures:
+    logged: int
+    share_positive: float | None  # None: too few authors to show anything but the count
+    share_negative: float | None
+    mean_sentiment: float | None
+    quality_index: float | None = None  # 0–100, see handlers/insights/stats.quality_index
+    top_touchpoints: tuple[TouchpointCount, ...] = ()
+    excerpts: tuple[privacy.Quote, ...] = ()
+
+
+@dataclass(frozen=True)
+class WeekPoint:
+    """One week of the 12-week history; None where that week's figure was not shown."""
+
+    iso_week: str
+    mood: float | None
+    quality: float | None
+    participation: float | None
+
+
+@dataclass(frozen=True)
+class LinkFigures:
+    """Rank correlation of weekly mood with weekly customer quality (lag 1: quality one week after mood)."""
+
+    lag_weeks: int
+    rho: float
+    low: float
+    high: float
+    p_value: float
+    weeks: int
+    statement: str
+
+
+@dataclass(frozen=True)
+class TeamDigest:
+    team: str
+    iso_week: str
+    week_start: date
+    week_end: date
+    members: int
+    respondents: int
+    participation: float | None
+    min_group: int
+    mood: MoodFigures | None
+    moments: MomentFigures
+    notices: tuple[str, ...] = field(default_factory=tuple)
+    history: tuple[WeekPoint, ...] = ()
+    links: tuple[LinkFigures, ...] = ()
+    scope: str = "team"  # team | organisation
+
+    @property
+    def suppressed(self) -> bool:
+        return self.mood is None
+
+    def to_json(self) -> dict[str, Any]:
+        """The documented schema (docs/digest.schema.json), field by field: every digest is stored this way."""
+        mood, moments = self.mood, self.moments
+        return {
+            "team": self.team, "iso_week": self.iso_week, "week_start": self.week_start.isoformat(),
+            "week_end": self.week_end.isoformat(), "members": self.members, "respondents": self.respondents,
+            "participation": self.participation, "min_group": self.min_group,
+            "mood": None if mood is None else {
+                "mean": mood.mean, "distribution": {str(k): v for k, v in mood.distribution.items()},
+                "note_count": mood.note_count, "note_sentiment": mood.note_sentiment,
+                "trend": None if mood.trend is None else _flat(mood.trend)},
+            "moments": {
+                "logged": moments.logged, "share_positive": moments.share_positive,
+                "share_negative": moments.share_negative, "mean_sentiment": moments.mean_sentiment,
+                "quality_index": moments.quality_index,
+                "top_touchpoints": [_flat(t) for t in moments.top_touchpoints],
+                "excerpts": [_flat(q) for q in moments.excerpts]},
+            "notices": list(self.notices), "history": [_flat(p) for p in self.history],
+            "links": [_flat(link) for link in self.links], "scope": self.scope,
+            "schema_version": SCHEMA_VERSION, "suppressed": self.suppressed,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> TeamDigest:
+        """The digest back from its stored summary (a frozen week): `from_json(d).to_json() == d`."""
+        mood, moments = data.get("mood"), data["moments"]
+        trend = None if mood is None or mood.get("trend") is None else stats.Trend(**mood["trend"])
+        return cls(
+            team=data["team"], iso_week=data["iso_week"], week_start=date.fromisoformat(data["week_start"]),
+            week_end=date.fromisoformat(data["week_end"]), members=data["members"], respondents=data["respondents"],
+            participation=data["participation"], min_group=data["min_group"],
+            mood=None if mood is None else MoodFigures(
+                mean=mood["mean"], distribution={int(k): v for k, v in mood["distribution"].items()},
+                note_count=mood["note_count"], note_sentiment=mood["note_sentiment"], trend=trend),
+            moments=MomentFigures(
+                logged=moments["logged"], share_positive=moments["share_positive"],
+                share_negative=moments["share_negative"], mean_sentiment=moments["mean_sentiment"],
+                quality_index=moments.get("quality_index"),
+                top_touchpoints=tuple(TouchpointCount(**t) for t in moments.get("top_touchpoints", ())),
+                excerpts=tuple(privacy.Quote(**q) for q in moments.get("excerpts", ()))),
+            notices=tuple(data.get("notices", ())), history=tuple(WeekPoint(**p) for p in data.get("history", ())),
+            links=tuple(LinkFigures(**link) for link in data.get("links", ())), scope=data.get("scope", "team"))
+
+
+def _flat(value: Any) -> dict[str, Any]:
+    """A dataclass of plain values (numbers, strings, None) as a dict, in field order."""
+    return dict(vars(value))
