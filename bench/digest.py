@@ -41,7 +41,7 @@ sys.path.insert(0, str(REPO))
 from sqlalchemy import event, select, text  # noqa: E402
 
 from bot.config import load_settings  # noqa: E402
-from bot.server import settle_heap  # noqa: E402
+from bot.http.server import settle_heap  # noqa: E402
 from bot.wiring import build  # noqa: E402
 from handlers.insights.chart import render_chart  # noqa: E402
 from handlers.insights.build import build_digests, build_team_digest  # noqa: E402

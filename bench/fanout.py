@@ -31,14 +31,14 @@ sys.path.insert(0, str(REPO))
 from slack_sdk.web.async_client import AsyncWebClient  # noqa: E402
 
 from bot.config import load_settings  # noqa: E402
-from bot.scheduler import Dispatcher  # noqa: E402
+from bot.delivery.dispatcher import Dispatcher  # noqa: E402
 from bot.slack import render  # noqa: E402
 from bot.slack.messenger import SlackMessenger  # noqa: E402
 from bot.wiring import build  # noqa: E402
 from handlers.checkins import QUESTION  # noqa: E402
 from handlers.messages import MoodPrompt  # noqa: E402
 from handlers.sentiment import TextBlobScorer  # noqa: E402
-from handlers.scheduling import plan_due  # noqa: E402
+from handlers.delivery.planning import plan_due  # noqa: E402
 from storage import outbox  # noqa: E402
 from storage.db import upgrade  # noqa: E402
 from tests.fakes.slack_api import FakeSlackApi  # noqa: E402

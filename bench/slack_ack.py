@@ -75,7 +75,7 @@ def _server(kind: str, database_url: str, schema: str | None, api_url: str, read
 
     from aiohttp import web
 
-    from bot.server import settle_heap
+    from bot.http.server import settle_heap
 
     logging.basicConfig(level=logging.ERROR)
     env = {"TANDEM_CONFIG": str(ROOT / "app.yaml"), "SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SECRET,
@@ -87,7 +87,7 @@ def _server(kind: str, database_url: str, schema: str | None, api_url: str, read
             app = _floor_app(api_url)
         else:
             from bot.config import load_settings
-            from bot.server import build_app
+            from bot.http.server import build_app
             from bot.wiring import build
             from handlers.checkins import today_prompt
             from handlers.identity import Caller, identify

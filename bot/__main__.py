@@ -61,7 +61,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     configure_logging(os.environ.get("LOG_FORMAT", "text"))
     try:
         if args.command == "config-reference":
-            from bot.config_reference import main as reference_main
+            from bot.cli.config_reference import main as reference_main
 
             print(reference_main(args.write))
             return 0
@@ -98,21 +98,21 @@ async def _run_async(args: argparse.Namespace, settings) -> int:  # noqa: ANN001
 
         return await run_console(settings, args.user)
     if args.command == "demo":
-        from bot.demo import DemoOptions, run_demo
+        from bot.cli.demo import DemoOptions, run_demo
 
         return await run_demo(settings, DemoOptions(employees=args.employees, weeks=args.weeks, seed=args.seed,
                                                     out=args.out))
     if args.command == "digest":
-        from bot.digest_cli import print_digests
+        from bot.cli.digest import print_digests
 
         return await print_digests(settings, team=args.team, week=args.week, output=args.format,
                                    chart_dir=Path(args.out))
     if args.command == "rescore":
-        from bot.rescore_cli import run_rescore
+        from bot.cli.rescore import run_rescore
 
         return await run_rescore(settings)
     if args.command == "serve":
-        from bot.server import serve
+        from bot.http.server import serve
 
         return await serve(settings, port=args.port or settings.env.port)
     raise AssertionError(args.command)

@@ -10,7 +10,7 @@ from handlers.admin import describe_schedule, format_when
 from handlers.context import Ctx
 from handlers.identity import person_zone_name
 from handlers.messages import Reply, Text
-from handlers.scheduling import next_checkin
+from handlers.delivery.planning import next_checkin
 from storage import outbox, people, workspaces
 from storage.models import Person
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from bot.config import Settings
 from bot.console.messenger import CONSOLE_PLATFORM, ConsoleMessenger
 from bot.console.session import ConsoleSession
-from bot.scheduler import Dispatcher
+from bot.delivery.dispatcher import Dispatcher
 from bot.wiring import build_ready
 from handlers.messages import MoodPrompt
 

@@ -25,7 +25,7 @@ from bot.slack.installations import CachedInstallationStore
 from bot.slack.listeners import actions, commands, events, home, views
 from bot.slack.manifest import BOT_SCOPES
 from bot.slack.messenger import SlackMessenger
-from bot.slack.pacing import AckFirst
+from bot.slack.ack_first import AckFirst
 from bot.wiring import Deps
 from handlers import workspaces
 

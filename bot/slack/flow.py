@@ -16,7 +16,7 @@ from typing import TypeVar
 from sqlalchemy.exc import IntegrityError
 
 from bot.wiring import Deps
-from handlers import reachability
+from handlers.delivery import reachability
 from handlers.context import Ctx
 from handlers.dispatch import handle_text
 from handlers.errors import DATABASE_UNAVAILABLE, TandemError, TemporarilyUnavailable

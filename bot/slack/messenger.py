@@ -16,7 +16,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.slack import render
 from bot.slack.flow import unit_of_work
 from bot.wiring import Deps
-from handlers import reachability
+from handlers.delivery import reachability
 from handlers.messages import DigestMessage, Message
 from handlers.ports import DeliveryFailed, Recipient
 

@@ -12,7 +12,7 @@ from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_sdk.signature import SignatureVerifier
 
-from bot.request_log import tag_request
+from bot.http.observe import tag_request
 from bot.slack import shape
 from bot.slack.body import parse_request
 from bot.slack.app import SlackAdapter, build_slack_app, slack_configured

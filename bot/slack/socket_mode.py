@@ -2,7 +2,7 @@
 
 Envelopes take the same path as HTTP requests after the signature check: the shape check first (a body
 Tandem can't handle is acknowledged, logged and dropped, so Slack doesn't resend it), then Bolt, counted
-by the same ack-first pacing (bot/slack/pacing.py).
+by the same ack-first pacing (bot/slack/ack_first.py).
 """
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from slack_sdk.socket_mode.response import SocketModeResponse
 
 from bot.config import Settings
 from bot.slack import shape
-from bot.slack.pacing import AckFirst
+from bot.slack.ack_first import AckFirst
 from bot.slack.routes import SLACK_KEY
 
 log = logging.getLogger("tandem.slack")

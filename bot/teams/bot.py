@@ -26,7 +26,7 @@ from handlers.context import Ctx
 from handlers.dispatch import handle_text
 from handlers.workspaces import first_delivery
 from handlers.identity import Caller, identify
-from handlers import reachability
+from handlers.delivery import reachability
 from handlers.messages import Message, Reply, Text
 from handlers.ports import DeliveryFailed, Messenger
 from storage.models import Person

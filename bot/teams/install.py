@@ -18,7 +18,7 @@ from botbuilder.schema import Activity
 from msrest.serialization import Model
 from botframework.connector.auth import AuthenticateRequestResult, BotFrameworkAuthentication
 
-from bot.request_log import tag_request
+from bot.http.observe import tag_request
 from bot.teams.bot import TandemTeamsBot
 from bot.teams.connectors import ReusingAuthentication
 from bot.teams.identity import TEAMS_PLATFORM

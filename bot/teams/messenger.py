@@ -24,7 +24,7 @@ from botbuilder.schema import (
 
 from bot.teams import references
 from bot.teams.render import render
-from handlers import reachability
+from handlers.delivery import reachability
 from handlers.context import Ctx
 from handlers.messages import Message
 from handlers.ports import DeliveryFailed, Recipient

@@ -11,7 +11,7 @@ from typing import Any
 from botbuilder.core import TurnContext
 from botbuilder.schema import Activity
 
-from handlers import reachability
+from handlers.delivery import reachability
 from handlers.context import Ctx
 from storage.models import Person
 

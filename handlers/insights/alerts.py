@@ -16,7 +16,7 @@ from datetime import datetime, time, timedelta
 
 from handlers.insights import privacy, stats
 from handlers.context import Ctx
-from handlers.delivery import queue_alert
+from handlers.delivery.outgoing import queue_alert
 from handlers.insights.weeks import WeekView, team_weeks
 from handlers.localtime import iso_week_bounds, iso_week_of, previous_iso_week, zone
 from storage import alerts as alert_store

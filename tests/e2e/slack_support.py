@@ -14,7 +14,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import func, select
 
 from bot.config import load_settings
-from bot.server import build_app
+from bot.http.server import build_app
 from bot.wiring import Deps, build
 from handlers.ports import SimulatedClock
 from handlers.sentiment import TextBlobScorer

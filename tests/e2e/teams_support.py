@@ -15,8 +15,8 @@ from aiohttp import web
 from sqlalchemy import func, select
 
 from bot.config import load_settings
-from bot.scheduler import Dispatcher
-from bot.server import build_app
+from bot.delivery.dispatcher import Dispatcher
+from bot.http.server import build_app
 from bot.wiring import Deps, build
 from handlers.ports import SimulatedClock
 from handlers.sentiment import TextBlobScorer

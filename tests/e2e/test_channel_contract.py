@@ -15,7 +15,7 @@ from sqlalchemy import select
 from bot.config import load_settings
 from bot.console.messenger import ConsoleMessenger
 from bot.console.session import ConsoleSession
-from bot.scheduler import Dispatcher
+from bot.delivery.dispatcher import Dispatcher
 from bot.slack import ids
 from bot.wiring import Deps, build
 from handlers.messages import MOOD_CHOICES, DigestMessage, MoodPrompt

@@ -14,7 +14,8 @@ from urllib.parse import urlparse
 import asyncpg
 import pytest
 
-from bot.scheduler import Dispatcher, TickScheduler
+from bot.delivery.dispatcher import Dispatcher
+from bot.delivery.scheduler import TickScheduler
 from handlers.errors import DATABASE_UNAVAILABLE
 from storage.models import CustomerMoment, Outbox
 from tests.conftest import require_postgres

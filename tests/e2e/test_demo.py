@@ -32,7 +32,7 @@ def test_demo_writes_digests_and_shows_the_sinking_team(tmp_path: Path) -> None:
     others = [r["mood"]["mean"] for t, rs in by_team.items() if t != "Support" for r in rs if r["mood"]]
     assert min(others) > min(moods[2:5])
     assert (out / "summary.txt").read_text().startswith("Tandem demo")
-    from bot.demo_story import NAMES
+    from bot.cli.demo_story import NAMES
 
     written = "\n".join(p.read_text() for p in (out / "digests").iterdir()).lower()
     named = [n for n in NAMES if re.search(rf"\b{n.lower()}\b", written)]

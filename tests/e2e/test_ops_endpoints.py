@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.server import build_app
+from bot.http.server import build_app
 
 
 async def _client(harness, with_scheduler: bool = True) -> TestClient:  # noqa: ANN001

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from bot.scheduler import Dispatcher
+from bot.delivery.dispatcher import Dispatcher
 from handlers.insights.figures import figures_from
 from handlers.messages import DigestMessage
 from handlers.ports import Recipient

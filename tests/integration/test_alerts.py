@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 from handlers.insights.alerts import plan_alerts
-from handlers.delivery import prepare
+from handlers.delivery.outgoing import prepare
 from handlers.messages import Text
-from handlers.scheduling import plan_due
+from handlers.delivery.planning import plan_due
 from storage.models import AlertEpisode
 from storage.models import Outbox
 from tests.integration.digest_seed import after, make_team, seed_moods

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from bot.scheduler import Dispatcher
+from bot.delivery.dispatcher import Dispatcher
 from bot.slack.messenger import SlackMessenger
 from storage.models import Outbox
 from tests.fakes.slack_fixtures import fake_slack  # noqa: F401 - fixture

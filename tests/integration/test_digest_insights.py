@@ -127,7 +127,7 @@ async def test_admin_asks_for_the_organisation_view(harness) -> None:
 
 async def test_cli_writes_png_charts_and_json(harness, tmp_path, capsys) -> None:  # noqa: ANN001
     from bot.config import load_settings
-    from bot.digest_cli import print_digests
+    from bot.cli.digest import print_digests
 
     if harness.deps.engine.dialect.name != "sqlite":
         return  # the CLI reads DATABASE_URL; the SQLite run covers it

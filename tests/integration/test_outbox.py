@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.scheduler import Dispatcher
-from handlers import delivery
+from bot.delivery.dispatcher import Dispatcher
+from handlers.delivery import policy
 from handlers.ports import DeliveryFailed
 from storage import outbox
 from storage.models import Outbox, Person, Team
@@ -114,26 +114,26 @@ async def test_claims_of_a_dead_dispatcher_are_taken_back_at_once(harness) -> No
 
 async def test_failures_back_off_exponentially_with_jitter_then_fail_for_good(harness) -> None:
     await _people(harness, 1)
-    harness.messenger.failures = [DeliveryFailed("HTTP 500") for _ in range(delivery.MAX_ATTEMPTS)]
+    harness.messenger.failures = [DeliveryFailed("HTTP 500") for _ in range(policy.MAX_ATTEMPTS)]
     dispatcher = Dispatcher(harness.deps, seed=3)
     harness.clock.set(NOW)
     await dispatcher.plan()
     delays = []
-    for attempt in range(delivery.MAX_ATTEMPTS):
+    for attempt in range(policy.MAX_ATTEMPTS):
         drained = await dispatcher.drain()
         [row] = await harness.rows(Outbox)
         assert row.attempts == attempt + 1
         if row.status == "failed":
             break
         delay = row.next_attempt_at - harness.clock.now()
-        base = min(delivery.BACKOFF_CAP, delivery.BACKOFF_BASE * 2 ** attempt)
+        base = min(policy.BACKOFF_CAP, policy.BACKOFF_BASE * 2 ** attempt)
         assert base * 0.5 <= delay <= base * 1.5
         delays.append(delay)
         harness.clock.advance(delay - timedelta(seconds=1))
         assert (await dispatcher.drain()).sent == 0  # not a second early
         harness.clock.advance(timedelta(seconds=1))
     assert row.status == "failed" and drained.failed == 1 and harness.messenger.sent == []
-    assert len(delays) == delivery.MAX_ATTEMPTS - 1 and delays != sorted(delays, key=lambda d: -d)
+    assert len(delays) == policy.MAX_ATTEMPTS - 1 and delays != sorted(delays, key=lambda d: -d)
     assert "0 sent, 1 failed" in await harness.say("p00", "tandem status")
 
 

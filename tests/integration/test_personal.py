@@ -72,7 +72,7 @@ async def test_pause_until_a_date_and_resume(harness) -> None:
 
 
 async def test_paused_person_gets_no_scheduled_checkin(harness) -> None:
-    from bot.scheduler import Dispatcher
+    from bot.delivery.dispatcher import Dispatcher
 
     await harness.join("ada", "alice", timezone="Europe/London")
     await harness.say("alice", "tandem pause until 2026-11-18")

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from handlers import rescore
+from handlers.delivery import rescore
 from handlers.sentiment import Sentiment
 from storage.models import CustomerMoment, MoodEntry
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, timedelta
 
-from handlers.retention import apply_retention, cutoff_for
+from handlers.delivery.retention import apply_retention, cutoff_for
 from storage.models import CustomerMoment, MoodEntry, SeenEvent
 
 
@@ -47,7 +47,8 @@ async def test_retention_off_keeps_everything(harness) -> None:
 
 
 async def test_the_scheduler_runs_retention(harness) -> None:
-    from bot.scheduler import Dispatcher, TickScheduler
+    from bot.delivery.dispatcher import Dispatcher
+    from bot.delivery.scheduler import TickScheduler
 
     harness.deps.config = replace(harness.deps.config, retention=replace(harness.deps.config.retention, text_months=1))
     await harness.say("alice", "moment An old customer story")
@@ -59,7 +60,8 @@ async def test_the_scheduler_runs_retention(harness) -> None:
 
 
 async def test_delivery_ids_are_forgotten_after_a_week_so_the_table_stays_small(harness) -> None:
-    from bot.scheduler import Dispatcher, TickScheduler
+    from bot.delivery.dispatcher import Dispatcher
+    from bot.delivery.scheduler import TickScheduler
     from handlers.workspaces import first_delivery
 
     async with harness.deps.context() as ctx:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.scheduler import Dispatcher
+from bot.delivery.dispatcher import Dispatcher
 from handlers.messages import DigestMessage, MoodPrompt
 from handlers.ports import DeliveryFailed
 from storage.models import Outbox, Prompt

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from zoneinfo import ZoneInfo
 
-from bot.scheduler import Dispatcher
+from bot.delivery.dispatcher import Dispatcher
 from handlers.messages import Message, MoodPrompt
 from handlers.ports import Recipient
 from storage.models import Outbox, Prompt

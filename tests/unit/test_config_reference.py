@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.config import AppYaml, Environment
-from bot.config_reference import render, splice
+from bot.cli.config_reference import render, splice
 
 ROOT = Path(__file__).resolve().parents[2]
 

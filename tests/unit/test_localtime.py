@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, time
 import pytest
 
 from handlers.localtime import iso_week_of, previous_iso_week, slot_instant, zone
-from handlers.scheduling import is_public_holiday, next_checkin
+from handlers.delivery.planning import is_public_holiday, next_checkin
 from storage.models import Person, Schedule, Workspace
 
 

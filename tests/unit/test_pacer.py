@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.scheduler import Pacer
+from bot.delivery.pacer import Pacer
 
 
 class FakeTime:

@@ -17,7 +17,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.slack import ids, render
 from bot.slack.flow import run_text, run_use_case
 from bot.slack.identity import ProfileCache, caller_from, team_of, user_of
-from bot.slack.pacing import AckFirst
+from bot.slack.ack_first import AckFirst
 from bot.slack.replies import Surface, deliver
 from bot.wiring import Deps
 from handlers import checkins, moments

@@ -12,7 +12,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.slack.flow import run_text
 from bot.slack.identity import ProfileCache, caller_from, team_of, user_of
 from bot.slack.ids import SLASH_COMMANDS
-from bot.slack.pacing import AckFirst
+from bot.slack.ack_first import AckFirst
 from bot.slack.replies import Surface, deliver
 from bot.slack.text import from_slack
 from bot.wiring import Deps

@@ -15,7 +15,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack.flow import run_plain, run_text
 from bot.slack.identity import PLATFORM, ProfileCache, caller_from, profile_from_user
-from bot.slack.pacing import AckFirst
+from bot.slack.ack_first import AckFirst
 from bot.slack.replies import Surface, deliver
 from bot.slack.text import from_slack
 from bot.wiring import Deps

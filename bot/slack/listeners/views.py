@@ -17,7 +17,7 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 from bot.slack import ids, render
 from bot.slack.flow import run_use_case
 from bot.slack.identity import ProfileCache, caller_from, team_of, user_of
-from bot.slack.pacing import AckFirst
+from bot.slack.ack_first import AckFirst
 from bot.slack.replies import Surface, deliver
 from bot.slack.text import clip, from_slack
 from bot.wiring import Deps

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from handlers.context import Ctx
-from handlers.delivery import recipient_for
+from handlers.delivery.outgoing import recipient_for
 from handlers.ports import Recipient
 from storage import conversations, people
 from storage.models import ConversationRef

@@ -7,7 +7,6 @@ returns the message, or a reason why the row no longer applies (the row is then 
 """
 from __future__ import annotations
 
-import random
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -25,9 +24,6 @@ from handlers.ports import Recipient
 from storage import checkins, conversations, outbox, people, teams
 from storage.models import ConversationRef, Outbox, Person, Prompt
 
-MAX_ATTEMPTS = 8
-BACKOFF_BASE = timedelta(seconds=10)
-BACKOFF_CAP = timedelta(minutes=30)
 #: A check-in is still worth sending this long after its slot even when app.yaml's catch-up is 0.
 MIN_USEFUL_WINDOW = timedelta(minutes=15)
 REMINDER_QUESTION = "A gentle reminder — how are you feeling about work today? One click is enough."
@@ -191,11 +187,3 @@ async def record_sent(ctx: Ctx, row_ids: Sequence[int], prompt_ids: Sequence[int
     done = await outbox.mark_sent_many(ctx.session, list(row_ids), claimer, now)
     await checkins.mark_prompts_sent(ctx.session, list(prompt_ids), now)
     return done
-
-
-def next_attempt(now: datetime, attempts: int, retry_after: float | None, rng: random.Random) -> datetime:
-    """When to try again: as told by a 429, else exponential backoff with jitter."""
-    if retry_after is not None:
-        return now + timedelta(seconds=max(retry_after, 0.0))
-    delay = min(BACKOFF_CAP, BACKOFF_BASE * (2 ** max(attempts, 0)))
-    return now + delay * rng.uniform(0.5, 1.5)

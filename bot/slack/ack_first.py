@@ -15,7 +15,7 @@ import asyncio
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from bot import collector
+from bot.slack import collector
 
 LONGEST_DEFERRAL = 10.0  # seconds; Slack's response_url stays valid for 30 minutes
 LULL = 0.05  # seconds with no request waiting that count as quiet: a burst's requests come closer together
@@ -24,7 +24,7 @@ LULL = 0.05  # seconds with no request waiting that count as quiet: a burst's re
 class AckFirst:
     """Tracks Slack requests waiting for their ack; `quiet()` returns once none has waited for LULL seconds.
 
-    While it is not quiet, automatic garbage collection is held off (bot/collector.py), for at most
+    While it is not quiet, automatic garbage collection is held off (bot/slack/collector.py), for at most
     LONGEST_DEFERRAL at a time.
     """
 

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from bot.slack.pacing import AckFirst
+from bot.slack.ack_first import AckFirst
 from handlers.dispatch import opens_form
 
 

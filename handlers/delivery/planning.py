@@ -19,7 +19,7 @@ from handlers.admin import schedule_days
 from handlers.checkins import CHECKIN_SLOT
 from handlers.insights.alerts import plan_alerts
 from handlers.context import Ctx
-from handlers.delivery import in_working_hours, useful_window
+from handlers.delivery.outgoing import in_working_hours, useful_window
 from handlers.identity import person_zone_name
 from handlers.localtime import parse_hhmm, previous_iso_week, slot_instant, zone
 from handlers.personal import is_paused

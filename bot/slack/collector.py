@@ -1,7 +1,7 @@
 """Automatic garbage collection held off while requests wait for their acknowledgement.
 
 A full collection walks every live object; during a burst that includes all the work held back behind
-the acks (bot/slack/pacing.py), and one pass stalled every request in flight for 70 ms in
+the acks (bot/slack/ack_first.py), and one pass stalled every request in flight for 70 ms in
 bench/slack_ack.py. Reference counting still frees almost everything at once; only cycles wait, and for
 no longer than the burst (each holder bounds its hold). The collector is one per process, so holders
 are counted here: collection resumes when the last one lets go, if it was on before the first.

@@ -22,8 +22,8 @@ from bot.config import Settings
 from bot.console.messenger import CONSOLE_PLATFORM
 from bot.console.render import render_digest_text
 from bot.console.session import ConsoleSession
-from bot.demo_story import MOMENTS, NAMES, NOTES, TEAMS, TeamStory
-from bot.scheduler import Dispatcher
+from bot.cli.demo_story import MOMENTS, NAMES, NOTES, TEAMS, TeamStory
+from bot.delivery.dispatcher import Dispatcher
 from bot.wiring import build_ready
 from handlers.insights.report import TeamDigest
 from handlers.messages import DigestMessage, Message, MoodPrompt

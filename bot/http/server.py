@@ -11,10 +11,11 @@ from aiohttp import web
 
 from bot.config import Settings
 from bot.recording_messenger import install_from_environment as install_recording_messenger
-from bot.metrics import Metrics, metrics_endpoint
-from bot.metrics import middleware as metrics_middleware
-from bot.request_log import log_requests
-from bot.scheduler import Dispatcher, TickScheduler
+from bot.http.keys import DEPS_KEY, METRICS_KEY, SCHEDULER_KEY
+from bot.http.metrics import Metrics
+from bot.http.observe import metrics_endpoint, observe_requests
+from bot.delivery.dispatcher import Dispatcher
+from bot.delivery.scheduler import TickScheduler
 from bot.slack.routes import install_slack
 from bot.slack.socket_mode import start_socket_mode, stop_socket_mode
 from bot.teams.install import install_teams
@@ -22,9 +23,6 @@ from bot.wiring import Deps, build_ready
 from storage import outbox
 
 log = logging.getLogger("tandem.server")
-DEPS_KEY: web.AppKey[Deps] = web.AppKey("deps", Deps)
-SCHEDULER_KEY: web.AppKey[TickScheduler] = web.AppKey("scheduler", TickScheduler)
-METRICS_KEY: web.AppKey[Metrics] = web.AppKey("metrics", Metrics)
 
 
 async def healthz(request: web.Request) -> web.Response:
@@ -50,7 +48,7 @@ async def healthz(request: web.Request) -> web.Response:
 
 def build_app(deps: Deps, *, with_scheduler: bool = True) -> web.Application:
     metrics = Metrics()
-    app = web.Application(client_max_size=1024 * 1024, middlewares=[log_requests, metrics_middleware(metrics)])
+    app = web.Application(client_max_size=1024 * 1024, middlewares=[observe_requests(metrics)])
     app[DEPS_KEY] = deps
     app[METRICS_KEY] = metrics
     deps.observe = metrics.observe

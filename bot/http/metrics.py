@@ -1,16 +1,13 @@
-"""Prometheus metrics: a registry per server (built by wiring, never at import time).
+"""Prometheus metrics: a registry per server (built by the server, never at import time).
 
-HTTP figures are counted per process by a middleware; outbox and check-in figures are read from the
+HTTP figures are counted per process (bot/http/observe.py); outbox and check-in figures are read from the
 database at scrape time, so every replica reports the same cluster-wide numbers.
 """
 from __future__ import annotations
 
-import time
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
-from aiohttp import web
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
 from storage import ops, outbox
 
@@ -57,42 +54,3 @@ class Metrics:
 
     def exposition(self) -> bytes:
         return generate_latest(self.registry)
-
-
-def route_name(request: web.Request) -> str:
-    """The route's pattern, not the raw path, so labels stay few."""
-    route = getattr(request.match_info, "route", None)
-    resource = getattr(route, "resource", None)
-    return resource.canonical if resource is not None else "unmatched"
-
-
-def middleware(metrics: Metrics) -> Callable:
-    @web.middleware
-    async def count_requests(request: web.Request,
-                             handler: Callable[[web.Request], Awaitable[web.StreamResponse]]) -> web.StreamResponse:
-        started = time.perf_counter()
-        status = 500
-        try:
-            response = await handler(request)
-            status = response.status
-            return response
-        except web.HTTPException as http_error:
-            status = http_error.status
-            raise
-        finally:
-            route = route_name(request)
-            metrics.requests.labels(route=route, status=str(status)).inc()
-            metrics.ack_seconds.labels(route=route).observe(time.perf_counter() - started)
-    return count_requests
-
-
-async def metrics_endpoint(request: web.Request) -> web.Response:
-    from bot.server import DEPS_KEY, METRICS_KEY
-
-    metrics = request.app[METRICS_KEY]
-    try:
-        async with request.app[DEPS_KEY].context() as ctx:
-            await metrics.refresh_from_database(ctx.session)
-    except Exception:  # noqa: BLE001 - HTTP figures are still worth serving when the database is down
-        pass
-    return web.Response(body=metrics.exposition(), headers={"Content-Type": CONTENT_TYPE_LATEST})

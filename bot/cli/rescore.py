@@ -7,7 +7,7 @@ from tqdm import tqdm
 
 from bot.config import Settings
 from bot.wiring import build_ready
-from handlers import rescore
+from handlers.delivery import rescore
 
 BATCH = 500
 

@@ -1,0 +1,1 @@
+"""The command line's jobs besides serve and console: digest, rescore, demo, the configuration reference."""

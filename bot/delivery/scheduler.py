@@ -1,0 +1,77 @@
+"""The APScheduler (3.x) jobs of `serve`: the minute tick, the outbox drain and the retention run.
+
+Schedules live in Tandem's tables and the tick is idempotent, so any replica may run any job.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, timedelta
+
+from bot.delivery.dispatcher import Dispatcher
+from handlers.delivery.retention import DELIVERY_MEMORY, apply_retention, forget_old_deliveries
+
+log = logging.getLogger("tandem.scheduler")
+
+
+class TickScheduler:
+    """APScheduler 3 running the dispatcher's tick once a minute (coalesced, never overlapping)."""
+
+    def __init__(self, dispatcher: Dispatcher) -> None:
+        from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+        self.dispatcher = dispatcher
+        self._scheduler = AsyncIOScheduler(timezone="UTC")
+
+    def start(self) -> None:
+        self._scheduler.add_job(self._safe_tick, "interval", minutes=1, id="tick", coalesce=True, max_instances=1,
+                                next_run_time=datetime.now(UTC), misfire_grace_time=30)
+        self._scheduler.add_job(self._safe_drain, "interval", seconds=10, id="drain", coalesce=True,
+                                max_instances=1, misfire_grace_time=10)
+        self._scheduler.add_job(self.apply_retention, "interval", hours=6, id="retention", coalesce=True,
+                                max_instances=1, next_run_time=datetime.now(UTC) + timedelta(minutes=2))
+        self._scheduler.start()
+
+    @property
+    def running(self) -> bool:
+        return bool(self._scheduler.running)
+
+    async def _safe_tick(self) -> None:
+        try:
+            await self.dispatcher.tick()
+        except Exception:  # noqa: BLE001 - the next tick retries; the scheduler must keep running
+            log.exception("scheduling tick failed; the next tick will retry")
+
+    async def apply_retention(self) -> tuple[int, int]:
+        """Delete note and moment text past app.yaml's retention period (idempotent, so any replica may run it)."""
+        try:
+            async with self.dispatcher.deps.context() as ctx:
+                notes, moments = await apply_retention(ctx)
+                forgotten = await forget_old_deliveries(ctx)
+        except Exception:  # noqa: BLE001 - the next run retries
+            log.exception("retention run failed; the next run will retry")
+            return 0, 0
+        if notes or moments:
+            log.info("retention: removed the text of %s note(s) and %s customer moment(s); scores kept",
+                     notes, moments)
+        if forgotten:
+            log.info("retention: forgot %s delivery id(s) older than %s days", forgotten, DELIVERY_MEMORY.days)
+        return notes, moments
+
+    async def _safe_drain(self) -> None:
+        try:
+            await self.dispatcher.drain()
+        except Exception:  # noqa: BLE001
+            log.exception("outbox drain failed; the next run will retry")
+
+    async def stop(self) -> int:
+        """Stop ticking, let sends in flight finish, hand back unfinished claims; safe to call twice.
+
+        APScheduler's asyncio executor cancels running jobs on shutdown, which would cut sends off mid-way:
+        so new runs are paused first, the dispatcher finishes what is in flight, and only then is it shut down.
+        """
+        if self._scheduler.running:
+            self._scheduler.pause()
+        released = await self.dispatcher.release()
+        if self._scheduler.running:
+            self._scheduler.shutdown(wait=False)
+        return released

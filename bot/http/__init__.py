@@ -1,0 +1,1 @@
+"""The one aiohttp server: routes, app keys, metrics and the request log."""
