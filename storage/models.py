@@ -88,12 +88,14 @@ class Person(Base):
     """Someone Tandem talks to; their own time zone and holiday country override the workspace's."""
 
     __tablename__ = "people"
-    __table_args__ = (UniqueConstraint("workspace_id", "platform_user_id", name="uq_people_workspace_user"),)
+    __table_args__ = (UniqueConstraint("workspace_id", "platform_user_id", name="uq_people_workspace_user"),
+                      Index("ix_people_workspace_email", "workspace_id", "email"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"), index=True)
     platform_user_id: Mapped[str] = mapped_column(String(128))
     display_name: Mapped[str] = mapped_column(String(200), default="")
+    email: Mapped[str | None] = mapped_column(String(320))  # lower-cased; matches helpdesk agents to people
     timezone: Mapped[str | None] = mapped_column(String(64))
     locale: Mapped[str | None] = mapped_column(String(16))
     holiday_country: Mapped[str | None] = mapped_column(String(8))
