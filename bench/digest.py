@@ -45,7 +45,7 @@ from bot.http.server import settle_heap  # noqa: E402
 from bot.wiring import build  # noqa: E402
 from handlers.insights.chart import render_chart  # noqa: E402
 from handlers.insights.build import build_digests, build_team_digest  # noqa: E402
-from handlers.localtime import iso_week_bounds  # noqa: E402
+from storage.calendar import iso_week_bounds  # noqa: E402
 from handlers.ports import SimulatedClock  # noqa: E402
 from handlers.sentiment import TextBlobScorer  # noqa: E402
 from storage.db import upgrade  # noqa: E402

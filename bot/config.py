@@ -17,6 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from handlers.config import (
+    MIN_GROUP_FLOOR,
+    TEXT_LIMIT,
     CheckinConfig,
     DigestConfig,
     MomentsConfig,
@@ -27,9 +29,9 @@ from handlers.config import (
     WorkspaceDefaults,
 )
 
-MIN_GROUP_FLOOR = 3
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+from storage.calendar import SHORT_DAY_NAMES as WEEKDAYS
+
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]  # a Literal must be spelt out: storage.calendar
 
 
 class ConfigError(Exception):
@@ -56,8 +58,8 @@ class _Strict(BaseModel):
 
 
 class WorkspaceSection(_Strict):
-    timezone: str = Field("Europe/London", description="IANA time zone for people whose own zone is unknown")
-    holiday_country: str = Field("GB", description="ISO 3166 country for public holidays; empty for none")
+    timezone: str = Field(WorkspaceDefaults.timezone, description="IANA time zone for people whose own zone is unknown")
+    holiday_country: str = Field(WorkspaceDefaults.holiday_country, description="ISO 3166 country for public holidays; empty for none")
     admins: list[str] = Field(default_factory=list, description="platform user ids that are always admins")
 
     @field_validator("timezone")
@@ -79,12 +81,12 @@ class WorkspaceSection(_Strict):
 
 
 class CheckinSection(_Strict):
-    days: list[Weekday] = Field(default_factory=lambda: ["mon", "tue", "wed", "thu", "fri"],
+    days: list[Weekday] = Field(default_factory=lambda: [WEEKDAYS[d] for d in CheckinConfig.weekdays],
                                 description="weekdays check-ins are sent (mon..sun)")
-    time: Clock = Field(time(9, 30), description="local time of each person")
-    answer_window_hours: int = Field(16, ge=1, le=36, description="hours a prompt stays answerable (at most 36, "
+    time: Clock = Field(CheckinConfig.at, description="local time of each person")
+    answer_window_hours: int = Field(CheckinConfig.answer_window_hours, ge=1, le=36, description="hours a prompt stays answerable (at most 36, "
                                      "so every week is complete when its digest figures are sealed)")
-    catch_up_hours: int = Field(3, ge=0, le=12, description="hours a missed slot may still be sent late")
+    catch_up_hours: int = Field(CheckinConfig.catch_up_hours, ge=0, le=12, description="hours a missed slot may still be sent late")
 
     _clock = field_validator("time", mode="before")(classmethod(lambda cls, v: _parse_clock(v)))
 
@@ -97,8 +99,8 @@ class CheckinSection(_Strict):
 
 
 class WorkingHours(_Strict):
-    start: Clock = Field(time(8, 0), description="earliest local time for a reminder")
-    end: Clock = Field(time(18, 0), description="latest local time for a reminder")
+    start: Clock = Field(ReminderConfig.work_start, description="earliest local time for a reminder")
+    end: Clock = Field(ReminderConfig.work_end, description="latest local time for a reminder")
 
     _clock = field_validator("start", "end", mode="before")(classmethod(lambda cls, v: _parse_clock(v)))
 
@@ -110,19 +112,19 @@ class WorkingHours(_Strict):
 
 
 class ReminderSection(_Strict):
-    after_hours: int = Field(4, ge=0, le=12, description="hours after the prompt; 0 turns reminders off")
+    after_hours: int = Field(ReminderConfig.after_hours, ge=0, le=12, description="hours after the prompt; 0 turns reminders off")
     working_hours: WorkingHours = Field(default_factory=WorkingHours)
 
 
 class DigestSection(_Strict):
-    day: Weekday = Field("mon", description="weekday the digest of the week just ended is sent")
-    time: Clock = Field(time(9, 0), description="manager's local time")
+    day: Weekday = Field(WEEKDAYS[DigestConfig.weekday], description="weekday the digest of the week just ended is sent")
+    time: Clock = Field(DigestConfig.at, description="manager's local time")
 
     _clock = field_validator("time", mode="before")(classmethod(lambda cls, v: _parse_clock(v)))
 
 
 class PrivacySection(_Strict):
-    min_group: int = Field(5, description=f"fewest respondents behind any figure (never below {MIN_GROUP_FLOOR})")
+    min_group: int = Field(PrivacyConfig.min_group, description=f"fewest respondents behind any figure (never below {MIN_GROUP_FLOOR})")
 
     @field_validator("min_group")
     @classmethod
@@ -133,9 +135,9 @@ class PrivacySection(_Strict):
 
 
 class MomentsSection(_Strict):
-    max_length: int = Field(3000, ge=100, le=3000, description="longest moment text accepted")
+    max_length: int = Field(MomentsConfig.max_length, ge=100, le=TEXT_LIMIT, description="longest moment text accepted")
     touchpoints: list[str] = Field(
-        default_factory=lambda: ["onboarding", "sales", "support", "billing", "product", "renewal", "other"],
+        default_factory=lambda: list(MomentsConfig.touchpoints),
         description="journey stages / touchpoints a moment can be filed under",
     )
 
@@ -152,7 +154,7 @@ class MomentsSection(_Strict):
 
 
 class RetentionSection(_Strict):
-    text_months: int = Field(24, ge=0, le=120, description="delete note and moment text older than this many "
+    text_months: int = Field(RetentionConfig.text_months, ge=0, le=120, description="delete note and moment text older than this many "
                              "months (scores and aggregates are kept); 0 keeps text forever")
 
 

@@ -4,6 +4,7 @@ Nothing here runs at import time; `build()` is called by the CLI, the server and
 """
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -18,6 +19,8 @@ from handlers.ports import Clock, Messenger, SystemClock
 from handlers.sentiment import Scorer, default_scorer
 from storage.db import create_engine, session_factory, unit_of_work, upgrade
 
+PG_CONCURRENT_UNITS = 4
+
 
 @dataclass
 class Deps:
@@ -27,6 +30,7 @@ class Deps:
     sessions: async_sessionmaker[AsyncSession]
     scorer: Scorer
     clock: Clock
+    gate: asyncio.Semaphore  # how many inputs may be inside a unit of work at once (see gate_size)
     messengers: dict[str, Messenger] = field(default_factory=dict)
     observe: Callable[[str, float], None] = field(default=ignore_observation)  # set by the server: metrics
 
@@ -45,7 +49,20 @@ def build(settings: Settings, *, clock: Clock | None = None, database_url: str |
     engine = create_engine(database_url if database_url is not None else settings.env.database_url,
                            **(engine_options or {}))
     return Deps(settings=settings, config=settings.domain, engine=engine, sessions=session_factory(engine),
-                scorer=scorer or default_scorer(), clock=clock or SystemClock())
+                scorer=scorer or default_scorer(), clock=clock or SystemClock(),
+                gate=asyncio.Semaphore(gate_size(engine.dialect.name)))
+
+
+def gate_size(dialect: str) -> int:
+    """How many inputs may run their unit of work at once on this engine.
+
+    SQLite: one — it has one writer, and two transactions that read and then write fail with "database is
+    locked" instead of waiting. PostgreSQL: a few, fewer than the pool holds. Work after a Slack ack shares
+    the event loop with new requests; with one transaction per click in flight (hundreds under a burst)
+    their steps crowd the loop so acks wait behind them, and they exhaust the pool until checkouts time out
+    and replies are lost. Waiting here costs nothing and keeps the loop free for acknowledgements.
+    """
+    return 1 if dialect == "sqlite" else PG_CONCURRENT_UNITS
 
 
 async def build_ready(settings: Settings, **kwargs: Any) -> Deps:

@@ -1,33 +1,18 @@
 """Admin use cases: schedules, teams, admins, holiday calendars, the privacy threshold."""
 from __future__ import annotations
 
-from datetime import datetime
 
 import holidays as holiday_calendars
 
 from handlers import commands as c
 from handlers.context import Ctx
 from handlers.errors import BadArguments, NotFound
-from handlers.identity import person_zone_name
-from handlers.localtime import format_hhmm, zone
+from handlers.identity import person_today
+from handlers.localtime import format_hhmm
+from handlers.schedule import describe_schedule
 from handlers.messages import Reply, Text
 from storage import people, teams, workspaces
 from storage.models import Person, Schedule, Team
-
-DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-
-
-def describe_days(days: tuple[int, ...]) -> str:
-    if days == (0, 1, 2, 3, 4):
-        return "Mon–Fri"
-    if days == tuple(range(7)):
-        return "every day"
-    return ", ".join(DAY_NAMES[d] for d in days)
-
-
-def schedule_days(schedule: Schedule) -> tuple[int, ...]:
-    return tuple(int(d) for d in schedule.checkin_days.split(",") if d != "")
-
 
 async def _schedule(ctx: Ctx, person: Person) -> Schedule:
     schedule = await workspaces.get_schedule(ctx.session, person.workspace_id)
@@ -36,17 +21,7 @@ async def _schedule(ctx: Ctx, person: Person) -> Schedule:
     return schedule
 
 
-def describe_schedule(schedule: Schedule) -> str:
-    reminder = f"{schedule.reminder_hours} h after an unanswered check-in" if schedule.reminder_hours else "off"
-    return "\n".join([
-        f"Schedule ({'on' if schedule.enabled else 'OFF — nothing is sent'}):",
-        f"  Check-ins: {describe_days(schedule_days(schedule))} at {schedule.checkin_time}, each person's local time",
-        f"  Reminder:  {reminder}",
-        f"  Digest:    {DAY_NAMES[schedule.digest_day]} at {schedule.digest_time}, each manager's local time",
-    ])
-
-
-async def show_schedule(ctx: Ctx, person: Person) -> Reply:
+async def show_schedule(ctx: Ctx, person: Person, _: c.ScheduleShow) -> Reply:
     return Reply.of(Text(describe_schedule(await _schedule(ctx, person))))
 
 
@@ -83,12 +58,8 @@ async def resolve_team(ctx: Ctx, workspace_id: int, name: str) -> Team:
     return team
 
 
-def _today(ctx: Ctx, person: Person):  # noqa: ANN202 - a date
-    return ctx.clock.now().astimezone(zone(person_zone_name(person))).date()
-
-
 async def team_command(ctx: Ctx, person: Person, command: c.Command) -> Reply:
-    workspace_id, today = person.workspace_id, _today(ctx, person)
+    workspace_id, today = person.workspace_id, person_today(ctx, person)
     if isinstance(command, c.TeamList):
         rows = []
         for team in await teams.teams_of_workspace(ctx.session, workspace_id):
@@ -99,7 +70,7 @@ async def team_command(ctx: Ctx, person: Person, command: c.Command) -> Reply:
         return Reply.of(Text("Teams:\n" + "\n".join(rows) if rows else "No teams yet: `/tandem team create NAME`."))
     if isinstance(command, c.TeamCreate):
         if await teams.find_team(ctx.session, workspace_id, command.name) is not None:
-            raise BadArguments(f"A team called “{command.name}” already exists.", c.USAGE["team"])
+            raise BadArguments(f"A team called “{command.name}” already exists.")
         await teams.add_team(ctx.session, workspace_id, command.name, ctx.clock.now())
         return Reply.of(Text(f"Created team “{command.name}”. Add people with "
                              f"`/tandem team add \"{command.name}\" @person ...`."))
@@ -132,8 +103,7 @@ async def admin_command(ctx: Ctx, person: Person, command: c.AdminAdd | c.AdminR
         return Reply.of(Text(f"{target.display_name} is now an admin."))
     remaining = [a for a in await people.admins(ctx.session, person.workspace_id) if a.id != target.id]
     if not remaining:
-        raise BadArguments("That would leave the workspace without an admin; add another admin first.",
-                           c.USAGE["admin"])
+        raise BadArguments("That would leave the workspace without an admin; add another admin first.")
     target.is_admin = False
     return Reply.of(Text(f"{target.display_name} is no longer an admin."))
 
@@ -143,12 +113,12 @@ def _check_country(code: str) -> str:
         return ""
     if code not in holiday_calendars.list_supported_countries():
         raise BadArguments(f"I have no public-holiday calendar for “{code}”. Use an ISO 3166 code such as "
-                           "GB, US, DE, IN or AU, or `none`.", c.USAGE["holidays"])
+                           "GB, US, DE, IN or AU, or `none`.")
     return code
 
 
 async def set_holidays(ctx: Ctx, person: Person, command: c.SetHolidays) -> Reply:
-    """Show or set the holiday calendar: the person's own, or (admins) the workspace default."""
+    """Show or set the person's own holiday calendar."""
     workspace = person.workspace
     if command.country is None:
         own = person.holiday_country
@@ -156,17 +126,19 @@ async def set_holidays(ctx: Ctx, person: Person, command: c.SetHolidays) -> Repl
         source = "your own setting" if own is not None else "the workspace default"
         return Reply.of(Text(f"Public holidays: {shown or 'none'} ({source}). No check-ins on those days."))
     code = _check_country(command.country)
-    if command.workspace:
-        workspace.holiday_country = code
-        return Reply.of(Text(f"Workspace holiday calendar set to {code or 'none'}."))
     person.holiday_country = code
     return Reply.of(Text(f"Your holiday calendar is now {code or 'none'}: no check-ins on its public holidays."))
 
 
-async def set_min_group(ctx: Ctx, person: Person, value: int) -> Reply:
-    person.workspace.min_group = value
-    return Reply.of(Text(f"Figures now need at least {value} respondents before managers see them."))
+async def set_workspace_holidays(ctx: Ctx, person: Person, command: c.SetWorkspaceHolidays) -> Reply:
+    """The workspace's default calendar, for everyone without their own (admins)."""
+    code = _check_country(command.country)
+    person.workspace.holiday_country = code
+    return Reply.of(Text(f"Workspace holiday calendar set to {code or 'none'}."))
 
 
-def format_when(moment: datetime, tz_name: str) -> str:
-    return moment.astimezone(zone(tz_name)).strftime("%a %d %b %H:%M %Z")
+async def set_min_group(ctx: Ctx, person: Person, command: c.SetMinGroup) -> Reply:
+    person.workspace.min_group = command.value
+    return Reply.of(Text(f"Figures now need at least {command.value} respondents before managers see them."))
+
+

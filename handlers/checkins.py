@@ -5,23 +5,23 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
 
+from handlers import commands as c
+from handlers.config import TEXT_LIMIT
 from handlers.context import Ctx
 from handlers.errors import BadArguments, NotFound, PromptClosed
-from handlers.identity import person_zone_name
-from handlers.localtime import zone
+from handlers.identity import person_today
 from handlers.messages import MoodPrompt, MoodRecorded, Reply, Text, mood_choice
 from storage import checkins
 from storage.models import MoodEntry, Person, Prompt
 
 CHECKIN_SLOT = "checkin"
 QUESTION = "How are you feeling about work today?"
-MAX_NOTE_LENGTH = 3000
 
 
 async def today_prompt(ctx: Ctx, person: Person, *, due_at: datetime | None = None) -> Prompt:
     """Today's check-in prompt of the person, created if it does not exist yet (one per day and slot)."""
     now = ctx.clock.now()
-    local_date = now.astimezone(zone(person_zone_name(person))).date()
+    local_date = person_today(ctx, person)
     prompt = await checkins.find_prompt(ctx.session, person.id, local_date, CHECKIN_SLOT)
     if prompt is None:
         due = due_at or now
@@ -31,7 +31,7 @@ async def today_prompt(ctx: Ctx, person: Person, *, due_at: datetime | None = No
     return prompt
 
 
-async def start_checkin(ctx: Ctx, person: Person) -> Reply:
+async def start_checkin(ctx: Ctx, person: Person, _: c.StartCheckin) -> Reply:
     """`/checkin`: today's prompt now, without waiting for the schedule."""
     prompt = await today_prompt(ctx, person)
     now = ctx.clock.now()
@@ -50,7 +50,7 @@ async def start_checkin(ctx: Ctx, person: Person) -> Reply:
 async def record_mood(ctx: Ctx, person: Person, prompt_id: int, score: int) -> Reply:
     """Record or change the answer to one prompt; a late answer to a closed prompt is not recorded."""
     if not isinstance(score, int) or not 1 <= score <= 5:
-        raise BadArguments(f"A mood is a number from 1 to 5; got {score!r}.", "mood 1-5")
+        raise BadArguments(f"A mood is a number from 1 to 5; got {score!r}.")
     prompt = await checkins.get_prompt(ctx.session, prompt_id)
     if prompt is None or prompt.person_id != person.id:
         raise NotFound("I can't find that check-in. Type /checkin for today's.")
@@ -77,22 +77,22 @@ async def record_mood(ctx: Ctx, person: Person, prompt_id: int, score: int) -> R
                                  has_note=bool(entry.note)))
 
 
-async def answer_latest(ctx: Ctx, person: Person, score: int) -> Reply:
-    """`mood N` typed as text: answers the newest open prompt, or today's."""
-    prompt = await checkins.latest_open_prompt(ctx.session, person.id, ctx.clock.now())
-    if prompt is None:
-        prompt = await today_prompt(ctx, person)
-    return await record_mood(ctx, person, prompt.id, score)
+async def answer_mood(ctx: Ctx, person: Person, command: c.AnswerMood) -> Reply:
+    """A mood click answers its own check-in; `mood N` typed answers the newest open prompt, or today's."""
+    prompt_id = command.prompt_id
+    if prompt_id is None:
+        prompt = await checkins.latest_open_prompt(ctx.session, person.id, ctx.clock.now())
+        prompt_id = (prompt or await today_prompt(ctx, person)).id
+    return await record_mood(ctx, person, prompt_id, command.score)
 
 
-async def add_note(ctx: Ctx, person: Person, text: str, prompt_id: int | None = None) -> Reply:
+async def add_note(ctx: Ctx, person: Person, command: c.AddNote) -> Reply:
     """Attach (or replace) the note of an answered check-in, scored for sentiment."""
-    usage = "note <text>"
-    note = (text or "").strip()
+    note, prompt_id = (command.text or "").strip(), command.prompt_id
     if not note:
-        raise BadArguments("The note is empty.", usage)
-    if len(note) > MAX_NOTE_LENGTH:
-        raise BadArguments(f"That note is {len(note):,} characters; a note can be up to {MAX_NOTE_LENGTH:,}.", usage)
+        raise BadArguments("The note is empty.")
+    if len(note) > TEXT_LIMIT:
+        raise BadArguments(f"That note is {len(note):,} characters; a note can be up to {TEXT_LIMIT:,}.")
     now = ctx.clock.now()
     if prompt_id is not None:
         prompt = await checkins.get_prompt(ctx.session, prompt_id)

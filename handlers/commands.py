@@ -1,49 +1,29 @@
-"""The one command grammar of every channel, parsed into typed commands.
+"""Every input as a typed command, and the grammar of the words people type.
 
-Slack sends `/tandem pause until 2026-12-01`; Teams and the console send the same words as a message
-(the leading slash is optional everywhere). Anything that does not parse raises a TandemError whose
-reply says what was wrong and shows the usage line.
+Typed lines (`/tandem pause until 2026-12-01`), clicks, card and modal submits and console follow-ups all
+become one of these commands, run by one dispatcher (handlers/dispatch.py) from one table
+(handlers/command_table.py, which also holds every usage line). The word parsers here take the text after
+their word and raise BadArguments with the reason only; the table adds the word's usage line.
 """
 from __future__ import annotations
 
 import re
 import shlex
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, time
 
-from handlers.errors import BadArguments, UnknownCommand
+from handlers.config import MIN_GROUP_FLOOR
+from handlers.errors import BadArguments
 from handlers.messages import OUTCOMES
+from handlers.schedule import EVERY_DAY, WEEKDAYS
+from storage.calendar import FULL_DAY_NAMES, SHORT_DAY_NAMES
 
-WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-DAY_ALIASES = {"weekdays": (0, 1, 2, 3, 4), "daily": (0, 1, 2, 3, 4, 5, 6), "everyday": (0, 1, 2, 3, 4, 5, 6)}
-
-USAGE: dict[str, str] = {
-    "checkin": "/checkin",
-    "note": "note <text>   (adds a note to your latest check-in)",
-    "moment": "/moment [what happened] [outcome:positive|mixed|negative] [touchpoint:NAME] [customer:REF]",
-    "help": "/tandem help",
-    "history": "/tandem history",
-    "export": "/tandem export",
-    "forget-me": "/tandem forget-me   (then /tandem forget-me confirm)",
-    "pause": "/tandem pause [until YYYY-MM-DD]",
-    "resume": "/tandem resume",
-    "digest": "/tandem digest [team] [YYYY-Www]",
-    "status": "/tandem status",
-    "schedule": ("/tandem schedule show | checkin DAYS HH:MM | digest DAY HH:MM | reminder HOURS | off | on"
-                 "   (DAYS: mon-fri, mon,wed,fri, weekdays or daily)"),
-    "team": "/tandem team list | create NAME | add TEAM @user... | remove TEAM @user... | manager TEAM @user",
-    "admin": "/tandem admin add @user | admin remove @user",
-    "holidays": "/tandem holidays [CC]   (your own calendar) | holidays workspace CC   (admins)",
-    "privacy": "/tandem privacy min-group N",
-}
-
-EMPLOYEE_COMMANDS = ("checkin", "note", "moment", "history", "export", "forget-me", "pause", "resume", "holidays",
-                     "help")
-MANAGER_COMMANDS = ("digest",)
-ADMIN_COMMANDS = ("schedule", "team", "admin", "privacy", "status")
+DAY_ALIASES = {"weekdays": WEEKDAYS, "daily": EVERY_DAY, "everyday": EVERY_DAY}
+MAX_MIN_GROUP = 1000
 
 
-# --- commands --------------------------------------------------------------------------------------------
+# --- check-ins and moments (typed, clicked and submitted) ---------------------------------------------------
 
 @dataclass(frozen=True)
 class StartCheckin:
@@ -52,21 +32,50 @@ class StartCheckin:
 
 @dataclass(frozen=True)
 class AnswerMood:
+    """A mood answer: a click names its check-in; `mood N` typed answers the newest open one."""
+
     score: int
+    prompt_id: int | None = None
 
 
 @dataclass(frozen=True)
 class AddNote:
+    """A note: a form names its check-in; `note ...` typed goes to the latest answer."""
+
     text: str
+    prompt_id: int | None = None
 
 
 @dataclass(frozen=True)
 class LogMoment:
-    text: str | None
+    text: str
     outcome: str | None = None
     touchpoint: str | None = None
     customer: str | None = None
+    source_link: str | None = None
 
+
+@dataclass(frozen=True)
+class OpenMomentForm:
+    """`/moment` without text, the App Home button, the message shortcut: the form, prefilled."""
+
+    text: str = ""
+    source_link: str | None = None
+
+
+@dataclass(frozen=True)
+class SetMomentDetails:
+    moment_id: int
+    outcome: str | None = None
+    touchpoint: str | None = None
+
+
+@dataclass(frozen=True)
+class Dismiss:
+    """A card's Cancel button."""
+
+
+# --- your own data --------------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class ShowHelp:
@@ -97,6 +106,13 @@ class Pause:
 class Resume:
     pass
 
+
+@dataclass(frozen=True)
+class SetHolidays:
+    country: str | None  # None: show the calendar in force
+
+
+# --- managers and admins --------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class ShowDigest:
@@ -175,9 +191,8 @@ class AdminRemove:
 
 
 @dataclass(frozen=True)
-class SetHolidays:
-    country: str | None  # None: show the calendar in force
-    workspace: bool = False
+class SetWorkspaceHolidays:
+    country: str
 
 
 @dataclass(frozen=True)
@@ -185,37 +200,31 @@ class SetMinGroup:
     value: int
 
 
-Command = (StartCheckin | AnswerMood | AddNote | LogMoment | ShowHelp | ShowHistory | ExportData | ForgetMe | Pause
-           | Resume | ShowDigest | ShowStatus | ScheduleShow | ScheduleCheckin | ScheduleDigest | ScheduleReminder
-           | ScheduleEnabled | TeamList | TeamCreate | TeamAdd | TeamRemove | TeamManager | AdminAdd | AdminRemove
-           | SetHolidays | SetMinGroup)
-
-ADMIN_ONLY = (ShowStatus, ScheduleShow, ScheduleCheckin, ScheduleDigest, ScheduleReminder, ScheduleEnabled,
-              TeamList, TeamCreate, TeamAdd, TeamRemove, TeamManager, AdminAdd, AdminRemove, SetMinGroup)
+Command = (StartCheckin | AnswerMood | AddNote | LogMoment | OpenMomentForm | SetMomentDetails | Dismiss | ShowHelp
+           | ShowHistory | ExportData | ForgetMe | Pause | Resume | SetHolidays | ShowDigest | ShowStatus | ScheduleShow
+           | ScheduleCheckin | ScheduleDigest | ScheduleReminder | ScheduleEnabled | TeamList | TeamCreate | TeamAdd
+           | TeamRemove | TeamManager | AdminAdd | AdminRemove | SetWorkspaceHolidays | SetMinGroup)
 
 
 # --- value parsers ----------------------------------------------------------------------------------------
 
-def parse_clock(text: str, usage: str) -> time:
+def parse_clock(text: str) -> time:
     """A strict 24-hour HH:MM: `9am` and `25:00` are refused with a reason."""
     match = re.fullmatch(r"(\d{1,2}):(\d{2})", text)
     if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
-        raise BadArguments(f"“{text}” is not a time. Use 24-hour HH:MM, e.g. 09:30 or 16:00.", usage)
+        raise BadArguments(f"“{text}” is not a time. Use 24-hour HH:MM, e.g. 09:30 or 16:00.")
     return time(int(match.group(1)), int(match.group(2)))
 
 
-FULL_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-
-
-def parse_weekday(text: str, usage: str) -> int:
+def parse_weekday(text: str) -> int:
     key = text.strip().lower()
-    for index, (short, full) in enumerate(zip(WEEKDAY_NAMES, FULL_DAY_NAMES)):
+    for index, (short, full) in enumerate(zip(SHORT_DAY_NAMES, FULL_DAY_NAMES, strict=True)):
         if key in (short, full):
             return index
-    raise BadArguments(f"“{text}” is not a weekday. Use mon, tue, wed, thu, fri, sat or sun.", usage)
+    raise BadArguments(f"“{text}” is not a weekday. Use {', '.join(SHORT_DAY_NAMES[:-1])} or {SHORT_DAY_NAMES[-1]}.")
 
 
-def parse_days(text: str, usage: str) -> tuple[int, ...]:
+def parse_days(text: str) -> tuple[int, ...]:
     """`mon-fri`, `mon,wed,fri`, `weekdays`, `daily`."""
     key = text.strip().lower()
     if key in DAY_ALIASES:
@@ -224,232 +233,240 @@ def parse_days(text: str, usage: str) -> tuple[int, ...]:
     for part in key.split(","):
         if "-" in part:
             start, _, end = part.partition("-")
-            first, last = parse_weekday(start, usage), parse_weekday(end, usage)
+            first, last = parse_weekday(start), parse_weekday(end)
             if first > last:
-                raise BadArguments(f"“{part}” runs backwards; write the earlier day first, e.g. mon-fri.", usage)
+                raise BadArguments(f"“{part}” runs backwards; write the earlier day first, e.g. mon-fri.")
             days.update(range(first, last + 1))
         elif part:
-            days.add(parse_weekday(part, usage))
+            days.add(parse_weekday(part))
     if not days:
-        raise BadArguments("Name at least one day.", usage)
+        raise BadArguments("Name at least one day.")
     return tuple(sorted(days))
 
 
-def parse_date(text: str, usage: str) -> date:
+def parse_date(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise BadArguments(f"“{text}” is not a date. Use YYYY-MM-DD, e.g. 2026-12-01.", usage) from None
+        raise BadArguments(f"“{text}” is not a date. Use YYYY-MM-DD, e.g. 2026-12-01.") from None
 
 
 ISO_WEEK = re.compile(r"(\d{4})-W(\d{2})")
 
 
-def parse_iso_week(text: str, usage: str) -> str:
+def parse_iso_week(text: str) -> str:
     match = ISO_WEEK.fullmatch(text.upper())
     if not match:
-        raise BadArguments(f"“{text}” is not an ISO week. Use YYYY-Www, e.g. 2026-W47.", usage)
+        raise BadArguments(f"“{text}” is not an ISO week. Use YYYY-Www, e.g. 2026-W47.")
     year, week = int(match.group(1)), int(match.group(2))
     try:
         date.fromisocalendar(year, week, 1)
     except ValueError:
-        raise BadArguments(f"{year} has no week {week}.", usage) from None
+        raise BadArguments(f"{year} has no week {week}.") from None
     return f"{year}-W{week:02d}"
 
 
-def _handle(token: str, usage: str) -> str:
+def parse_handle(token: str) -> str:
     handle = token.strip().lstrip("@").strip()
     if not handle:
-        raise BadArguments("Name a person, e.g. @alex.", usage)
+        raise BadArguments("Name a person, e.g. @alex.")
     return handle
 
 
-def _int(text: str, what: str, usage: str, low: int, high: int) -> int:
+def parse_int(text: str, what: str, low: int, high: int) -> int:
     if not re.fullmatch(r"-?\d+", text):
-        raise BadArguments(f"“{text}” is not a whole number of {what}.", usage)
+        raise BadArguments(f"“{text}” is not a whole number of {what}.")
     value = int(text)
     if not low <= value <= high:
-        raise BadArguments(f"{what.capitalize()} must be between {low} and {high}; got {value}.", usage)
+        raise BadArguments(f"{what.capitalize()} must be between {low} and {high}; got {value}.")
     return value
 
 
-# --- the grammar ------------------------------------------------------------------------------------------
-
-def _tokens(text: str, usage: str) -> list[str]:
+def tokens(text: str) -> list[str]:
+    """Words, with "quoted phrases" kept whole."""
     try:
         return shlex.split(text)
     except ValueError:
-        raise BadArguments("A quote is not closed.", usage) from None
+        raise BadArguments("A quote is not closed.") from None
+
+
+def _no_arguments(rest: str, command: str) -> None:
+    if tokens(rest):
+        raise BadArguments(f"`{command}` takes no arguments.")
+
+
+# --- the words --------------------------------------------------------------------------------------------
+
+def parse_checkin(rest: str) -> StartCheckin:
+    _no_arguments(rest, "/checkin")
+    return StartCheckin()
 
 
 MOMENT_OPTION = re.compile(r"\s+(outcome|touchpoint|customer):(\"[^\"]*\"|\S+)\s*$", re.IGNORECASE)
 
 
-def parse_moment(rest: str) -> LogMoment:
-    """`moment <text> [outcome:X] [touchpoint:Y] [customer:Z]`; options are read from the end only."""
-    usage = USAGE["moment"]
+def parse_moment(rest: str) -> LogMoment | OpenMomentForm:
+    """`moment <text> [outcome:X] [touchpoint:Y] [customer:Z]`; options are read from the end only.
+    Without text: the form."""
     text = " " + rest.strip()
     options: dict[str, str] = {}
     while (match := MOMENT_OPTION.search(text)) is not None:
         key = match.group(1).lower()
         if key in options:
-            raise BadArguments(f"{key}: is given twice.", usage)
+            raise BadArguments(f"{key}: is given twice.")
         options[key] = match.group(2).strip('"')
         text = text[: match.start()]
     outcome = options.get("outcome", "").lower() or None
     if outcome is not None and outcome not in OUTCOMES:
-        raise BadArguments(f"“{outcome}” is not an outcome. Use positive, mixed or negative.", usage)
+        raise BadArguments(f"“{outcome}” is not an outcome. Use positive, mixed or negative.")
     body = text.strip()
-    if not body and options:
-        raise BadArguments("Say what happened before the options.", usage)
-    return LogMoment(text=body or None, outcome=outcome, touchpoint=options.get("touchpoint", "").lower() or None,
+    if not body:
+        if options:
+            raise BadArguments("Say what happened before the options.")
+        return OpenMomentForm()
+    return LogMoment(text=body, outcome=outcome, touchpoint=options.get("touchpoint", "").lower() or None,
                      customer=options.get("customer") or None)
 
 
-def parse(text: str) -> Command:
-    """Parse one line of user input into a command."""
-    stripped = (text or "").strip()
-    if not stripped:
-        raise UnknownCommand("That message was empty. Try `/tandem help` to see what I can do.")
-    head, _, rest = stripped.partition(" ")
-    word = head.lower().lstrip("/")
-    if word == "checkin":
-        if rest.strip():
-            raise BadArguments("`/checkin` takes no arguments.", USAGE["checkin"])
-        return StartCheckin()
-    if word == "moment":
-        return parse_moment(rest)
-    if word == "note":
-        if not rest.strip():
-            raise BadArguments("The note is empty.", USAGE["note"])
-        return AddNote(rest.strip())
-    if word == "mood":
-        return AnswerMood(_int(rest.strip(), "mood", "mood 1-5", 1, 5))
-    if word == "help":
-        return ShowHelp()
-    if word == "tandem":
-        return _parse_tandem(rest)
-    raise UnknownCommand(f"I don't know “{head[:40]}”. Try `/tandem help` to see what I can do.")
+def parse_note(rest: str) -> AddNote:
+    if not rest.strip():
+        raise BadArguments("The note is empty.")
+    return AddNote(rest.strip())
 
 
-def _parse_tandem(rest: str) -> Command:
-    tokens = _tokens(rest, USAGE["help"])
-    if not tokens:
-        return ShowHelp()
-    sub, args = tokens[0].lower(), tokens[1:]
-    simple = {"help": ShowHelp, "history": ShowHistory, "export": ExportData, "resume": Resume, "status": ShowStatus}
-    if sub in simple:
-        if args:
-            raise BadArguments(f"`/tandem {sub}` takes no arguments.", USAGE[sub])
-        return simple[sub]()
-    if sub == "forget-me":
-        if args not in ([], ["confirm"]):
-            raise BadArguments("Only `confirm` may follow forget-me.", USAGE["forget-me"])
-        return ForgetMe(confirmed=bool(args))
-    if sub == "pause":
-        if not args:
-            return Pause(until=None)
-        if len(args) == 2 and args[0].lower() == "until":
-            return Pause(until=parse_date(args[1], USAGE["pause"]))
-        raise BadArguments("Write `pause` or `pause until YYYY-MM-DD`.", USAGE["pause"])
-    if sub == "digest":
-        return _parse_digest(args)
-    if sub == "schedule":
-        return _parse_schedule(args)
-    if sub == "team":
-        return _parse_team(args)
-    if sub == "admin":
-        usage = USAGE["admin"]
-        if len(args) != 2 or args[0].lower() not in {"add", "remove"}:
-            raise BadArguments("Write `admin add @user` or `admin remove @user`.", usage)
-        person = _handle(args[1], usage)
-        return AdminAdd(person) if args[0].lower() == "add" else AdminRemove(person)
-    if sub == "holidays":
-        return _parse_holidays(args)
-    if sub == "privacy":
-        usage = USAGE["privacy"]
-        if len(args) != 2 or args[0].lower() != "min-group":
-            raise BadArguments("Write `privacy min-group N`.", usage)
-        return SetMinGroup(_int(args[1], "people", usage, 3, 1000))
-    raise UnknownCommand(f"`/tandem {sub[:40]}` is not a command. Try `/tandem help`.", USAGE["help"])
+def parse_mood(rest: str) -> AnswerMood:
+    return AnswerMood(parse_int(rest.strip(), "mood", 1, 5))
 
 
-def _parse_digest(args: list[str]) -> ShowDigest:
-    usage = USAGE["digest"]
+def parse_help(rest: str) -> ShowHelp:
+    _no_arguments(rest, "help")
+    return ShowHelp()
+
+
+def _simple(command: Callable[[], Command], word: str) -> Callable[[str], Command]:
+    """The parser of a `/tandem WORD` that takes no arguments."""
+    def parse_word(rest: str) -> Command:
+        _no_arguments(rest, f"/tandem {word}")
+        return command()
+    parse_word.__name__ = f"parse_{word}"
+    return parse_word
+
+
+parse_history = _simple(ShowHistory, "history")
+parse_export = _simple(ExportData, "export")
+parse_resume = _simple(Resume, "resume")
+parse_status = _simple(ShowStatus, "status")
+
+
+def parse_forget_me(rest: str) -> ForgetMe:
+    args = [a.lower() for a in tokens(rest)]
+    if args not in ([], ["confirm"]):
+        raise BadArguments("Only `confirm` may follow forget-me.")
+    return ForgetMe(confirmed=bool(args))
+
+
+def parse_pause(rest: str) -> Pause:
+    args = tokens(rest)
+    if not args:
+        return Pause(until=None)
+    if len(args) == 2 and args[0].lower() == "until":
+        return Pause(until=parse_date(args[1]))
+    raise BadArguments("Write `pause` or `pause until YYYY-MM-DD`.")
+
+
+def parse_digest(rest: str) -> ShowDigest:
+    args = tokens(rest)
     week = None
-    if args and ISO_WEEK.fullmatch(args[-1].upper()) or (args and re.fullmatch(r"\d{4}-\S+", args[-1])):
-        week = parse_iso_week(args[-1], usage)
+    if args and (ISO_WEEK.fullmatch(args[-1].upper()) or re.fullmatch(r"\d{4}-\S+", args[-1])):
+        week = parse_iso_week(args[-1])
         args = args[:-1]
-    team = " ".join(args).strip() or None
-    return ShowDigest(team=team, week=week)
+    return ShowDigest(team=" ".join(args).strip() or None, week=week)
 
 
-def _parse_schedule(args: list[str]) -> Command:
-    usage = USAGE["schedule"]
+def parse_schedule(rest: str) -> ScheduleShow | ScheduleCheckin | ScheduleDigest | ScheduleReminder | ScheduleEnabled:
+    args = tokens(rest)
     if not args or args[0].lower() == "show":
         if len(args) > 1:
-            raise BadArguments("`schedule show` takes no arguments.", usage)
+            raise BadArguments("`schedule show` takes no arguments.")
         return ScheduleShow()
     what, values = args[0].lower(), args[1:]
     if what == "checkin":
         if len(values) != 2:
-            raise BadArguments("Give the days and the time, e.g. `schedule checkin mon-fri 09:30`.", usage)
-        return ScheduleCheckin(parse_days(values[0], usage), parse_clock(values[1], usage))
+            raise BadArguments("Give the days and the time, e.g. `schedule checkin mon-fri 09:30`.")
+        return ScheduleCheckin(parse_days(values[0]), parse_clock(values[1]))
     if what == "digest":
         if len(values) != 2:
-            raise BadArguments("Give the day and the time, e.g. `schedule digest mon 09:00`.", usage)
-        return ScheduleDigest(parse_weekday(values[0], usage), parse_clock(values[1], usage))
+            raise BadArguments("Give the day and the time, e.g. `schedule digest mon 09:00`.")
+        return ScheduleDigest(parse_weekday(values[0]), parse_clock(values[1]))
     if what == "reminder":
         if len(values) != 1:
-            raise BadArguments("Give the hours after the check-in, e.g. `schedule reminder 4` (0 = off).", usage)
-        return ScheduleReminder(_int(values[0], "hours", usage, 0, 12))
+            raise BadArguments("Give the hours after the check-in, e.g. `schedule reminder 4` (0 = off).")
+        return ScheduleReminder(parse_int(values[0], "hours", 0, 12))
     if what in {"off", "on"}:
         if values:
-            raise BadArguments(f"`schedule {what}` takes no arguments.", usage)
+            raise BadArguments(f"`schedule {what}` takes no arguments.")
         return ScheduleEnabled(what == "on")
-    raise BadArguments(f"“{what}” is not part of a schedule.", usage)
+    raise BadArguments(f"“{what}” is not part of a schedule.")
 
 
-def _parse_team(args: list[str]) -> Command:
-    usage = USAGE["team"]
+MAX_TEAM_NAME = 100
+
+
+def parse_team(rest: str) -> TeamList | TeamCreate | TeamAdd | TeamRemove | TeamManager:
+    args = tokens(rest)
     if not args:
-        raise BadArguments("Say what to do with teams.", usage)
+        raise BadArguments("Say what to do with teams.")
     what, values = args[0].lower(), args[1:]
     if what == "list" and not values:
         return TeamList()
     if what == "create":
         name = " ".join(values).strip()
         if not name:
-            raise BadArguments("Give the team a name.", usage)
-        if len(name) > 100 or name.startswith("@"):
-            raise BadArguments("A team name is 1–100 characters and does not start with @.", usage)
+            raise BadArguments("Give the team a name.")
+        if len(name) > MAX_TEAM_NAME or name.startswith("@"):
+            raise BadArguments(f"A team name is 1–{MAX_TEAM_NAME} characters and does not start with @.")
         return TeamCreate(name)
     if what in {"add", "remove", "manager"}:
         if len(values) < 2:
-            raise BadArguments(f"Name the team and the {'person' if what == 'manager' else 'people'}.", usage)
+            raise BadArguments(f"Name the team and the {'person' if what == 'manager' else 'people'}.")
         split = next((i for i, v in enumerate(values) if v.startswith("@")), None)
         if split is None or split == 0:
             team, people = values[0], values[1:]
         else:
             team, people = " ".join(values[:split]), values[split:]
-        handles = tuple(dict.fromkeys(_handle(p, usage) for p in people))
+        handles = tuple(dict.fromkeys(parse_handle(p) for p in people))
         if what == "manager":
             if len(handles) != 1:
-                raise BadArguments("Name exactly one manager at a time.", usage)
+                raise BadArguments("Name exactly one manager at a time.")
             return TeamManager(team, handles[0])
         return TeamAdd(team, handles) if what == "add" else TeamRemove(team, handles)
-    raise BadArguments(f"“{what}” is not a team command.", usage)
+    raise BadArguments(f"“{what}” is not a team command.")
 
 
-def _parse_holidays(args: list[str]) -> SetHolidays:
-    usage = USAGE["holidays"]
+def parse_admin(rest: str) -> AdminAdd | AdminRemove:
+    args = tokens(rest)
+    if len(args) != 2 or args[0].lower() not in {"add", "remove"}:
+        raise BadArguments("Write `admin add @user` or `admin remove @user`.")
+    person = parse_handle(args[1])
+    return AdminAdd(person) if args[0].lower() == "add" else AdminRemove(person)
+
+
+def parse_holidays(rest: str) -> SetHolidays | SetWorkspaceHolidays:
+    args = tokens(rest)
     workspace = bool(args) and args[0].lower() == "workspace"
     values = args[1:] if workspace else args
     if len(values) > 1 or (workspace and not values):
-        raise BadArguments("Give one country code, e.g. `holidays GB` (or `holidays none`).", usage)
+        raise BadArguments("Give one country code, e.g. `holidays GB` (or `holidays none`).")
     if not values:
-        return SetHolidays(None, workspace=False)
+        return SetHolidays(None)
     code = values[0].upper()
     if code != "NONE" and not re.fullmatch(r"[A-Z]{2,3}", code):
-        raise BadArguments(f"“{values[0]}” is not a country code. Use ISO 3166, e.g. GB, US, DE.", usage)
-    return SetHolidays(code, workspace=workspace)
+        raise BadArguments(f"“{values[0]}” is not a country code. Use ISO 3166, e.g. GB, US, DE.")
+    return SetWorkspaceHolidays(code) if workspace else SetHolidays(code)
+
+
+def parse_privacy(rest: str) -> SetMinGroup:
+    args = tokens(rest)
+    if len(args) != 2 or args[0].lower() != "min-group":
+        raise BadArguments("Write `privacy min-group N`.")
+    return SetMinGroup(parse_int(args[1], "people", MIN_GROUP_FLOOR, MAX_MIN_GROUP))

@@ -1,4 +1,7 @@
-"""The settings handlers need, as plain frozen dataclasses (built by bot/config.py from app.yaml)."""
+"""The settings handlers need, as plain frozen dataclasses, with every default in one place.
+
+bot/config.py reads app.yaml into these; its fields take their defaults from here.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -33,6 +36,10 @@ class DigestConfig:
     at: time = time(9, 0)
 
 
+TEXT_LIMIT = 3000  # the longest note or moment anyone can write (Slack's own input limit is 3,000)
+MIN_GROUP_FLOOR = 3  # no figure ever rests on fewer people, whatever app.yaml or an admin says
+
+
 @dataclass(frozen=True)
 class PrivacyConfig:
     min_group: int = 5
@@ -40,7 +47,7 @@ class PrivacyConfig:
 
 @dataclass(frozen=True)
 class MomentsConfig:
-    max_length: int = 3000
+    max_length: int = TEXT_LIMIT
     touchpoints: tuple[str, ...] = ("onboarding", "sales", "support", "billing", "product", "renewal", "other")
 
 

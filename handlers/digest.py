@@ -11,9 +11,9 @@ from handlers import commands as c
 from handlers.admin import resolve_team
 from handlers.context import Ctx
 from handlers.errors import BadArguments, NotAuthorized
-from handlers.identity import person_zone_name
+from handlers.identity import person_today
 from handlers.insights.build import build_digests, digest_message
-from handlers.localtime import iso_week_of, previous_iso_week, zone
+from storage.calendar import iso_week_of, previous_iso_week
 from handlers.messages import DigestMessage, Reply, Text
 from storage import teams
 from storage.models import Person
@@ -30,7 +30,7 @@ def whole_week(requested: str | None, today: date) -> str:
     if requested > latest:
         current = iso_week_of(today)
         raise BadArguments(f"{requested} {'is still running' if requested == current else 'is in the future'}; "
-                           f"digests cover whole weeks only. The latest is {latest}.", c.USAGE["digest"])
+                           f"digests cover whole weeks only. The latest is {latest}.")
     return requested
 
 
@@ -40,7 +40,7 @@ async def show_digest(ctx: Ctx, person: Person, command: c.ShowDigest) -> Reply:
     An admin who manages no team and names none gets every team plus the organisation view;
     `/tandem digest org` gives admins the organisation view alone (unless a team is called "org").
     """
-    today = ctx.clock.now().astimezone(zone(person_zone_name(person))).date()
+    today = person_today(ctx, person)
     week = whole_week(command.week, today)
     managed = await teams.managed_teams(ctx.session, person.id, today)
     min_group = person.workspace.min_group
@@ -59,13 +59,11 @@ async def show_digest(ctx: Ctx, person: Person, command: c.ShowDigest) -> Reply:
         chosen = [team]
     elif managed:
         chosen = managed
-    elif person.is_admin:
+    else:  # the command table lets only managers and admins this far: an admin who manages no team
         chosen = await teams.teams_of_workspace(ctx.session, person.workspace_id)
         if not chosen:
             return Reply.of(Text("There are no teams yet: `/tandem team create NAME`."))
         organisation = True
-    else:
-        raise NotAuthorized("Digests are for team managers. You don't manage a team.", "digest")
     reports = await build_digests(ctx, chosen, week, min_group, organisation=organisation)
     if organisation:  # the organisation view first when there are many teams: it is the one an admin reads
         reports = [reports[-1], *reports[:-1]] if len(reports) > CHARTS_PER_REPLY else reports

@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from handlers.admin import describe_schedule
+from handlers.schedule import describe_schedule
 from handlers.context import Ctx
-from handlers.identity import person_zone_name
-from handlers.localtime import iso_week_of, zone
+from handlers.identity import person_today
+from storage.calendar import iso_week_of
 from handlers.personal import HISTORY_WEEKS
 from storage import checkins, digests, moments, teams, workspaces
 from storage.models import Person
@@ -55,7 +55,7 @@ class HomePage:
 
 async def home_page(ctx: Ctx, person: Person) -> HomePage:
     """What the person's own home shows; managers and admins see more, never anyone's individual answers."""
-    today = ctx.clock.now().astimezone(zone(person_zone_name(person))).date()
+    today = person_today(ctx, person)
     entries = await checkins.entries_of_person(ctx.session, person.id, today - timedelta(weeks=HISTORY_WEEKS))
     by_week: dict[str, list[int]] = defaultdict(list)
     for entry in entries:

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy.exc import IntegrityError
 
 from handlers.context import Ctx
-from handlers.localtime import format_hhmm, is_known_zone
-from storage import people, workspaces
+from handlers.localtime import format_hhmm, is_known_zone, zone
+from storage import people, teams, workspaces
 from storage.models import Person, Schedule, Workspace
 
 
@@ -88,3 +89,13 @@ async def identify(ctx: Ctx, caller: Caller) -> Person:
 
 def person_zone_name(person: Person) -> str:
     return person.timezone or person.workspace.timezone
+
+
+def person_today(ctx: Ctx, person: Person) -> date:
+    """Today's date where the person is: days, weeks and team memberships are all local."""
+    return ctx.clock.now().astimezone(zone(person_zone_name(person))).date()
+
+
+async def is_manager(ctx: Ctx, person: Person) -> bool:
+    """Whether the person manages any team today."""
+    return bool(await teams.managed_teams(ctx.session, person.id, person_today(ctx, person)))

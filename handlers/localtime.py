@@ -1,4 +1,4 @@
-"""Local time of people: zones, slot instants across daylight-saving changes, ISO weeks."""
+"""Local time of people: zones and slot instants across daylight-saving changes (ISO weeks: storage/calendar.py)."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
@@ -42,23 +42,6 @@ def slot_instant(day: date, at: time, tz: ZoneInfo) -> datetime:
             if aware.astimezone(UTC).astimezone(tz).replace(tzinfo=None) == candidate:
                 return aware.astimezone(UTC)
     return local.astimezone(UTC)
-
-
-def iso_week_of(day: date) -> str:
-    year, week, _ = day.isocalendar()
-    return f"{year}-W{week:02d}"
-
-
-def iso_week_bounds(iso_week: str) -> tuple[date, date]:
-    """Monday and Sunday of an ISO week written YYYY-Www."""
-    year, week = int(iso_week[:4]), int(iso_week[-2:])
-    monday = date.fromisocalendar(year, week, 1)
-    return monday, monday + timedelta(days=6)
-
-
-def previous_iso_week(day: date) -> str:
-    """The last whole ISO week that ended before `day`."""
-    return iso_week_of(day - timedelta(days=day.isoweekday()))
 
 
 def parse_hhmm(text: str) -> time:

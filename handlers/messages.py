@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from handlers.config import TEXT_LIMIT
 from handlers.insights.report import TeamDigest
 
 OUTCOMES = ("positive", "mixed", "negative")
@@ -76,7 +77,7 @@ class MomentForm:
     outcomes: tuple[str, ...] = OUTCOMES
     text: str = ""
     source_link: str | None = None
-    max_length: int = 3000
+    max_length: int = TEXT_LIMIT
 
 
 @dataclass(frozen=True)

@@ -1,50 +1,49 @@
 """Customer moments: logged in seconds, scored for sentiment, filed under the author's team."""
 from __future__ import annotations
 
+from handlers import commands as c
 from handlers.context import Ctx
 from handlers.errors import BadArguments, NotFound
-from handlers.identity import person_zone_name
-from handlers.localtime import zone
-from handlers.messages import OUTCOMES, MomentForm, MomentLogged, Reply
+from handlers.identity import person_today
+from handlers.messages import OUTCOMES, MomentForm, MomentLogged, Reply, Text
 from storage import moments, teams
 from storage.models import CustomerMoment, Person
 
-USAGE = "/moment [what happened] [outcome:positive|mixed|negative] [touchpoint:NAME] [customer:REF]"
 MAX_CUSTOMER_REF = 200
 
 
-def moment_form(ctx: Ctx, text: str = "", source_link: str | None = None) -> MomentForm:
+async def open_form(ctx: Ctx, person: Person, command: c.OpenMomentForm) -> Reply:
+    """The moment form, prefilled (from a message shortcut) or empty."""
     cfg = ctx.config.moments
-    return MomentForm(touchpoints=cfg.touchpoints, text=text[: cfg.max_length], source_link=source_link,
-                      max_length=cfg.max_length)
+    return Reply.of(MomentForm(touchpoints=cfg.touchpoints, text=command.text[: cfg.max_length],
+                               source_link=command.source_link, max_length=cfg.max_length))
 
 
 def _check_details(ctx: Ctx, outcome: str | None, touchpoint: str | None, customer: str | None) -> None:
     if outcome is not None and outcome not in OUTCOMES:
-        raise BadArguments(f"“{outcome}” is not an outcome. Use positive, mixed or negative.", USAGE)
+        raise BadArguments(f"“{outcome}” is not an outcome. Use positive, mixed or negative.")
     allowed = ctx.config.moments.touchpoints
     if touchpoint is not None and touchpoint not in allowed:
-        raise BadArguments(f"“{touchpoint[:40]}” is not a touchpoint. Use one of: {', '.join(allowed)}.", USAGE)
+        raise BadArguments(f"“{touchpoint[:40]}” is not a touchpoint. Use one of: {', '.join(allowed)}.")
     if customer is not None and len(customer) > MAX_CUSTOMER_REF:
-        raise BadArguments(f"A customer reference can be up to {MAX_CUSTOMER_REF} characters.", USAGE)
+        raise BadArguments(f"A customer reference can be up to {MAX_CUSTOMER_REF} characters.")
 
 
-async def log_moment(ctx: Ctx, person: Person, text: str, *, outcome: str | None = None,
-                     touchpoint: str | None = None, customer: str | None = None,
-                     source_link: str | None = None) -> Reply:
+async def log_moment(ctx: Ctx, person: Person, command: c.LogMoment) -> Reply:
     """Store a moment with its sentiment; outcome and touchpoint can follow later."""
-    body = (text or "").strip()
+    body, outcome, touchpoint, customer = (command.text or "").strip(), command.outcome, command.touchpoint, command.customer
+    source_link = command.source_link
     limit = ctx.config.moments.max_length
     if not body:
-        raise BadArguments("Tell me what happened with the customer — the moment is empty.", USAGE)
+        raise BadArguments("Tell me what happened with the customer — the moment is empty.")
     if len(body) > limit:
         raise BadArguments(f"That moment is {len(body):,} characters; a moment can be up to {limit:,}. "
-                           "Nothing was saved — shorten it and try again.", USAGE)
+                           "Nothing was saved — shorten it and try again.")
     customer = (customer or "").strip() or None
     touchpoint = touchpoint.strip().lower() if touchpoint else None
     _check_details(ctx, outcome, touchpoint, customer)
     now = ctx.clock.now()
-    local_date = now.astimezone(zone(person_zone_name(person))).date()
+    local_date = person_today(ctx, person)
     member_of = await teams.member_teams(ctx.session, person.id, local_date)
     sentiment = ctx.scorer.score(body)
     moment = await moments.add_moment(ctx.session, CustomerMoment(
@@ -67,6 +66,18 @@ async def set_moment_details(ctx: Ctx, person: Person, moment_id: int, *, outcom
     if touchpoint is not None:
         moment.touchpoint = touchpoint
     return Reply.of(_logged(ctx, moment))
+
+
+async def set_details(ctx: Ctx, person: Person, command: c.SetMomentDetails) -> Reply:
+    """A pick on a moment's card; a pick of neither is refused, so nothing is silently ignored."""
+    if command.outcome is None and command.touchpoint is None:
+        raise BadArguments("Pick an outcome or a touchpoint first, then Save.")
+    return await set_moment_details(ctx, person, command.moment_id, outcome=command.outcome,
+                                    touchpoint=command.touchpoint)
+
+
+async def dismiss(ctx: Ctx, person: Person, _: c.Dismiss) -> Reply:
+    return Reply.of(Text("Okay — nothing was changed."))
 
 
 def _logged(ctx: Ctx, moment: CustomerMoment) -> MomentLogged:

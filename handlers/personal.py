@@ -5,11 +5,12 @@ import json
 from collections import defaultdict
 from datetime import timedelta
 
+from handlers import commands as c
 from handlers.context import Ctx
 from handlers.insights.build import forget_quotes
 from handlers.errors import BadArguments
-from handlers.identity import person_zone_name
-from handlers.localtime import iso_week_of, zone
+from handlers.identity import person_today
+from storage.calendar import iso_week_of
 from handlers.messages import Confirm, Export, Reply, Text, mood_choice
 from storage import checkins, moments, people, teams
 from storage.models import Person
@@ -17,13 +18,9 @@ from storage.models import Person
 HISTORY_WEEKS = 8
 
 
-def _today(ctx: Ctx, person: Person):  # noqa: ANN202 - a date
-    return ctx.clock.now().astimezone(zone(person_zone_name(person))).date()
-
-
-async def history(ctx: Ctx, person: Person) -> Reply:
+async def history(ctx: Ctx, person: Person, _: c.ShowHistory) -> Reply:
     """The person's own last 8 weeks of mood (weekly means) and recent moments."""
-    today = _today(ctx, person)
+    today = person_today(ctx, person)
     since = today - timedelta(weeks=HISTORY_WEEKS)
     entries = await checkins.entries_of_person(ctx.session, person.id, since)
     by_week: dict[str, list[int]] = defaultdict(list)
@@ -49,11 +46,11 @@ async def history(ctx: Ctx, person: Person) -> Reply:
     return Reply.of(Text("\n".join(lines)))
 
 
-async def export(ctx: Ctx, person: Person) -> Reply:
+async def export(ctx: Ctx, person: Person, _: c.ExportData) -> Reply:
     """Everything Tandem holds about the person, as JSON."""
     entries = await checkins.entries_of_person(ctx.session, person.id)
     logged = await moments.moments_of_person(ctx.session, person.id)
-    today = _today(ctx, person)
+    today = person_today(ctx, person)
     data = {
         "exported_at": ctx.clock.now().isoformat(),
         "person": {"id": person.platform_user_id, "name": person.display_name, "timezone": person.timezone,
@@ -72,38 +69,35 @@ async def export(ctx: Ctx, person: Person) -> Reply:
                            summary=f"Your data: {len(entries)} check-ins and {len(logged)} customer moments."))
 
 
-async def forget_me(ctx: Ctx, person: Person, confirmed: bool) -> tuple[Reply, bool]:
-    """Delete the person and everything theirs, after an explicit confirmation. Returns (reply, deleted)."""
-    if not confirmed:
+async def forget_me(ctx: Ctx, person: Person, command: c.ForgetMe) -> Reply:
+    """Delete the person and everything theirs, after an explicit confirmation."""
+    if not command.confirmed:
         return Reply.of(Confirm(
             question=("This permanently deletes your check-ins, notes, customer moments and profile from Tandem. "
                       "Team figures already sent in past digests stay as they were, without you. "
                       "To go ahead, type `/tandem forget-me confirm`."),
-            confirm_command="/tandem forget-me confirm")), False
+            confirm_command="/tandem forget-me confirm"))
     own = await moments.moments_of_person(ctx.session, person.id)
     await forget_quotes(ctx, person.workspace_id, [m.text for m in own])
     await people.delete_person(ctx.session, person)
     return Reply.of(Text("Done — everything Tandem held about you is deleted. "
-                         "If you talk to me again, I'll start afresh.")), True
+                         "If you talk to me again, I'll start afresh."))
 
 
-async def pause(ctx: Ctx, person: Person, until) -> Reply:  # noqa: ANN001 - date | None
-    today = _today(ctx, person)
+async def pause(ctx: Ctx, person: Person, command: c.Pause) -> Reply:
+    until = command.until
+    today = person_today(ctx, person)
     if until is not None and until <= today:
-        raise BadArguments(f"{until:%d %B %Y} is not in the future.", "/tandem pause [until YYYY-MM-DD]")
+        raise BadArguments(f"{until:%d %B %Y} is not in the future.")
     if until is not None and until > today + timedelta(days=366):
-        raise BadArguments("A pause can last up to a year.", "/tandem pause [until YYYY-MM-DD]")
+        raise BadArguments("A pause can last up to a year.")
     person.paused_until = until or today + timedelta(days=366)
     if until is None:
         return Reply.of(Text("Check-ins are paused until you type /tandem resume (for a year at most)."))
     return Reply.of(Text(f"Check-ins are paused; they start again on {until:%A %d %B %Y}."))
 
 
-async def resume(ctx: Ctx, person: Person) -> Reply:
-    was_paused = person.paused_until is not None and person.paused_until > _today(ctx, person)
+async def resume(ctx: Ctx, person: Person, _: c.Resume) -> Reply:
+    was_paused = person.paused_until is not None and person.paused_until > person_today(ctx, person)
     person.paused_until = None
     return Reply.of(Text("Welcome back — check-ins are on again." if was_paused else "Check-ins were not paused."))
-
-
-def is_paused(person: Person, local_date) -> bool:  # noqa: ANN001 - date
-    return person.paused_until is not None and local_date < person.paused_until

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from handlers.admin import describe_schedule, format_when
+from handlers.schedule import describe_schedule, format_when
+from handlers import commands as c
 from handlers.context import Ctx
 from handlers.identity import person_zone_name
 from handlers.messages import Reply, Text
@@ -15,7 +16,7 @@ from storage import outbox, people, workspaces
 from storage.models import Person
 
 
-async def status(ctx: Ctx, person: Person) -> Reply:
+async def status(ctx: Ctx, person: Person, _: c.ShowStatus) -> Reply:
     """The workspace's schedule, its next check-in (when, and for how many), its outbox, its last 7 days."""
     now = ctx.clock.now()
     workspace = person.workspace

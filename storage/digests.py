@@ -33,6 +33,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from storage.calendar import iso_week_bounds, iso_week_of
 from storage.models import CustomerMoment, DigestRun, Membership, MoodEntry, Team, TeamWeek
 from storage.teams import active_during
 
@@ -73,7 +74,6 @@ def _in_dates(column, first: date, last: date):  # noqa: ANN001, ANN202 - SQL ex
 
 def _labelled(mondays: Iterable[date]) -> dict[str, date]:
     """ISO week label -> Monday, as team_weeks and digest_runs key weeks by label."""
-    from handlers.localtime import iso_week_of  # plain date arithmetic, no I/O
 
     return {iso_week_of(m): m for m in mondays}
 
@@ -313,7 +313,6 @@ async def sealed_team_counts(session: AsyncSession, team_ids: Sequence[int],
 
 async def seal_weeks(session: AsyncSession, weeks: dict[tuple[int, date], SealedWeek], now: datetime) -> None:
     """Write sealed rows; a row already sealed (by an earlier or a concurrent build) is left as it is."""
-    from handlers.localtime import iso_week_of
 
     if not weeks:
         return
@@ -347,7 +346,6 @@ async def save_runs(session: AsyncSession, runs: Sequence[tuple[int, str, int, d
                     now: datetime) -> None:
     """Upsert many DigestRuns (team id, week, respondents, summary). A build before the week settled is
     replaced by later ones; the first one built after it settled is frozen and never replaced."""
-    from handlers.localtime import iso_week_bounds
 
     if not runs:
         return
@@ -366,7 +364,6 @@ async def save_runs(session: AsyncSession, runs: Sequence[tuple[int, str, int, d
 
 async def frozen_runs(session: AsyncSession, team_ids: Sequence[int], iso_week: str) -> dict[int, dict[str, Any]]:
     """The frozen digest summaries (built after the week settled) of these teams for one week."""
-    from handlers.localtime import iso_week_bounds
 
     if not team_ids:
         return {}

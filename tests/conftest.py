@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from bot import units
 from bot.config import load_settings
 from bot.console.render import render
 from bot.wiring import Deps, build
-from handlers.dispatch import handle_text
 from handlers.identity import Caller, identify
 from handlers.messages import Message, Reply
 from handlers.ports import Recipient, SimulatedClock
@@ -125,8 +125,9 @@ class Harness:
                       timezone=timezone)
 
     async def reply(self, user: str, text: str, timezone: str | None = None) -> Reply:
-        async with self.deps.context() as ctx:
-            return await handle_text(ctx, self.caller(user, timezone), text)
+        reply = await units.run(self.deps, self.caller(user, timezone), text)
+        assert reply is not None, "a typed line without a replay key is never a replay"
+        return reply
 
     async def say(self, user: str, text: str, timezone: str | None = None) -> str:
         reply = await self.reply(user, text, timezone)

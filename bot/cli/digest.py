@@ -10,7 +10,7 @@ from bot.config import Settings
 from bot.console.render import render_digest_text
 from bot.wiring import build_ready
 from handlers.insights.chart import render_chart
-from handlers.commands import USAGE, parse_iso_week
+from handlers.commands import parse_iso_week
 from handlers.digest import whole_week
 from handlers.insights.build import build_digests
 from handlers.insights.report import TeamDigest
@@ -26,7 +26,7 @@ async def print_digests(settings: Settings, *, team: str | None, week: str | Non
     try:
         async with deps.context() as ctx:
             try:
-                requested = parse_iso_week(week, USAGE["digest"]) if week else None
+                requested = parse_iso_week(week) if week else None
                 iso_week = whole_week(requested, ctx.clock.now().date())
             except TandemError as error:
                 print(f"tandem: {error.text()}", file=sys.stderr)

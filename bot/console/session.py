@@ -8,12 +8,13 @@ from dataclasses import dataclass
 
 from bot.console.messenger import CONSOLE_PLATFORM, CONSOLE_WORKSPACE
 from bot.console.render import render
+from bot import units
 from bot.wiring import Deps
-from handlers import checkins, moments
-from handlers.dispatch import handle_text
-from handlers.errors import TandemError
-from handlers.identity import Caller, identify
+from handlers import commands as c
+from handlers.context import Ctx
+from handlers.identity import Caller
 from handlers.messages import MomentForm, MomentLogged, MoodPrompt, MoodRecorded, Reply, Text
+from storage.models import Person
 
 COMMAND_WORDS = re.compile(r"^/?(checkin|moment|note|mood|help|tandem)\b", re.IGNORECASE)
 
@@ -38,9 +39,7 @@ class ConsoleSession:
         self.awaiting = _Awaiting()
 
     async def greet(self) -> None:
-        async with self.deps.context() as ctx:
-            person = await identify(ctx, self.caller)
-            role = "an admin" if person.is_admin else "an employee"
+        role = "an admin" if await units.run_job(self.deps, self.caller, _is_admin) is True else "an employee"
         self.write(f"Hi {self.caller.display_name}! You're chatting with Tandem as {role}. "
                    "Type `tandem help` for commands, `checkin` to check in, Ctrl-D to leave.")
 
@@ -58,44 +57,48 @@ class ConsoleSession:
             self._show(reply)
 
     async def _answer(self, state: _Awaiting, text: str) -> Reply | None:
-        async with self.deps.context() as ctx:
-            person = await identify(ctx, self.caller)
-            try:
-                if state.kind == "mood":
-                    if not re.fullmatch(r"-?\d+", text):
-                        return Reply.of(Text("Reply with a number from 1 to 5 (or type a command)."))
-                    return await checkins.record_mood(ctx, person, state.prompt_id or 0, int(text))
-                if state.kind == "note":
-                    self.awaiting = _Awaiting()
-                    if not text:
-                        return Reply.of(Text("Okay, no note. Thanks for checking in!"))
-                    return await checkins.add_note(ctx, person, text, prompt_id=state.prompt_id)
-                if state.kind == "moment_text":
-                    self.awaiting = _Awaiting()
-                    return await moments.log_moment(ctx, person, text)
-                if state.kind in {"outcome", "touchpoint"}:
-                    return await self._moment_detail(ctx, person, state, text)
-            except TandemError as error:
-                if state.kind == "mood":
-                    return Reply.of(Text(error.text()))
-                self.awaiting = _Awaiting()
-                return Reply.of(Text(error.text()))
-            if not text:
-                return None
-            return await handle_text(ctx, self.caller, text)
+        """The line as a command (an answer to the last question, or a typed command), run for this person."""
+        command = self._follow_up(state, text)
+        if isinstance(command, Reply):
+            return command
+        if command is None:
+            return None
+        reply = await units.run(self.deps, self.caller, command)
+        if reply is not None and state.kind == "mood" and _refused(reply):
+            self.awaiting = state  # a wrong answer to the mood question: ask again
+        return reply
 
-    async def _moment_detail(self, ctx, person, state: _Awaiting, text: str) -> Reply:  # noqa: ANN001
-        if not text:
+    def _follow_up(self, state: _Awaiting, text: str) -> c.Command | str | Reply | None:
+        """What the line means after the last question: a follow-up command, a reply of its own, or (None)
+        nothing to do; otherwise the line itself, to be parsed as a typed command."""
+        if state.kind != "command":
             self.awaiting = _Awaiting()
+        if state.kind == "mood":
+            if not re.fullmatch(r"-?\d+", text):
+                self.awaiting = state
+                return Reply.of(Text("Reply with a number from 1 to 5 (or type a command)."))
+            return c.AnswerMood(int(text), state.prompt_id or 0)
+        if state.kind == "note":
+            return c.AddNote(text, state.prompt_id) if text else Reply.of(Text("Okay, no note. Thanks for checking in!"))
+        if state.kind == "moment_text":
+            return c.LogMoment(text)
+        if state.kind in {"outcome", "touchpoint"}:
+            return self._moment_detail(state, text)
+        return text or None
+
+    def _moment_detail(self, state: _Awaiting, text: str) -> c.SetMomentDetails | Reply:
+        if not text:
             return Reply.of(Text("Okay — you can set it later."))
         choice = text.lower()
         if choice.isdecimal() and 1 <= int(choice) <= len(state.options):
             choice = state.options[int(choice) - 1]
         if choice not in state.options:
+            self.awaiting = state
             return Reply.of(Text(f"Pick one of: {', '.join(f'{i} {o}' for i, o in enumerate(state.options, 1))} "
                                  "(or press Enter to skip)."))
-        field = {"outcome": choice} if state.kind == "outcome" else {"touchpoint": choice}
-        return await moments.set_moment_details(ctx, person, state.moment_id or 0, **field)
+        if state.kind == "outcome":
+            return c.SetMomentDetails(state.moment_id or 0, outcome=choice)
+        return c.SetMomentDetails(state.moment_id or 0, touchpoint=choice)
 
     def _show(self, reply: Reply) -> None:
         for message in reply.messages:
@@ -113,3 +116,12 @@ class ConsoleSession:
                     self.awaiting = _Awaiting("touchpoint", moment_id=moment_id, options=touchpoints)
                 case MomentLogged():
                     self.awaiting = _Awaiting()
+
+
+async def _is_admin(ctx: Ctx, person: Person) -> bool:
+    """Asked once the runner identified the person (the first person of a workspace becomes its admin)."""
+    return person.is_admin
+
+
+def _refused(reply: Reply) -> bool:
+    return len(reply.messages) == 1 and isinstance(reply.messages[0], Text)

@@ -137,6 +137,10 @@ class Dispatcher:
         queue: asyncio.Queue[_Item | None] = asyncio.Queue(maxsize=self.batch)
         sent: list[_Item] = []
         finished, something_sent = asyncio.Event(), asyncio.Event()
+        # sends go on only while fewer than `concurrency` sent rows wait to be recorded: a slow flush (a loaded
+        # machine) must not let unrecorded sends, each a duplicate if the process dies, pile up without bound
+        room = asyncio.Event()
+        room.set()
 
         async def produce() -> None:
             try:
@@ -160,10 +164,13 @@ class Dispatcher:
 
         async def send_all() -> None:
             while (item := await queue.get()) is not None:
+                await room.wait()
                 try:
                     if not self._stopping and await self._send(item, report):
                         sent.append(item)
                         something_sent.set()
+                        if len(sent) >= self.concurrency:
+                            room.clear()
                 except Exception:  # noqa: BLE001 - recording an outcome failed; the claim's lease brings it back
                     log.exception("outbox row %s: could not record the outcome", item.row_id)
 
@@ -180,10 +187,12 @@ class Dispatcher:
                 except Exception:  # noqa: BLE001 - kept in `sent`; the next flush tries again
                     log.exception("could not mark sent outbox rows; will try again")
                     something_sent.set()
-                try:  # at most one flush per `flush_every` while sends stream in
-                    await asyncio.wait_for(finished.wait(), self.flush_every)
-                except TimeoutError:
-                    pass
+                if len(sent) < self.concurrency:
+                    room.set()
+                    try:  # at most one flush per `flush_every` while sends stream in
+                        await asyncio.wait_for(finished.wait(), self.flush_every)
+                    except TimeoutError:
+                        pass
 
         flusher = asyncio.create_task(flush_when_sent())
         try:

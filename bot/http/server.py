@@ -5,12 +5,12 @@ import asyncio
 import gc
 import logging
 import signal
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from aiohttp import web
 
 from bot.config import Settings
-from bot.recording_messenger import install_from_environment as install_recording_messenger
 from bot.http.keys import DEPS_KEY, METRICS_KEY, SCHEDULER_KEY
 from bot.http.metrics import Metrics
 from bot.http.observe import metrics_endpoint, observe_requests
@@ -88,11 +88,12 @@ def settle_heap() -> None:
     gc.freeze()
 
 
-async def serve(settings: Settings, port: int) -> int:
+async def serve(settings: Settings, port: int, *, prepare: Callable[[Deps], None] | None = None) -> int:
+    """Run until SIGINT/SIGTERM. `prepare` adjusts the built Deps before the app starts (tests wire fakes)."""
     deps = await build_ready(settings)
     _explain_channels(settings)
-    if install_recording_messenger(deps):  # TEST ONLY (TANDEM_TEST_MESSENGER_DIR): see bot/recording_messenger.py
-        log.warning("TEST ONLY: console deliveries are appended to files in TANDEM_TEST_MESSENGER_DIR")
+    if prepare is not None:
+        prepare(deps)
     app = build_app(deps)
     runner = web.AppRunner(app)
     await runner.setup()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
@@ -18,14 +19,15 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.slack.flow import run_plain
 from bot.slack.http import Responder, SharedHttp
 from bot.slack.identity import PLATFORM, ProfileCache
 from bot.slack.installations import CachedInstallationStore
 from bot.slack.listeners import actions, commands, events, home, views
+from bot.slack.listening import Listening
 from bot.slack.manifest import BOT_SCOPES
 from bot.slack.messenger import SlackMessenger
 from bot.slack.ack_first import AckFirst
+from bot.units import run_plain
 from bot.wiring import Deps
 from handlers import workspaces
 
@@ -71,7 +73,8 @@ def _oauth(deps: Deps, installations: CachedInstallationStore) -> AsyncOAuthSett
 
     async def installed(args: AsyncSuccessArgs) -> BoltResponse:
         team = args.installation.team_id or args.installation.enterprise_id or ""
-        await run_plain(deps, lambda ctx: workspaces.activate(ctx, PLATFORM, team, args.installation.team_name or ""))
+        await run_plain(deps, partial(workspaces.activate, platform=PLATFORM, external_id=team,
+                                      name=args.installation.team_name or ""))
         log.info("Tandem installed in Slack workspace %s", team)
         return await args.default.success(args)
 
@@ -116,17 +119,15 @@ def build_slack_app(deps: Deps) -> SlackAdapter:
 
     @bolt.middleware
     async def shared_session_respond(body: dict[str, Any], context: AsyncBoltContext,
-                                     next: Callable[[], Awaitable[BoltResponse]]) -> BoltResponse:  # noqa: A002
+                                     next_: Callable[[], Awaitable[BoltResponse]]) -> BoltResponse:
         if isinstance(body.get("response_url"), str):
             context["respond"] = Responder(body["response_url"], http)
-        return await next()
+        return await next_()
 
+    listening = Listening(deps=deps, profiles=profiles, pacing=pacing, http=http, installations=installations)
     # Bolt asks listeners in order, each costing a match on every request: the most common first
-    commands.register(bolt, deps, profiles, pacing)
-    actions.register(bolt, deps, profiles, pacing)
-    home.register(bolt, deps, profiles, pacing)
-    views.register(bolt, deps, profiles, pacing)
-    events.register(bolt, deps, profiles, pacing, installations)
+    for group in (commands, actions, home, views, events):
+        group.register(bolt, listening)
     actions.register_fallback(bolt, pacing)
 
     @bolt.error

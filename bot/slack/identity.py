@@ -78,7 +78,7 @@ def team_of(body: dict[str, Any]) -> str:
     user = body.get("user")
     if isinstance(user, dict) and user.get("team_id"):
         return str(user["team_id"])
-    return str(body.get("team_id") or (team if isinstance(team, str) else "") or "")
+    return str(body.get("team_id") or (team if isinstance(team, str) else "") or body.get("enterprise_id") or "")
 
 
 def user_of(body: dict[str, Any]) -> tuple[str, str]:

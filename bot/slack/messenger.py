@@ -14,7 +14,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack import render
-from bot.slack.flow import unit_of_work
+from bot.units import unit_of_work
 from bot.wiring import Deps
 from handlers.delivery import reachability
 from handlers.messages import DigestMessage, Message

@@ -10,6 +10,7 @@ from typing import Any
 
 from bot.slack import ids
 from bot.slack.text import clip, safe_mrkdwn
+from handlers.config import TEXT_LIMIT
 from handlers.home import HomePage
 from handlers.messages import (
     MOOD_CHOICES,
@@ -251,7 +252,7 @@ def note_modal(prompt_id: int, response_url: str | None) -> dict[str, Any]:
             "submit": plain("Save", 24), "close": plain("Cancel", 24),
             "private_metadata": json.dumps({"prompt_id": prompt_id, "response_url": response_url}),
             "blocks": [_input(ids.NOTE_INPUT, "A few words about today", {
-                "type": "plain_text_input", "action_id": ids.NOTE_INPUT, "multiline": True, "max_length": 3000}),
+                "type": "plain_text_input", "action_id": ids.NOTE_INPUT, "multiline": True, "max_length": TEXT_LIMIT}),
                 context("Managers never see your note with your name; notes only count in team-wide figures.")]}
 
 

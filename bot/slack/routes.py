@@ -16,6 +16,8 @@ from bot.http.observe import tag_request
 from bot.slack import shape
 from bot.slack.body import parse_request
 from bot.slack.app import SlackAdapter, build_slack_app, slack_configured
+from bot.slack.identity import team_of
+from bot.slack.listening import REPLAY_KEY, signed_replay
 from bot.wiring import Deps
 
 log = logging.getLogger("tandem.slack.routes")
@@ -53,7 +55,9 @@ class SlackEndpoint:
         wrong = shape.problem(bolt_request.body)
         if wrong is not None:
             return _refuse(400, f"not a Slack request Tandem can handle: {wrong}")
-        tag_request(request, workspace=_team_id(bolt_request.body), event_id=bolt_request.body.get("event_id"))
+        tag_request(request, workspace=team_of(bolt_request.body), event_id=bolt_request.body.get("event_id"))
+        # the signature makes this delivery unique: a replay inside Slack's 5-minute window takes no effect
+        bolt_request.context[REPLAY_KEY] = signed_replay(bolt_request.body, request.headers["X-Slack-Signature"])
         try:
             with self.adapter.pacing.request():
                 response = await self.adapter.bolt.async_dispatch(bolt_request)
@@ -93,10 +97,3 @@ def install_slack(app: web.Application, deps: Deps) -> None:
         app.router.add_get("/slack/install", endpoint.install)
         app.router.add_get("/slack/oauth_redirect", endpoint.oauth_redirect)
 
-
-def _team_id(body: dict) -> str | None:
-    """The workspace of a Slack request, wherever this kind of body keeps it (for the request log)."""
-    team = body.get("team_id") or body.get("team")
-    if isinstance(team, dict):
-        team = team.get("id")
-    return str(team) if isinstance(team, str) and team else None

@@ -13,25 +13,25 @@ from botbuilder.core import BotAdapter, InvokeResponse, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler
 from botbuilder.schema import Activity, ActivityTypes
 from msrest.exceptions import DeserializationError
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
-
+from bot import units
 from bot.teams import references
-from bot.teams.identity import caller_from
+from bot.teams.identity import TEAMS_PLATFORM, caller_from
 from bot.teams.render import render, text_activity
-from bot.teams.submits import handle_submit
+from bot.teams.submits import UNKNOWN_CARD, submitted
 from bot.teams.text import command_text
 from bot.wiring import Deps
 from handlers.context import Ctx
-from handlers.dispatch import handle_text
-from handlers.workspaces import first_delivery
-from handlers.identity import Caller, identify
+from handlers.commands import Command
 from handlers.delivery import reachability
+from handlers.dispatch import run_command, run_text
+from handlers.errors import DATABASE_UNAVAILABLE, BadArguments
+from handlers.identity import Caller
 from handlers.messages import Message, Reply, Text
 from handlers.ports import DeliveryFailed, Messenger
 from storage.models import Person
 
 log = logging.getLogger("tandem.teams")
+
 TURN_KEY = "tandem.turn"
 WELCOME = ("Hi, I'm Tandem. A few times a week I'll ask how work feels — one click, an optional note. "
            "Managers only ever see team-wide figures, never your answers. Log a notable customer moment any time "
@@ -102,37 +102,49 @@ class TandemTeamsBot(TeamsActivityHandler):
         await self._deliver(turn_context, turn)
 
     async def _handle_turn(self, turn_context: TurnContext, caller: Caller) -> "Turn | None":
-        """One unit of work for the activity; run again once if a concurrent turn of the same person won a race
-        (nothing is sent before the unit of work commits, so a second run is safe). None: a repeat, ignored."""
+        """The activity in the one unit-of-work runner (nothing is sent before it commits, so its race retry
+        is safe). None: a repeat of an activity already handled, ignored."""
         activity = turn_context.activity
-        for attempt in (1, 2):
-            try:
-                async with self.deps.context() as ctx:
-                    if activity.id and not await first_delivery(ctx, "teams", caller.workspace_id, activity.id):
-                        log.info("Teams %s activity %s was already handled; ignoring the repeat", activity.type,
-                                 activity.id)
-                        return None
-                    person = await identify(ctx, caller)
-                    turn = Turn(ctx, caller, person, new_chat=await references.remember(ctx, person, activity),
-                                in_channel=not references.is_personal(references.reference_of(activity)))
-                    turn_context.turn_state[TURN_KEY] = turn
-                    await super().on_turn(turn_context)
-                return turn
-            except (IntegrityError, StaleDataError):
-                if attempt == 2:
-                    raise
-                log.info("Teams %s activity raced another turn; running it again", activity.type)
+        replay = units.Replay(TEAMS_PLATFORM, caller.workspace_id, activity.id) if activity.id else None
+
+        async def turn_of(ctx: Ctx, person: Person) -> Turn:
+            turn = Turn(ctx, caller, person, new_chat=await references.remember(ctx, person, activity),
+                        in_channel=not references.is_personal(references.reference_of(activity)))
+            turn_context.turn_state[TURN_KEY] = turn
+            await super(TandemTeamsBot, self).on_turn(turn_context)
+            return turn
+
+        try:
+            outcome = await units.run_job(self.deps, caller, turn_of, replay=replay)
+        except units.Replayed:
+            return None
+        if isinstance(outcome, Turn):
+            return outcome
+        if activity.type == "message":
+            await turn_context.send_activity(text_activity(DATABASE_UNAVAILABLE))
         return None
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         turn: Turn = turn_context.turn_state[TURN_KEY]
         activity = turn_context.activity
         if activity.value is not None:
-            outcome = await handle_submit(turn.ctx, turn.caller, activity.value)
-            self._answer(turn, outcome.reply, replace_id=activity.reply_to_id if outcome.replace_card else None)
-            return
+            try:
+                found = submitted(activity.value)
+            except BadArguments as error:
+                return self._answer(turn, Reply.of(Text(error.text())))
+            if found is None:
+                return self._answer(turn, Reply.of(Text(UNKNOWN_CARD)))
+            reply = await self._run(turn, found.command)
+            replace = found.replace_card and not isinstance(reply.messages[0], Text)
+            return self._answer(turn, reply, replace_id=activity.reply_to_id if replace else None)
         text = command_text(activity)
-        self._answer(turn, await handle_text(turn.ctx, turn.caller, text) if text else Reply.of(Text(EMPTY)))
+        self._answer(turn, await self._run(turn, text) if text else Reply.of(Text(EMPTY)))
+
+    async def _run(self, turn: Turn, command: Command | str) -> Reply:
+        """Inside the turn's unit of work: the sender was identified once, by the runner."""
+        if isinstance(command, str):
+            return await run_text(turn.ctx, turn.person, command)
+        return await run_command(turn.ctx, turn.person, command)
 
     async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
         """Tandem's cards use Action.Submit (plain messages), so no invoke is expected: answer unknown ones

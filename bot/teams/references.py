@@ -11,11 +11,12 @@ from typing import Any
 from botbuilder.core import TurnContext
 from botbuilder.schema import Activity
 
+from bot.teams.identity import TEAMS_PLATFORM
 from handlers.delivery import reachability
 from handlers.context import Ctx
 from storage.models import Person
 
-TEAMS = "teams"
+
 
 
 def is_personal(reference: dict[str, Any] | None) -> bool:
@@ -50,10 +51,10 @@ async def remember(ctx: Ctx, person: Person, activity: Activity) -> bool:
     if current is not None and not personal and is_personal(current.reference):
         return False
     new_personal = personal and (current is None or current.channel_id != reference["conversation"]["id"])
-    await reachability.remember(ctx, person.id, TEAMS, channel_id=reference["conversation"]["id"], reference=reference)
+    await reachability.remember(ctx, person.id, TEAMS_PLATFORM, channel_id=reference["conversation"]["id"], reference=reference)
     return new_personal
 
 
 async def save_personal(ctx: Ctx, person_id: int, reference: dict[str, Any]) -> None:
     """After the messenger opened a 1:1 chat itself."""
-    await reachability.remember(ctx, person_id, TEAMS, channel_id=reference["conversation"]["id"], reference=reference)
+    await reachability.remember(ctx, person_id, TEAMS_PLATFORM, channel_id=reference["conversation"]["id"], reference=reference)

@@ -12,6 +12,7 @@ from typing import Any
 from botbuilder.core import CardFactory, MessageFactory
 from botbuilder.schema import Activity, TextFormatTypes
 
+from handlers.config import TEXT_LIMIT
 from handlers.messages import (
     MOOD_CHOICES,
     Confirm,
@@ -29,7 +30,7 @@ from handlers.messages import (
 CARD_SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 CARD_VERSION = "1.5"
 NOTE_INPUT = "note"
-MAX_NOTE_LENGTH = 3000
+
 MAX_CUSTOMER_LENGTH = 200
 # Teams refuses bot messages over about 28 KB (413 MessageSizeTooBig); keep room for the rest of the card.
 MAX_INLINE_CHART = 20_000
@@ -90,7 +91,7 @@ def mood_recorded_card(message: MoodRecorded) -> dict[str, Any]:
         text_block(f"{ask} Notes only ever count in team-wide figures, never with your name. "
                    "To change your mood, type `mood 1` to `mood 5`.", isSubtle=True),
         {"type": "Input.Text", "id": NOTE_INPUT, "label": "Note", "isMultiline": True,
-         "maxLength": MAX_NOTE_LENGTH, "placeholder": "What's behind it?", "isRequired": True,
+         "maxLength": TEXT_LIMIT, "placeholder": "What's behind it?", "isRequired": True,
          "errorMessage": "Write a note first, or just leave it."},
     ]
     return card(body, [submit("Save note", {"tandem": "note", "prompt_id": message.prompt_id})],

@@ -15,14 +15,14 @@ from functools import lru_cache
 
 import holidays as holiday_calendars
 
-from handlers.admin import schedule_days
+from handlers.schedule import is_paused, schedule_days
 from handlers.checkins import CHECKIN_SLOT
 from handlers.insights.alerts import plan_alerts
 from handlers.context import Ctx
 from handlers.delivery.outgoing import in_working_hours, useful_window
 from handlers.identity import person_zone_name
-from handlers.localtime import parse_hhmm, previous_iso_week, slot_instant, zone
-from handlers.personal import is_paused
+from handlers.localtime import parse_hhmm, slot_instant, zone
+from storage.calendar import previous_iso_week
 from storage import checkins, outbox, people, teams, workspaces
 from storage.models import Person, Schedule, Workspace
 

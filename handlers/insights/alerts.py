@@ -18,7 +18,8 @@ from handlers.insights import privacy, stats
 from handlers.context import Ctx
 from handlers.delivery.outgoing import queue_alert
 from handlers.insights.weeks import WeekView, team_weeks
-from handlers.localtime import iso_week_bounds, iso_week_of, previous_iso_week, zone
+from handlers.localtime import zone
+from storage.calendar import iso_week_bounds, iso_week_of, previous_iso_week
 from storage import alerts as alert_store
 from storage import teams, workspaces
 from storage.models import Person, Team

@@ -10,7 +10,7 @@ from datetime import timedelta
 from handlers.insights import privacy, stats
 from handlers.insights.report import LinkFigures, MomentFigures, MoodFigures, TeamDigest, TouchpointCount, WeekPoint
 from handlers.insights.weeks import HISTORY_WEEKS, WeekView
-from handlers.localtime import iso_week_bounds
+from storage.calendar import iso_week_bounds
 from storage.digests import WeekAggregate
 
 CHART_WEEKS = 12  # weeks on the chart and in the correlation, the digest's week included

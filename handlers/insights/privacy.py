@@ -20,15 +20,16 @@ from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
-MIN_GROUP_FLOOR = 3
+from handlers.config import MIN_GROUP_FLOOR, PrivacyConfig
+
 EXCERPT_LENGTH = 140
 
 K = TypeVar("K", bound=Hashable)
 
 
-def effective_min_group(value: int | None, default: int = 5) -> int:
-    """The workspace's threshold, never below the floor."""
-    return max(MIN_GROUP_FLOOR, int(value if value is not None else default))
+def effective_min_group(value: int | None) -> int:
+    """The workspace's threshold (app.yaml's default when unset), never below the floor."""
+    return max(MIN_GROUP_FLOOR, int(value if value is not None else PrivacyConfig.min_group))
 
 
 def enough(people: int, min_group: int) -> bool:

@@ -14,7 +14,7 @@ from functools import lru_cache
 from handlers.context import Ctx
 from handlers.insights import privacy, stats
 from handlers.insights.report import WeekPoint
-from handlers.localtime import iso_week_bounds, iso_week_of
+from storage.calendar import iso_week_bounds, iso_week_of
 from storage import digests as digest_store
 from storage.digests import WeekAggregate
 

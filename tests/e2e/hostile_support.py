@@ -23,7 +23,8 @@ from hypothesis import strategies as st
 from sqlalchemy import inspect, text
 
 from bot.wiring import Deps
-from handlers.commands import AnswerMood, ForgetMe, LogMoment, parse
+from handlers.command_table import parse
+from handlers.commands import AnswerMood, ForgetMe, LogMoment
 from handlers.errors import TandemError
 
 T = TypeVar("T")

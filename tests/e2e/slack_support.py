@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -84,6 +85,18 @@ async def eventually_async(check: Callable[[], Any], timeout: float = 15.0) -> A
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError("condition not met in time")
         await asyncio.sleep(0.01)
+
+
+async def settle(rig: SlackRig) -> None:
+    """Wait until every listener Bolt started after its ack has finished (replies posted, rows committed)."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        busy = [t for t in asyncio.all_tasks() if not t.done()
+                and getattr(t.get_coro(), "__name__", "") == "run_ack_function_asynchronously"]
+        if not busy:
+            return
+        await asyncio.sleep(0.005)
+    raise AssertionError("listeners still running after 30 s")
 
 
 def all_text(blocks: list[dict[str, Any]]) -> str:

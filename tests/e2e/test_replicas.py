@@ -2,7 +2,7 @@
 
 Two replicas with 500 people due at once; then a server killed with SIGKILL in the middle of a
 2,000-person fan-out and restarted. Deliveries are counted across processes through the test-only
-recording messenger (bot/recording_messenger.py: one JSON line per delivery, one file per process).
+recording messenger (tests/support/recording_messenger.py: one JSON line per delivery, one file per process).
 People are seeded with the check-in slot at the current UTC minute, so the first tick of a freshly
 started server finds them all due: no clock tricks in the server.
 """
@@ -69,7 +69,7 @@ class Server:
                    TANDEM_TEST_MESSENGER_DIR=str(deliveries), TANDEM_TEST_MESSENGER_DELAY_MS=str(delay_ms))
         self.log = logs / f"serve-{self.port}.log"
         with self.log.open("wb") as out:
-            self.process = subprocess.Popen([sys.executable, "-m", "bot", "serve", "--port", str(self.port)],
+            self.process = subprocess.Popen([sys.executable, "-m", "tests.support.recording_messenger", "--port", str(self.port)],
                                             cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
 
     def kill(self) -> None:

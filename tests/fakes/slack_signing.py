@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import secrets
 import time
 from functools import lru_cache
 from typing import Any
@@ -64,6 +65,12 @@ def _drop_enterprise_unless(body: JsonDict, enterprise_id: str | None) -> None:
         body["enterprise_id"] = enterprise_id
 
 
+def fresh_trigger_id() -> str:
+    """Slack gives every slash command and interaction its own trigger_id, so no two real bodies are equal
+    (and a body sent twice with the same timestamp is a replay)."""
+    return f"{secrets.randbelow(10**10)}.{secrets.randbelow(10**10)}.{secrets.token_hex(16)}"
+
+
 def slash_command_form(
     command: str = "/tandem",
     text: str = "",
@@ -76,7 +83,8 @@ def slash_command_form(
 ) -> str:
     """A slash-command body with the real form's fields and encoding (``+`` for spaces, ``%2F`` for ``/``)."""
     fields = load_payload("slash_command.form.txt")
-    fields.update(command=command, text=text, user_id=user_id, team_id=team_id, channel_id=channel_id)
+    fields.update(command=command, text=text, user_id=user_id, team_id=team_id, channel_id=channel_id,
+                  trigger_id=fresh_trigger_id())
     _drop_enterprise_unless(fields, enterprise_id)
     fields.update(overrides)
     return urlencode(fields)
@@ -110,7 +118,7 @@ def block_actions_payload(
     container: JsonDict | None = None,
     message: JsonDict | None = None,
     view: JsonDict | None = None,
-    trigger_id: str = "111.222.valid",
+    trigger_id: str | None = None,
     enterprise_id: str | None = None,
 ) -> JsonDict:
     """A button click (block_actions) built on bolt-python's captured body; pass ``view`` for a Home/modal click."""
@@ -122,7 +130,7 @@ def block_actions_payload(
         action.pop("value", None)
     else:
         action["value"] = value
-    body["trigger_id"] = trigger_id
+    body["trigger_id"] = trigger_id or fresh_trigger_id()
     if view is not None:
         body["container"] = container or {"type": "view", "view_id": view.get("id", "V111")}
         body["view"] = view
@@ -153,6 +161,7 @@ def view_submission_payload(
     view = body["view"]
     view.update(id=view_id, root_view_id=view_id, team_id=team_id, app_installed_team_id=team_id,
                 callback_id=callback_id, private_metadata=private_metadata, state={"values": values or {}})
+    body["trigger_id"] = fresh_trigger_id()
     return body
 
 
@@ -179,7 +188,7 @@ def message_shortcut_payload(
     if enterprise_id is None:
         body["team"].pop("enterprise_id", None)
         body["team"].pop("enterprise_name", None)
-    body.update(callback_id=callback_id, message_ts=message_ts)
+    body.update(callback_id=callback_id, message_ts=message_ts, trigger_id=fresh_trigger_id())
     body["channel"]["id"] = channel_id
     message = body["message"]
     message.update(text=text, user=author_id, ts=message_ts, team=team_id)

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select, update
 
-from handlers.localtime import iso_week_bounds
+from storage.calendar import iso_week_bounds
 from storage.models import CustomerMoment, Membership, MoodEntry, Person, Prompt, Team
 
 LONG_AGO = date(2025, 1, 6)

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from bot.console.render import render
 from handlers.insights.report import TeamDigest
-from handlers.localtime import iso_week_bounds
+from storage.calendar import iso_week_bounds
 from storage import digests as digest_store
 from storage.models import MoodEntry, Prompt
 from tests.integration.digest_seed import after, make_team, people, seed_moments, seed_moods, team_id

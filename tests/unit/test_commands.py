@@ -5,13 +5,14 @@ from datetime import date, time
 
 import pytest
 
+from handlers import command_table as table
 from handlers import commands as c
 from handlers.errors import BadArguments, TandemError, UnknownCommand
 
 VALID = {
     "checkin": c.StartCheckin(),
     "/checkin": c.StartCheckin(),
-    "moment": c.LogMoment(text=None),
+    "moment": c.OpenMomentForm(),
     "/moment Customer loved the demo": c.LogMoment("Customer loved the demo"),
     "moment Call went badly outcome:negative touchpoint:Support customer:ACME-1":
         c.LogMoment("Call went badly", "negative", "support", "ACME-1"),
@@ -53,14 +54,14 @@ VALID = {
     "tandem holidays": c.SetHolidays(None),
     "tandem holidays de": c.SetHolidays("DE"),
     "tandem holidays none": c.SetHolidays("NONE"),
-    "tandem holidays workspace US": c.SetHolidays("US", workspace=True),
+    "tandem holidays workspace US": c.SetWorkspaceHolidays("US"),
     "tandem privacy min-group 5": c.SetMinGroup(5),
 }
 
 
 @pytest.mark.parametrize("text", list(VALID))
 def test_valid_commands_parse(text: str) -> None:
-    assert c.parse(text) == VALID[text]
+    assert table.parse(text) == VALID[text]
 
 
 INVALID = {
@@ -107,21 +108,33 @@ INVALID = {
 def test_malformed_input_gets_a_specific_reply_with_usage(text: str) -> None:
     kind, fragment = INVALID[text]
     with pytest.raises(kind) as raised:
-        c.parse(text)
+        table.parse(text)
     assert fragment in raised.value.text()
     if kind is BadArguments:
         assert "Usage:" in raised.value.text()
 
 
-def test_every_usage_line_is_offered_in_help() -> None:
-    from handlers.help import help_for
+async def test_every_listed_usage_line_is_offered_in_an_admins_help(harness) -> None:
+    everything = await harness.say("ada", "help")
+    for row in table.TABLE:
+        if row.section is not None and row.usage is not None:
+            assert row.usage in everything, row.name
 
-    everything = "\n".join(item for _, items in help_for(True, True).sections for item in items)
-    for key, usage in c.USAGE.items():
-        assert usage in everything, key
+
+async def test_help_shows_each_role_only_its_own_sections(harness) -> None:
+    await harness.join("ada", "emma")
+    employee = await harness.say("emma", "tandem help")
+    assert "/tandem history" in employee and "/tandem schedule" not in employee and "/tandem digest" not in employee
+
+
+def test_every_command_type_has_exactly_one_row() -> None:
+    produced = [action.command for row in table.TABLE for action in row.actions]
+    assert len(produced) == len(set(produced))
+    kinds = [kind for kind in vars(c).values() if isinstance(kind, type) and kind.__module__ == c.__name__]
+    assert set(produced) == set(kinds)
 
 
 def test_errors_are_tandem_errors_not_crashes() -> None:
     for text in ("tandem team add", "/tandem schedule checkin", "moment   outcome:bad", "\x00\x01"):
         with pytest.raises(TandemError):
-            c.parse(text)
+            table.parse(text)

@@ -14,7 +14,7 @@ from handlers.insights import privacy
 from handlers.insights.figures import figures_from
 from handlers.insights.report import SCHEMA_VERSION
 from handlers.insights.weeks import WeekView
-from handlers.localtime import iso_week_bounds
+from storage.calendar import iso_week_bounds
 from storage.digests import _SEALED_SUMS, WeekAggregate
 
 WEEK = "2026-W46"

@@ -4,7 +4,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from handlers import commands as c
+from handlers import command_table as table
 from handlers.errors import TandemError
 
 WORDS = ["checkin", "/checkin", "moment", "note", "mood", "help", "tandem", "/tandem", "schedule", "team", "digest",
@@ -17,7 +17,7 @@ WORDS = ["checkin", "/checkin", "moment", "note", "mood", "help", "tandem", "/ta
 @given(st.lists(st.one_of(st.sampled_from(WORDS), st.text(max_size=12)), max_size=8).map(" ".join))
 def test_parse_returns_a_command_or_a_tandem_error(text: str) -> None:
     try:
-        command = c.parse(text)
+        command = table.parse(text)
     except TandemError as error:
         reply = error.text()
         assert reply and "Traceback" not in reply and len(reply) < 1200
@@ -29,6 +29,6 @@ def test_parse_returns_a_command_or_a_tandem_error(text: str) -> None:
 @given(st.text(min_size=0, max_size=4000))
 def test_arbitrary_unicode_never_crashes_the_parser(text: str) -> None:
     try:
-        c.parse(text)
+        table.parse(text)
     except TandemError:
         pass

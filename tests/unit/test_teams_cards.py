@@ -16,7 +16,7 @@ from PIL import Image
 
 from bot.teams.render import CARD_SCHEMA, card_for, render
 from handlers.insights.report import MomentFigures, MoodFigures, TeamDigest, WeekPoint
-from handlers.help import help_for
+from handlers.command_table import Role, help_for_role
 from handlers.messages import (
     MOOD_CHOICES,
     Confirm,
@@ -142,8 +142,8 @@ MESSAGES = {
                                 touchpoints=("sales", "support")),
     "moment-done": MomentLogged(moment_id=3, outcome="positive", touchpoint="sales", sentiment_label="positive",
                                 touchpoints=("sales", "support")),
-    "help-admin": help_for(True, True),
-    "help-employee": help_for(False, False),
+    "help-admin": help_for_role(Role.ADMIN),
+    "help-employee": help_for_role(Role.EMPLOYEE),
     "confirm": Confirm(question="Delete everything?", confirm_command="/tandem forget-me confirm"),
     "digest": DigestMessage(report=_digest(), chart_png=_png(), chart_alt="Mood over 12 weeks, rising"),
     "digest-no-chart": DigestMessage(report=_digest()),

@@ -6,57 +6,60 @@ delivery of each (team, event id) is recorded in SeenEvent and any later one is 
 from __future__ import annotations
 
 import logging
-from typing import Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from functools import partial
+from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.response import BoltResponse
-from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.slack.flow import run_plain, run_text
-from bot.slack.identity import PLATFORM, ProfileCache, caller_from, profile_from_user
-from bot.slack.ack_first import AckFirst
+from bot import units
+from bot.slack.identity import PLATFORM, profile_from_user, team_of
+from bot.slack.listening import Listening
 from bot.slack.replies import Surface, deliver
 from bot.slack.text import from_slack
-from bot.wiring import Deps
 from handlers import workspaces
 from handlers.identity import Caller
 
 log = logging.getLogger("tandem.slack.events")
 
 
-def register(app: AsyncApp, deps: Deps, profiles: ProfileCache, pacing: AckFirst,
-             installations: AsyncInstallationStore | None = None) -> None:
+def register(app: AsyncApp, listening: Listening) -> None:
+    deps = listening.deps
+
     @app.middleware
-    async def once_per_event(body: dict[str, Any], next: Callable[[], Awaitable[None]]) -> BoltResponse | None:  # noqa: A002
+    async def once_per_event(body: dict[str, Any],
+                             next_: Callable[[], Awaitable[BoltResponse | None]]) -> BoltResponse | None:
         if body.get("type") == "event_callback" and body.get("event_id"):
-            team = str(body.get("team_id") or body.get("enterprise_id") or "")
-            first = await run_plain(deps, lambda ctx: workspaces.first_delivery(ctx, PLATFORM, team,
-                                                                                  str(body["event_id"])))
+            first = await units.run_plain(deps, partial(workspaces.first_delivery, platform=PLATFORM,
+                                                        workspace_key=team_of(body), event_id=str(body["event_id"])))
             if not first:
                 return BoltResponse(status=200, body="")
-        return await next()
+        return await next_()
 
     @app.event("message")
     async def on_dm(body: dict[str, Any], event: dict[str, Any], client: AsyncWebClient) -> None:
         if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id") or not event.get("user"):
             return
-        await pacing.quiet()
-        caller = await caller_from(profiles, client, str(body.get("team_id") or ""), str(event["user"]))
-        reply = await run_text(deps, caller, from_slack(event.get("text")), dm_channel=event.get("channel"))
-        await deliver(reply, Surface(client=client, user_id=str(event["user"]), channel_id=event.get("channel")))
+        await listening.pacing.quiet()
+        user, channel = str(event["user"]), event.get("channel")
+        reply = await units.run(deps, await listening.caller(body, client, user), from_slack(event.get("text")),
+                                channel=units.Channel(PLATFORM, str(channel)) if channel else None)
+        if reply is not None:
+            await deliver(reply, Surface(client=client, user_id=user, channel_id=channel))
 
     @app.event("user_change")
     async def on_user_change(body: dict[str, Any], event: dict[str, Any]) -> None:
-        user, team = event.get("user") or {}, str(body.get("team_id") or "")
+        user, team = event.get("user") or {}, team_of(body)
         if not isinstance(user, dict) or not user.get("id"):
             return
-        await pacing.quiet()
+        await listening.pacing.quiet()
         profile = profile_from_user(user)
-        profiles.remember(team, str(user["id"]), profile)
+        listening.profiles.remember(team, str(user["id"]), profile)
         caller = Caller(platform=PLATFORM, workspace_id=team, user_id=str(user["id"]), display_name=profile.name,
                         timezone=profile.timezone, locale=profile.locale)
-        await run_plain(deps, lambda ctx: workspaces.refresh_profile(ctx, caller))
+        await units.run_plain(deps, partial(workspaces.refresh_profile, caller=caller))
 
     @app.event("app_uninstalled")
     async def on_uninstalled(body: dict[str, Any]) -> None:
@@ -68,8 +71,8 @@ def register(app: AsyncApp, deps: Deps, profiles: ProfileCache, pacing: AckFirst
             await _stop_sending(body)
 
     async def _stop_sending(body: dict[str, Any]) -> None:
-        team = str(body.get("team_id") or "")
-        await run_plain(deps, lambda ctx: workspaces.deactivate(ctx, PLATFORM, team))
-        if installations is not None:
-            await installations.async_delete_all(enterprise_id=body.get("enterprise_id"), team_id=team)
+        team = team_of(body)
+        await units.run_plain(deps, partial(workspaces.deactivate, platform=PLATFORM, external_id=team))
+        if listening.installations is not None:
+            await listening.installations.async_delete_all(enterprise_id=body.get("enterprise_id"), team_id=team)
         log.info("Slack workspace %s uninstalled Tandem or revoked its token: sending stopped", team)

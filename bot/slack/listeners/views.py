@@ -8,20 +8,19 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from slack_bolt.async_app import AsyncApp
+from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
-from slack_sdk.webhook.async_client import AsyncWebhookClient
 
+from bot import units
 from bot.slack import ids, render
-from bot.slack.flow import run_use_case
-from bot.slack.identity import ProfileCache, caller_from, team_of, user_of
-from bot.slack.ack_first import AckFirst
+from bot.slack.http import Responder
+from bot.slack.identity import user_of
+from bot.slack.listening import Listening, replay_of
 from bot.slack.replies import Surface, deliver
 from bot.slack.text import clip, from_slack
-from bot.wiring import Deps
-from handlers import checkins, moments
+from handlers import commands as c
 from handlers.errors import TandemError
 from handlers.messages import Reply
 
@@ -54,59 +53,69 @@ async def _permalink(client: AsyncWebClient, channel: str, ts: str) -> str | Non
     return str(answer["permalink"]) if answer.get("permalink") else None
 
 
-def register(app: AsyncApp, deps: Deps, profiles: ProfileCache, pacing: AckFirst) -> None:
-    async def caller(body: dict[str, Any], client: AsyncWebClient):  # noqa: ANN202 - a Caller
-        user_id, name = user_of(body)
-        return await caller_from(profiles, client, team_of(body), user_id, name)
+def _note(view: dict[str, Any]) -> c.AddNote | None:
+    prompt_id = _metadata(view).get("prompt_id")
+    if not isinstance(prompt_id, int) or isinstance(prompt_id, bool):
+        return None
+    return c.AddNote(_value(view, ids.NOTE_INPUT) or "", prompt_id)
+
+
+def _moment(view: dict[str, Any]) -> c.LogMoment:
+    link = _metadata(view).get("link")
+    return c.LogMoment(_value(view, ids.MOMENT_TEXT_INPUT) or "", outcome=_value(view, ids.MOMENT_OUTCOME_INPUT),
+                       touchpoint=_value(view, ids.MOMENT_TOUCHPOINT_INPUT),
+                       customer=_value(view, ids.MOMENT_CUSTOMER_INPUT),
+                       source_link=link if isinstance(link, str) else None)
+
+
+def register(app: AsyncApp, listening: Listening) -> None:
+    async def submitted(command: c.Command, field: str, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient,
+                        context: AsyncBoltContext) -> Reply | None:
+        """Run a form's command before the ack: a refusal goes back beside `field`; None: refused or replayed."""
+        try:
+            reply = await units.run(listening.deps, await listening.caller(body, client), command,
+                                    replay=replay_of(context), raise_refusals=True)
+        except TandemError as refusal:
+            await ack(response_action="errors", errors={field: clip(refusal.reply, ERROR_LIMIT)})
+            return None
+        await ack()
+        if reply is not None:
+            await listening.pacing.quiet()
+        return reply
 
     @app.view(ids.NOTE_MODAL)
-    async def on_note(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient) -> None:
-        meta, note = _metadata(view), _value(view, ids.NOTE_INPUT) or ""
-        prompt_id = meta.get("prompt_id")
-        try:
-            if not isinstance(prompt_id, int):
-                raise TandemError("I lost track of which check-in this note is for. Type /checkin and try again.")
-            reply = await run_use_case(deps, await caller(body, client), lambda ctx, person: checkins.add_note(
-                ctx, person, note, prompt_id=prompt_id), raise_refusals=True)
-        except TandemError as refusal:
-            return await ack(response_action="errors", errors={ids.NOTE_INPUT: clip(refusal.reply, ERROR_LIMIT)})
-        await ack()
-        await pacing.quiet()
-        url = meta.get("response_url")
+    async def on_note(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient,
+                      context: AsyncBoltContext) -> None:
+        command = _note(view)
+        if command is None:
+            return await ack(response_action="errors", errors={ids.NOTE_INPUT: clip(
+                "I lost track of which check-in this note is for. Type /checkin and try again.", ERROR_LIMIT)})
+        reply = await submitted(command, ids.NOTE_INPUT, ack, body, client, context)
+        if reply is None:
+            return
+        url = _metadata(view).get("response_url")
         if isinstance(url, str) and url.startswith(("https://", "http://")):
-            await AsyncWebhookClient(url).send(**render.message_payload(reply.messages[0]),
-                                               response_type="ephemeral", replace_original=False)
+            await Responder(url, listening.http)(**render.message_payload(reply.messages[0]),
+                                                 response_type="ephemeral", replace_original=False)
         else:
             await deliver(reply, Surface(client=client, user_id=user_of(body)[0]))
 
     @app.view(ids.MOMENT_MODAL)
-    async def on_moment(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient) -> None:
-        link = _metadata(view).get("link")
-        text, customer = _value(view, ids.MOMENT_TEXT_INPUT) or "", _value(view, ids.MOMENT_CUSTOMER_INPUT)
-        outcome, touchpoint = _value(view, ids.MOMENT_OUTCOME_INPUT), _value(view, ids.MOMENT_TOUCHPOINT_INPUT)
-        try:
-            reply = await run_use_case(deps, await caller(body, client), lambda ctx, person: moments.log_moment(
-                ctx, person, text, outcome=outcome, touchpoint=touchpoint, customer=customer,
-                source_link=link if isinstance(link, str) else None), raise_refusals=True)
-        except TandemError as refusal:
-            return await ack(response_action="errors",
-                             errors={ids.MOMENT_TEXT_INPUT: clip(refusal.reply, ERROR_LIMIT)})
-        await ack()
-        await pacing.quiet()
-        await deliver(reply, Surface(client=client, user_id=user_of(body)[0]))
+    async def on_moment(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient,
+                        context: AsyncBoltContext) -> None:
+        reply = await submitted(_moment(view), ids.MOMENT_TEXT_INPUT, ack, body, client, context)
+        if reply is not None:
+            await deliver(reply, Surface(client=client, user_id=user_of(body)[0]))
 
     @app.shortcut(ids.MESSAGE_SHORTCUT)
-    async def on_message_shortcut(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+    async def on_message_shortcut(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient,
+                                  context: AsyncBoltContext) -> None:
         await ack()
         message, channel = body.get("message") or {}, (body.get("channel") or {}).get("id")
         link = None
         if channel and message.get("ts"):
             link = await _permalink(client, channel, str(message["ts"]))
-        text = from_slack(message.get("text"))
-        form = await run_use_case(deps, await caller(body, client),
-                                  lambda ctx, person: _form(ctx, text, link))
-        await deliver(form, Surface(client=client, user_id=user_of(body)[0], trigger_id=body.get("trigger_id")))
-
-
-async def _form(ctx, text: str, link: str | None) -> Reply:  # noqa: ANN001 - a Ctx
-    return Reply.of(moments.moment_form(ctx, text, link))
+        form = await units.run(listening.deps, await listening.caller(body, client),
+                               c.OpenMomentForm(from_slack(message.get("text")), link), replay=replay_of(context))
+        if form is not None:
+            await deliver(form, Surface(client=client, user_id=user_of(body)[0], trigger_id=body.get("trigger_id")))

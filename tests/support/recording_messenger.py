@@ -1,22 +1,27 @@
-"""TEST ONLY: a console-platform Messenger for `serve` that appends one JSON line per delivery to a file.
+"""A console-platform Messenger for real `serve` processes that appends one JSON line per delivery to a file.
 
-Multi-process tests (tests/e2e/test_replicas.py) start several real `python -m bot serve` processes on
-one PostgreSQL database and must count, across processes, who received what. Setting
-`TANDEM_TEST_MESSENGER_DIR=DIR` makes `serve` deliver console-workspace messages by appending
+Multi-process tests (tests/e2e/test_replicas.py) start several real servers (`python -m
+tests.support.recording_messenger --port N`: the product's `serve`, with this messenger wired in) on one
+PostgreSQL database and must count, across processes, who received what. `TANDEM_TEST_MESSENGER_DIR=DIR`
+makes them deliver console-workspace messages by appending
 `{"pid", "person_id", "user", "kind", "prompt_id"}` to `DIR/deliveries-<pid>.jsonl` (one write per line,
 O_APPEND, so lines never interleave). `TANDEM_TEST_MESSENGER_DELAY_MS` makes each send take that long,
-so a test can kill a server in the middle of a fan-out. Never set these in production: `serve` refuses
-to start with them when any Slack or Teams credential is set.
+so a test can kill a server in the middle of a fan-out. It refuses to start when any Slack or Teams
+credential is set.
 """
 from __future__ import annotations
 
+import argparse
 import asyncio
 import json
 import os
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 
-from bot.config import ConfigError
+from bot.config import ConfigError, load_settings
+from bot.http.server import serve
+from bot.logs import configure as configure_logging
 from bot.wiring import Deps
 from handlers.messages import Message, MoodPrompt
 from handlers.ports import Recipient
@@ -61,3 +66,22 @@ def install_from_environment(deps: Deps, environ: Mapping[str, str] | None = Non
         raise ConfigError(f"{DELAY_VARIABLE} must be a number of milliseconds") from None
     deps.messengers["console"] = FileRecordingMessenger(Path(directory), delay_ms / 1000)
     return True
+
+
+def main() -> int:
+    """`serve` with the recording messenger: the same server, wired by the test instead of by the product."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--port", type=int, required=True)
+    port = parser.parse_args().port
+    settings = load_settings()
+    configure_logging(settings.env.log_format)
+
+    def prepare(deps: Deps) -> None:
+        if not install_from_environment(deps):
+            raise ConfigError(f"{DIR_VARIABLE} must name the directory for the deliveries")
+
+    return asyncio.run(serve(settings, port, prepare=prepare))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,32 @@
+"""Plain calendar arithmetic that storage and handlers both need: ISO weeks and weekday names.
+
+It lives in storage, the lowest layer, so storage never imports handlers for a date helper.
+"""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+SHORT_DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # index = date.weekday()
+FULL_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def day_label(weekday: int) -> str:
+    """`Mon` for 0: how a weekday is shown to people."""
+    return SHORT_DAY_NAMES[weekday].capitalize()
+
+
+def iso_week_of(day: date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def iso_week_bounds(iso_week: str) -> tuple[date, date]:
+    """Monday and Sunday of an ISO week written YYYY-Www."""
+    year, week = int(iso_week[:4]), int(iso_week[-2:])
+    monday = date.fromisocalendar(year, week, 1)
+    return monday, monday + timedelta(days=6)
+
+
+def previous_iso_week(day: date) -> str:
+    """The last whole ISO week that ended before `day`."""
+    return iso_week_of(day - timedelta(days=day.isoweekday()))
