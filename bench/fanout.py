@@ -38,7 +38,6 @@ from bot.wiring import build  # noqa: E402
 from handlers.checkins import QUESTION  # noqa: E402
 from handlers.messages import MoodPrompt  # noqa: E402
 from handlers.sentiment import TextBlobScorer  # noqa: E402
-from handlers.delivery.planning import plan_due  # noqa: E402
 from storage import outbox  # noqa: E402
 from storage.db import upgrade  # noqa: E402
 from tests.fakes.slack_api import FakeSlackApi  # noqa: E402
@@ -118,8 +117,7 @@ async def tandem(fake: FakeSlackApi, url: str, people: int, concurrency: int) ->
                 await asyncio.sleep(0.2)
                 await dispatcher.drain()
             planning = time.monotonic()
-            async with deps.context() as ctx:  # what planning alone costs: an idempotent re-plan of the same minute
-                await plan_due(ctx)
+            await dispatcher.plan()  # what planning alone costs: an idempotent re-plan of the same minute
             plan_seconds = time.monotonic() - planning
         finally:
             await deps.close()

@@ -32,10 +32,6 @@ class NotFound(TandemError):
     pass
 
 
-class GroupTooSmall(TandemError):
-    pass
-
-
 class PromptClosed(TandemError):
     pass
 

@@ -43,8 +43,3 @@ async def start_episode(session: AsyncSession, *, team_id: int, kind: str, iso_w
     session.add(episode)
     await session.flush()
     return episode
-
-
-async def episodes_of(session: AsyncSession, team_id: int) -> list[AlertEpisode]:
-    return list((await session.scalars(select(AlertEpisode).where(AlertEpisode.team_id == team_id)
-                                       .order_by(AlertEpisode.id))).all())

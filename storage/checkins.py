@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import MoodEntry, Person, Prompt, is_row_id
@@ -60,38 +60,6 @@ async def entries_of_person(session: AsyncSession, person_id: int, since: date |
 async def latest_entry(session: AsyncSession, person_id: int) -> MoodEntry | None:
     return await session.scalar(select(MoodEntry).where(MoodEntry.person_id == person_id)
                                 .order_by(MoodEntry.answered_at.desc()).limit(1))
-
-
-async def unanswered_prompts_sent_before(session: AsyncSession, cutoff: datetime, now: datetime) -> list[Prompt]:
-    """Prompts sent before `cutoff`, still open, with no answer: reminder candidates."""
-    answered = select(MoodEntry.prompt_id)
-    return list((await session.scalars(select(Prompt).where(
-        Prompt.sent_at.is_not(None), Prompt.sent_at <= cutoff, Prompt.closes_at > now,
-        Prompt.id.not_in(answered)))).all())
-
-
-async def count_entries(session: AsyncSession) -> int:
-    return int(await session.scalar(select(func.count(MoodEntry.id))) or 0)
-
-
-async def open_prompts_with_answers(session: AsyncSession, workspace_id: int,
-                                    now: datetime) -> dict[int, tuple[Prompt, bool]]:
-    """Each person's newest still-open prompt and whether it was answered, in one query."""
-    rows = await session.execute(
-        select(Prompt, MoodEntry.id).join(Person, Person.id == Prompt.person_id)
-        .outerjoin(MoodEntry, MoodEntry.prompt_id == Prompt.id)
-        .where(Person.workspace_id == workspace_id, Prompt.closes_at > now).order_by(Prompt.due_at))
-    return {prompt.person_id: (prompt, entry_id is not None) for prompt, entry_id in rows}
-
-
-async def prompt_keys(session: AsyncSession, workspace_id: int, dates: set[date]) -> set[tuple[int, date]]:
-    """(person, local date) pairs of a workspace that already have a check-in prompt on those dates."""
-    if not dates:
-        return set()
-    rows = await session.execute(select(Prompt.person_id, Prompt.local_date).join(Person, Person.id == Prompt.person_id)
-                                 .where(Person.workspace_id == workspace_id, Prompt.local_date.in_(dates),
-                                        Prompt.slot == "checkin"))
-    return {(person_id, day) for person_id, day in rows}
 
 
 async def mark_prompts_sent(session: AsyncSession, prompt_ids: list[int], now: datetime) -> None:

@@ -336,12 +336,6 @@ async def seal_weeks(session: AsyncSession, weeks: dict[tuple[int, date], Sealed
             where=TeamWeek.__table__.c.sealed.is_(False)), rows[start:start + 500])
 
 
-async def save_run(session: AsyncSession, *, team_id: int, iso_week: str, respondents: int,
-                   summary: dict[str, Any], now: datetime) -> None:
-    """Keep one DigestRun per team and week (see save_runs)."""
-    await save_runs(session, [(team_id, iso_week, respondents, summary)], now)
-
-
 async def save_runs(session: AsyncSession, runs: Sequence[tuple[int, str, int, dict[str, Any]]],
                     now: datetime) -> None:
     """Upsert many DigestRuns (team id, week, respondents, summary). A build before the week settled is

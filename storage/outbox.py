@@ -81,11 +81,6 @@ async def claim_due(session: AsyncSession, *, now: datetime, claimer: str, lease
     return sorted(claimed.all(), key=lambda row: (row.next_attempt_at, row.id))
 
 
-async def mark_sent(session: AsyncSession, row_id: int, claimer: str, now: datetime) -> bool:
-    """Record a delivery; False if the claim was lost meanwhile (another sender took over)."""
-    return await mark_sent_many(session, [row_id], claimer, now) == 1
-
-
 async def mark_sent_many(session: AsyncSession, row_ids: Sequence[int], claimer: str, now: datetime) -> int:
     """Record many deliveries in one statement; returns how many claims were still ours."""
     done = 0
@@ -172,15 +167,6 @@ async def counts_since(session: AsyncSession, since: datetime, workspace_id: int
         query = query.where(Outbox.workspace_id == workspace_id)
     rows = await session.execute(query.group_by(Outbox.status))
     return {status: int(count) for status, count in rows}
-
-
-async def rows_for(session: AsyncSession, person_id: int | None = None, kind: str | None = None) -> list[Outbox]:
-    query = select(Outbox)
-    if person_id is not None:
-        query = query.where(Outbox.person_id == person_id)
-    if kind is not None:
-        query = query.where(Outbox.kind == kind)
-    return list((await session.scalars(query.order_by(Outbox.id))).all())
 
 
 async def existing_keys(session: AsyncSession, keys: list[str]) -> set[str]:

@@ -2,14 +2,15 @@
 
 Rows are prepared in batches (a constant number of queries per batch, whatever its size) because the
 fan-out of a whole workspace at 09:30 must not cost a handful of round trips per person. What a row of
-each kind says is decided by a builder registered per kind (`BUILDERS`, `register_builder`); a builder
+each kind says is decided by its builder (`BUILDERS`, one per kind, fixed at import); a builder
 returns the message, or a reason why the row no longer applies (the row is then skipped, not sent).
 """
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from types import MappingProxyType
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -107,17 +108,12 @@ async def _alert_message(ctx: Ctx, row: Outbox, person: Person, loaded: Loaded) 
     return Text(body=body, ephemeral=False)
 
 
-BUILDERS: dict[str, MessageBuilder] = {
+BUILDERS: Mapping[str, MessageBuilder] = MappingProxyType({
     "checkin": _prompt_message,
     "reminder": _prompt_message,
     "digest": _digest_message,
     "alert": _alert_message,
-}
-
-
-def register_builder(kind: str, builder: MessageBuilder) -> None:
-    """Let another area (e.g. drop alerts with a richer message) decide what rows of `kind` say."""
-    BUILDERS[kind] = builder
+})
 
 
 async def queue_alert(ctx: Ctx, *, workspace_id: int, team_id: int, manager_id: int, episode: str, text: str,

@@ -86,14 +86,6 @@ class PlanCursor:
     done: bool = False
 
 
-async def plan_due(ctx: Ctx) -> TickReport:
-    """Queue everything due at ctx.clock.now(), in one unit of work. Idempotent."""
-    report, cursor = TickReport(), PlanCursor()
-    while not cursor.done:
-        cursor = await plan_part(ctx, cursor, report)
-    return report
-
-
 async def plan_part(ctx: Ctx, cursor: PlanCursor, report: TickReport, part_size: int = PLAN_PART) -> PlanCursor:
     """Plan the next part of a tick and say where the one after starts.
 
@@ -211,4 +203,3 @@ async def _plan_digests(ctx: Ctx, schedules: dict[int, Schedule], now: datetime,
                                 dedupe_key=f"digest:{team.id}:{week}:{manager.id}",
                                 payload={"team_id": team.id, "iso_week": week}, now=now):
             report.digests += 1
-

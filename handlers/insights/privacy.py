@@ -16,7 +16,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -41,29 +41,6 @@ def may_differ_too_little(size_a: int, size_b: int, shared: int, min_group: int)
     and how many members the teams share (|A Δ B| ≥ |A| + |B| − 2·shared). False means: safe, no need to look."""
     common = min(shared, size_a, size_b)
     return size_a + size_b - 2 * common < effective_min_group(min_group)
-
-
-def differencing_suppressions(groups: Mapping[K, frozenset[int] | set[int]], min_group: int,
-                              pairs: Iterable[tuple[K, K]] | None = None) -> dict[K, K]:
-    """Groups to withhold, each mapped to the group it could be subtracted from.
-
-    For every pair whose respondent sets differ by more than zero and fewer than `min_group` people,
-    the smaller group (on a tie, the one with the larger key) is withheld. Suppressing the smaller one
-    of *every* such pair (not greedily) keeps the rule monotone: looking at more groups never shows more.
-    """
-    threshold = effective_min_group(min_group)
-    keys = list(groups)
-    candidates = pairs if pairs is not None else ((a, b) for i, a in enumerate(keys) for b in keys[i + 1:])
-    withheld: dict[K, K] = {}
-    for a, b in candidates:
-        if a not in groups or b not in groups:
-            continue
-        set_a, set_b = groups[a], groups[b]
-        difference = len(set_a ^ set_b)
-        if 0 < difference < threshold:
-            smaller = to_withhold(a, b, len(set_a), len(set_b))
-            withheld.setdefault(smaller, b if smaller == a else a)
-    return withheld
 
 
 def to_withhold(a: K, b: K, size_a: int, size_b: int) -> K:

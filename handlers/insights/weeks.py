@@ -105,23 +105,24 @@ async def _sealed(ctx: Ctx, ids: list[int], mondays: list[date],
         for monday in todo:
             week = await digest_store.week_aggregates(ctx.session, *_week_of(monday), everyone)
             fresh.update(((t, monday), week.get(t, WeekAggregate())) for t in everyone)
-        gaps = await _overlap_gaps(ctx, everyone, todo, fresh, max(OVERLAP_CAP, privacy.effective_min_group(min_group)))
+        sharing = await digest_store.teams_sharing_members(ctx.session, everyone, todo[0], todo[-1] + timedelta(days=6))
+        gaps = await _overlap_gaps(ctx, sharing, todo, fresh, max(OVERLAP_CAP, privacy.effective_min_group(min_group)))
         # rows sealed earlier (a team added since, or a concurrent build) are left as they are by seal_weeks
         await digest_store.seal_weeks(ctx.session, {k: digest_store.SealedWeek(agg, gaps.get(k))
                                                     for k, agg in fresh.items()}, ctx.clock.now())
     return await digest_store.sealed_weeks(ctx.session, ids, mondays)
 
 
-async def _overlap_gaps(ctx: Ctx, team_ids: list[int], mondays: list[date], aggs: dict[tuple[int, date], WeekAggregate],
-                        cap: int) -> dict[tuple[int, date], int]:
-    """Overlap gaps (privacy.overlap_gaps) per team-week; respondent sets are looked at only for pairs whose
-    sizes and shared members allow a difference below `cap`."""
-    sharing = await digest_store.teams_sharing_members(ctx.session, team_ids, mondays[0], mondays[-1] + timedelta(days=6))
+async def _overlap_gaps(ctx: Ctx, sharing: dict[tuple[int, int], int], mondays: list[date],
+                        aggs: dict[tuple[int, date], WeekAggregate], cap: int) -> dict[tuple[int, date], int]:
+    """The overlap rule, once for sealed and live weeks: per team-week, the gap to the closest team it would be
+    withheld in favour of (privacy.overlap_gaps; withheld iff gap < min_group). Sizes and shared-member counts
+    rule most pairs out without looking at anyone; respondent sets are read only for pairs whose sizes and
+    shared members allow a difference below `cap`."""
+    pairs_of_teams = {(min(a, b), max(a, b)): shared for (a, b), shared in sharing.items()}
     known: list[tuple[int, int, date]] = []
     suspicious: list[tuple[int, int, date]] = []
-    for (a, b), shared in sharing.items():
-        if a > b:
-            continue  # both directions are listed
+    for (a, b), shared in pairs_of_teams.items():
         for monday in mondays:
             size_a, size_b = aggs[(a, monday)].respondents, aggs[(b, monday)].respondents
             if size_a or size_b:
@@ -152,31 +153,6 @@ async def _live(ctx: Ctx, ids: list[int], mondays: list[date], min_group: int) -
     for monday in mondays:
         week = await digest_store.week_aggregates(ctx.session, *_week_of(monday), everyone)
         aggs.update(((t, monday), week.get(t, WeekAggregate())) for t in everyone)
-    withheld = await _overlap_withheld(ctx, sharing, mondays, lambda t, m: aggs[(t, m)], min_group)
-    return {(t, m): WeekView(m, aggs[(t, m)], (t, m) in withheld) for t in ids for m in mondays}
-
-
-async def _overlap_withheld(ctx: Ctx, sharing: dict[tuple[int, int], int], mondays: list[date],
-                            aggregate, min_group: int) -> set[tuple[int, date]]:  # noqa: ANN001
-    """Team-weeks to withhold because another team's respondents differ from theirs by < min_group people.
-
-    Sizes and shared-member counts rule most pairs out without looking at anyone; only the pairs that
-    could be too close are checked on the actual respondent sets.
-    """
-    suspicious: list[tuple[int, int, date]] = []
-    for (a, b), shared in sharing.items():
-        for monday in mondays:
-            size_a, size_b = aggregate(a, monday).respondents, aggregate(b, monday).respondents
-            if privacy.enough(size_a, min_group) and privacy.may_differ_too_little(size_a, size_b, shared, min_group):
-                suspicious.append((a, b, monday))
-    if not suspicious:
-        return set()
-    involved = sorted({t for a, b, _ in suspicious for t in (a, b)})
-    sets = await digest_store.respondent_sets(ctx.session, involved, mondays[0], len(mondays))
-    withheld: set[tuple[int, date]] = set()
-    for monday in sorted({m for _, _, m in suspicious}):
-        index = (monday - mondays[0]).days // 7
-        pairs = [(a, b) for a, b, m in suspicious if m == monday]
-        groups = {t: frozenset(sets.get((t, index), set())) for pair in pairs for t in pair}
-        withheld.update((t, monday) for t in privacy.differencing_suppressions(groups, min_group, pairs))
-    return withheld
+    gaps = await _overlap_gaps(ctx, sharing, mondays, aggs, privacy.effective_min_group(min_group))
+    return {(t, m): WeekView(m, aggs[(t, m)], privacy.withheld_by_gap(gaps.get((t, m)), min_group))
+            for t in ids for m in mondays}

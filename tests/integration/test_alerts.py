@@ -4,7 +4,7 @@ from __future__ import annotations
 from handlers.insights.alerts import plan_alerts
 from handlers.delivery.outgoing import prepare
 from handlers.messages import Text
-from handlers.delivery.planning import plan_due
+from bot.delivery.dispatcher import Dispatcher
 from storage.models import AlertEpisode
 from storage.models import Outbox
 from tests.integration.digest_seed import after, make_team, seed_moods
@@ -19,8 +19,7 @@ async def _alerts(harness) -> list[Outbox]:  # noqa: ANN001
 
 async def _tick(harness, when) -> None:  # noqa: ANN001
     harness.clock.set(when)
-    async with harness.deps.context() as ctx:
-        await plan_due(ctx)  # the scheduling tick; alerts are planned at its end
+    await Dispatcher(harness.deps).plan()  # the scheduling tick's planning; alerts are planned at its end
 
 
 async def test_a_mood_drop_alerts_each_manager_once_per_episode(harness) -> None:

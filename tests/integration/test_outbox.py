@@ -87,8 +87,8 @@ async def test_an_expired_claim_is_taken_over_and_the_late_finisher_is_told(harn
                                          lease=timedelta(minutes=1), limit=10)
     assert again.id == row.id
     async with harness.deps.context() as ctx:
-        assert not await outbox.mark_sent(ctx.session, row.id, "a", NOW)
-        assert await outbox.mark_sent(ctx.session, row.id, "b", NOW)
+        assert await outbox.mark_sent_many(ctx.session, [row.id], "a", NOW) == 0
+        assert await outbox.mark_sent_many(ctx.session, [row.id], "b", NOW) == 1
     [done] = await harness.rows(Outbox)
     assert (done.status, done.attempts, done.claimed_by) == ("sent", 1, "b")
 

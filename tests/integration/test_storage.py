@@ -115,9 +115,9 @@ async def test_one_digest_run_per_team_and_week(harness) -> None:
     [team] = await harness.rows(Team)
     for _ in range(2):
         async with harness.deps.context() as ctx:
-            from storage.digests import save_run
+            from storage.digests import save_runs
 
-            await save_run(ctx.session, team_id=team.id, iso_week="2026-W46", respondents=5, summary={}, now=NOW)
+            await save_runs(ctx.session, [(team.id, "2026-W46", 5, {})], NOW)
     assert await harness.count(DigestRun) == 1
 
     async def duplicate(ctx):  # noqa: ANN001, ANN202

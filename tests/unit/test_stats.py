@@ -52,11 +52,12 @@ def test_association_is_deterministic_and_honest_about_uncertainty() -> None:
 
 def test_min_group_floor_and_differencing_rule() -> None:
     assert privacy.effective_min_group(1) == 3 and privacy.effective_min_group(7) == 7
-    groups = {"whole": frozenset(range(6)), "core": frozenset(range(5)), "other": frozenset(range(10, 16)),
-              "same": frozenset(range(6))}
-    # core is one person short of whole (and of same); identical sets reveal nothing by subtraction
-    assert privacy.differencing_suppressions(groups, 5) == {"core": "whole"}
-    assert privacy.differencing_suppressions({"a": frozenset(range(10)), "b": frozenset(range(5, 15))}, 5) == {}
+    # core is one person short of whole (and of same); identical sets reveal nothing by subtraction; a and b
+    # differ by ten people
+    pairs = [("core", "whole", 5, 6, 1), ("core", "same", 5, 6, 1), ("whole", "same", 6, 6, 0), ("a", "b", 10, 10, 10)]
+    gaps = privacy.overlap_gaps(pairs, cap=5)
+    assert gaps == {"core": 1, "b": 5}
+    assert [g for g in gaps if privacy.withheld_by_gap(gaps[g], 5)] == ["core"]
     assert not privacy.may_differ_too_little(20, 20, 1, 5) and privacy.may_differ_too_little(6, 5, 5, 5)
 
 
