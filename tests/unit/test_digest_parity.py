@@ -11,7 +11,7 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import pytest
@@ -19,15 +19,10 @@ import pytest
 from bot.console.render import render_digest_text
 from bot.slack import render as slack_render
 from bot.teams import render as teams_render
-from handlers.insights import privacy
-from handlers.insights.figures import figures_from
 from handlers.insights.report import TeamDigest
-from handlers.insights.weeks import WeekView
-from handlers.localtime import iso_week_bounds
 from handlers.messages import MOOD_CHOICES, DigestMessage
-from storage.digests import WeekAggregate
+from tests.support.digest_samples import full_digest, suppressed_digest
 
-WEEK = "2026-W46"
 Json = dict[str, Any]
 Reading = Callable[[Any, Json, Json], list[str]]  # (value, the object holding it, the digest) -> regexes
 
@@ -192,37 +187,6 @@ def leaked(full: DigestMessage, suppressed: DigestMessage) -> list[str]:
     return [f"{channel} shows withheld {path} ({pattern!r})"
             for path in withheld_paths(full.report.to_json(), suppressed.report.to_json())
             for pattern in expected.get(path, []) for channel, text in texts.items() if re.search(pattern, text)]
-
-
-# --- digests ----------------------------------------------------------------------------------------------------
-def _week(k: int, respondents: int = 7, moment_authors: int = 6) -> WeekAggregate:
-    scores = {1: k % 2, 2: 1, 3: 3 + k % 3, 4: 4, 5: 2 + k % 4}
-    return WeekAggregate(members=9, respondents=respondents, entries=sum(scores.values()),
-                         mood_sum=sum(s * n for s, n in scores.items()), distribution=scores, notes=6, note_authors=5,
-                         note_polarity_sum=0.4 * k - 1, moments=12, moment_authors=moment_authors,
-                         moments_positive=3 + k % 5, moments_negative=2, moments_mixed=1,
-                         moment_polarity_sum=0.3 * k - 2)
-
-
-def _previous() -> list[WeekView]:
-    monday, _ = iso_week_bounds(WEEK)
-    return [WeekView(monday - timedelta(weeks=12 - k), _week(k)) for k in range(12)]
-
-
-QUOTES = (privacy.Quote("Sorted the invoice in one call", "positive"), privacy.Quote("Waited a week for a reply",
-                                                                                     "negative"))
-
-
-def full_digest() -> TeamDigest:
-    report = figures_from("Support", WEEK, _week(12), 5, previous=_previous(),
-                          touchpoints=[("billing", 5), ("support", 4)], quotes=QUOTES)
-    return replace(report, notices=("Notes came in late this week.",))
-
-
-def suppressed_digest() -> TeamDigest:
-    """The same week with too few people behind mood and moments: figures withheld, counts and notices shown."""
-    return figures_from("Support", WEEK, _week(12, respondents=3, moment_authors=2), 5, previous=_previous(),
-                        touchpoints=[("billing", 5), ("support", 4)], quotes=QUOTES)
 
 
 def _message(report: TeamDigest) -> DigestMessage:
