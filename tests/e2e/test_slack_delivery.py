@@ -96,7 +96,7 @@ async def test_digest_dm_has_sections_and_the_chart_uploaded_with_alt_text(rig: 
     text = mrkdwn_text(posted.json_arg("blocks"))
     assert "<!channel>" not in text and "<!channel>" not in posted.args["text"]
     assert "Sales &lt;!channel&gt; &amp; Co" in posted.args["text"]
-    assert posted.json_arg("blocks")[0]["text"] == {"type": "plain_text", "text": "Weekly digest — Sales <!channel> "
+    assert posted.json_arg("blocks")[0]["text"] == {"type": "plain_text", "text": "📊 Sales <!channel> "
                                                     "& Co · 2026-W46", "emoji": True}  # plain_text never pings
     assert "3.67 / 5" in text and "5 of 6" in text
     upload = rig.fake.last_upload
