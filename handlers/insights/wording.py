@@ -18,8 +18,8 @@ def pct(value: float | None) -> str:
 
 
 def signed(value: float) -> str:
-    """+0.21 / −0.21 with a real minus sign, so a negative tone is not read as a dash."""
-    return f"{value:+.2f}".replace("-", "−")
+    """+0.21 / −0.21 with a real minus sign, so a negative tone is not read as a dash; never "−0.00"."""
+    return f"{round(value, 2) + 0.0:+.2f}".replace("-", "−")
 
 
 def title(report: TeamDigest) -> str:

@@ -28,6 +28,11 @@ Reading = Callable[[Any, Json, Json], list[str]]  # (value, the object holding i
 
 
 def _signed(value: float) -> str:
+    return re.escape(f"{round(value, 2) + 0.0:+.2f}")
+
+
+def _stated(value: float) -> str:
+    """A figure inside a link statement, as stats.describe writes it."""
     return re.escape(f"{value:+.2f}")
 
 
@@ -72,9 +77,9 @@ READINGS: dict[str, Reading] = {
     "notices[]": lambda v, o, d: [re.escape(v)],
     "links[].statement": lambda v, o, d: [re.escape(v)],
     "links[].lag_weeks": lambda v, o, d: ["Same week:" if v == 0 else "A week later:"],
-    "links[].rho": lambda v, o, d: [rf"rank correlation {_signed(v)}"],
-    "links[].low": lambda v, o, d: [rf"interval {_signed(v)} to"],
-    "links[].high": lambda v, o, d: [rf"to {_signed(v)}"],
+    "links[].rho": lambda v, o, d: [rf"rank correlation {_stated(v)}"],
+    "links[].low": lambda v, o, d: [rf"interval {_stated(v)} to"],
+    "links[].high": lambda v, o, d: [rf"to {_stated(v)}"],
     "links[].p_value": lambda v, o, d: ["p < 0.01" if v < 0.01 else re.escape(f"p = {v:.2f}")],
     "links[].weeks": lambda v, o, d: [rf"\b{v} weeks\)"],
 }
