@@ -140,8 +140,9 @@ def moment_logged_card(message: MomentLogged) -> dict[str, Any]:
                                              weight="Bolder")]
     known = [(label, value) for label, value in (("Outcome", message.outcome), ("Touchpoint", message.touchpoint))
              if value]
-    if known:
-        body.append(facts(known))
+    if known:  # touchpoints are an admin's words: shown literally
+        body.append(literal(*(run for label, value in known
+                              for run in (text_run(f"{label}: ", weight="Bolder"), text_run(f"{value}  ")))))
     actions: list[dict[str, Any]] = []
     if message.outcome is None or message.touchpoint is None:
         if message.outcome is None:

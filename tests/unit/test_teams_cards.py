@@ -14,6 +14,7 @@ from PIL import Image
 
 from bot.teams.render import CARD_SCHEMA, MAX_MESSAGE_BYTES, ORDINARY_REPLY_BYTES, card_for, render
 from handlers.insights import privacy
+from handlers.insights.chart import render_chart
 from handlers.insights.report import MomentFigures, MoodFigures, TeamDigest, TouchpointCount, WeekPoint
 from handlers.help import help_for
 from handlers.messages import (
@@ -27,6 +28,7 @@ from handlers.messages import (
     MoodRecorded,
     Text,
 )
+from tests.support.digest_samples import full_digest
 from tests.support.official_schemas import adaptive_card_validator, errors
 
 ACTIONS_TEAMS_ROUTES = {"Action.Submit"}  # Action.Execute needs Universal Actions, which Tandem does not answer
@@ -233,3 +235,18 @@ def test_long_texts_are_split_into_ordinary_sized_replies(body: str) -> None:
         joined = "".join(texts) if isinstance(message, Text) else "".join(
             t.removeprefix("```\n").removesuffix("\n```") for t in texts[1:])
         assert joined == body
+
+
+def test_a_digest_with_a_real_chart_stays_an_ordinary_sized_reply() -> None:
+    report = full_digest(team=HOSTILE)
+    png, alt = render_chart(report)
+    [activity] = render(DigestMessage(report=report, chart_png=png, chart_alt=alt))
+    card = activity.attachments[0].content
+    assert problems(card) == [] and any(e["type"] == "Image" for e in card["body"])
+    assert len(json.dumps(activity.serialize())) < ORDINARY_REPLY_BYTES
+
+
+def test_moment_details_are_shown_literally() -> None:
+    card = card_for(MomentLogged(moment_id=3, outcome="positive", touchpoint="**billing**", sentiment_label="positive",
+                                 touchpoints=("**billing**",)))
+    assert problems(card) == [] and "Touchpoint: **billing**" in "".join(_literal_texts(card))
