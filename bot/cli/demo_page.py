@@ -34,9 +34,10 @@ def render_page(messages: Sequence[DigestMessage], summary: str) -> str:
     for message in sorted(messages, key=lambda m: (m.report.team, m.report.iso_week)):
         teams.setdefault(message.report.team, []).append(message)
     nav = " ".join(f'<a href="#{_anchor(team)}">{escape(team)}</a>' for team in teams)
-    body = [f"<h1>Tandem demo: weekly digests</h1><p class=muted>What each manager received, one digest per "
-            f"team and week, exactly as built by the digest code (figures need at least "
-            f"{_min_group(messages)} people).</p><nav>{nav}</nav><pre>{escape(summary)}</pre>"]
+    intro = (f"<h1>Tandem demo: weekly digests</h1><p class=muted>What each manager received, one digest per "
+             f"team and week, exactly as built by the digest code (figures need at least "
+             f"{_min_group(messages)} people).</p><nav>{nav}</nav><pre>{escape(summary)}</pre>")
+    body = [intro]
     for team, team_messages in teams.items():
         body.append(f'<h2 id="{_anchor(team)}">{escape(team)}</h2>')
         body += [digest_article(message) for message in team_messages]

@@ -13,7 +13,15 @@ from handlers.help import help_for
 from handlers.home import HomePage, TeamSummary
 from handlers.insights import privacy
 from handlers.insights.report import TeamDigest
-from handlers.messages import Confirm, DigestMessage, Export, Help, Message, MoodPrompt, Text
+from handlers.messages import (
+    Confirm,
+    DigestMessage,
+    Export,
+    Help,
+    Message,
+    MoodPrompt,
+    Text,
+)
 from tests.support.digest_samples import full_digest, suppressed_digest
 
 HOSTILE = "<!channel> **Support** <https://evil.example|click> & <@U1>"

@@ -12,11 +12,23 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from bot.teams.render import CARD_SCHEMA, MAX_MESSAGE_BYTES, ORDINARY_REPLY_BYTES, card_for, render
+from bot.teams.render import (
+    CARD_SCHEMA,
+    MAX_MESSAGE_BYTES,
+    ORDINARY_REPLY_BYTES,
+    card_for,
+    render,
+)
+from handlers.help import help_for
 from handlers.insights import privacy
 from handlers.insights.chart import render_chart
-from handlers.insights.report import MomentFigures, MoodFigures, TeamDigest, TouchpointCount, WeekPoint
-from handlers.help import help_for
+from handlers.insights.report import (
+    MomentFigures,
+    MoodFigures,
+    TeamDigest,
+    TouchpointCount,
+    WeekPoint,
+)
 from handlers.messages import (
     MOOD_CHOICES,
     Confirm,
