@@ -1,4 +1,5 @@
-"""Every figure a digest's JSON carries is shown on Slack, Teams and the console, and nothing withheld is.
+"""Every figure a digest's JSON carries is shown on Slack, Teams, the console (and the demo's page), and
+nothing withheld is.
 
 Driven by the JSON: each leaf of `TeamDigest.to_json()` must have a reading below (what a manager sees for
 it, as patterns) or a justified place in NOT_FOR_READERS. A new field in `to_json` without either fails
@@ -7,6 +8,7 @@ and one section function to each renderer.
 """
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -16,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from bot.cli.demo_page import digest_article
 from bot.console.render import render_digest_text
 from bot.slack import render as slack_render
 from bot.teams import render as teams_render
@@ -163,8 +166,13 @@ def console_text(message: DigestMessage) -> str:
     return render_digest_text(message.report)
 
 
+def demo_page_text(message: DigestMessage) -> str:
+    """The demo's index.html article as a browser shows its text (tags and the chart's attributes dropped)."""
+    return html.unescape(re.sub(r"<[^>]+>", " ", digest_article(message)))
+
+
 CHANNELS: dict[str, Callable[[DigestMessage], str]] = {"slack": slack_text, "teams": teams_text,
-                                                       "console": console_text}
+                                                       "console": console_text, "demo page": demo_page_text}
 
 
 def shown(message: DigestMessage) -> dict[str, str]:
