@@ -52,6 +52,7 @@ def _parser() -> argparse.ArgumentParser:
     manifest.add_argument("--socket-mode", action="store_true", help="Socket Mode (no request URLs)")
 
     package = commands.add_parser("teams-package", help="build the Teams app package (zip)")
+    package.add_argument("--url", required=True, help="public https base URL of `serve` (links, validDomains)")
     package.add_argument("--out", default="tandem-teams.zip", help="zip file to write")
     return parser
 
@@ -74,7 +75,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "teams-package":
             from bot.teams.package import main as package_main
 
-            path = package_main(args.out, settings.env.microsoft_app_id or None)
+            path = package_main(args.out, settings.env.microsoft_app_id or None, args.url)
             print(f"Wrote {path}. Upload it in Teams: Apps → Manage your apps → Upload an app.")
             return 0
         return asyncio.run(_run_async(args, settings))

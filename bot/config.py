@@ -32,6 +32,10 @@ from handlers.config import (
 from storage.calendar import SHORT_DAY_NAMES as WEEKDAYS
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]  # a Literal must be spelt out: storage.calendar
+# Touchpoints are listed in every moment form, card and refusal: these caps keep a Slack select (100
+# options, 75-character labels) and a Teams card (40 KB) far from their limits.
+MAX_TOUCHPOINTS = 20
+MAX_TOUCHPOINT_LENGTH = 40
 
 
 class ConfigError(Exception):
@@ -138,7 +142,8 @@ class MomentsSection(_Strict):
     max_length: int = Field(MomentsConfig.max_length, ge=100, le=TEXT_LIMIT, description="longest moment text accepted")
     touchpoints: list[str] = Field(
         default_factory=lambda: list(MomentsConfig.touchpoints),
-        description="journey stages / touchpoints a moment can be filed under",
+        description=f"journey stages / touchpoints a moment can be filed under (at most {MAX_TOUCHPOINTS}, "
+                    f"each at most {MAX_TOUCHPOINT_LENGTH} characters)",
     )
 
     @field_validator("touchpoints")
@@ -150,7 +155,14 @@ class MomentsSection(_Strict):
         bad = [t for t in cleaned if " " in t]
         if bad:
             raise ValueError(f"touchpoints are single words (use-dashes-instead): {', '.join(bad)}")
-        return list(dict.fromkeys(cleaned))
+        long = [t for t in cleaned if len(t) > MAX_TOUCHPOINT_LENGTH]
+        if long:
+            raise ValueError(f"touchpoints are at most {MAX_TOUCHPOINT_LENGTH} characters: {', '.join(long)}")
+        unique = list(dict.fromkeys(cleaned))
+        if len(unique) > MAX_TOUCHPOINTS:
+            raise ValueError(f"at most {MAX_TOUCHPOINTS} touchpoints (got {len(unique)}): every moment form lists "
+                             "them all")
+        return unique
 
 
 class RetentionSection(_Strict):

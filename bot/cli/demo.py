@@ -3,8 +3,9 @@
 A simulated clock drives the real scheduling tick; check-ins reach simulated employees through the
 console channel's messenger, and they answer, add notes and log customer moments by typing into
 console sessions exactly as a person would. Digests are built by the real digest code when the
-scheduler sends them to managers, and written to --out. In the simulation, one team's wellbeing
-sinks for a few weeks and its customer moments worsen a week later.
+scheduler sends them to managers, and written to --out (text, JSON and chart each, and one index.html
+that shows them all as a manager reads them). In the simulation, one team's wellbeing sinks for a few
+weeks and its customer moments worsen a week later.
 """
 from __future__ import annotations
 
@@ -22,10 +23,10 @@ from bot.config import Settings
 from bot.console.messenger import CONSOLE_PLATFORM
 from bot.console.render import render_digest_text
 from bot.console.session import ConsoleSession
+from bot.cli.demo_page import render_page
 from bot.cli.demo_story import MOMENTS, NAMES, NOTES, TEAMS, TeamStory
 from bot.delivery.dispatcher import Dispatcher
 from bot.wiring import build_ready
-from handlers.insights.report import TeamDigest
 from handlers.messages import DigestMessage, Message, MoodPrompt
 from handlers.ports import Recipient, SimulatedClock
 
@@ -90,7 +91,7 @@ async def run_demo(settings: Settings, options: DemoOptions) -> int:
         people = await _set_up_organisation(deps, rng, _team_sizes(options, rng), transcript)
         dispatcher = Dispatcher(deps, seed=options.seed)
         by_handle = {p.handle: p for p in people}
-        digests: list[TeamDigest] = []
+        digests: list[DigestMessage] = []
         end = START + timedelta(weeks=options.weeks, days=1)
         moment_hours = {}
         now = START
@@ -101,8 +102,11 @@ async def run_demo(settings: Settings, options: DemoOptions) -> int:
                 await _act_on_inbox(messenger, by_handle, options, rng, now, digests)
                 await _log_moments(people, rng, now, moment_hours, options)
             now += timedelta(hours=1)
-        _write_outputs(out, digests, transcript, options)
-        _print_summary(out, digests, people, wallclock.perf_counter() - started)
+        written = _write_outputs(out, digests, transcript, options)
+        summary = _summary(out, written, people, wallclock.perf_counter() - started)
+        (out / "summary.txt").write_text(summary + "\n", encoding="utf-8")
+        (out / "index.html").write_text(render_page(written, summary.split("\n", 2)[2]), encoding="utf-8")
+        print(summary)
     finally:
         await deps.close()
     return 0
@@ -146,13 +150,13 @@ def _mood_for(person: SimPerson, week: int, weeks: int, rng: random.Random) -> i
 
 
 async def _act_on_inbox(messenger: DemoMessenger, by_handle: dict[str, SimPerson], options: DemoOptions,
-                        rng: random.Random, now: datetime, digests: list[TeamDigest]) -> None:
+                        rng: random.Random, now: datetime, digests: list[DigestMessage]) -> None:
     week = (now - START).days // 7
     pending, messenger.inbox = messenger.inbox, []
     for recipient, message in pending:
         if isinstance(message, DigestMessage):
             if message.report.week_start >= START.date():  # the first Monday's digest covers a week before the story
-                digests.append(message.report)
+                digests.append(message)
             continue
         person = by_handle.get(recipient.platform_user_id)
         if person is None or not isinstance(message, MoodPrompt):
@@ -187,30 +191,37 @@ async def _log_moments(people: list[SimPerson], rng: random.Random, now: datetim
         await person.session.handle_line(f"moment {text} outcome:{outcome} touchpoint:{touchpoint}")
 
 
-def _write_outputs(out: Path, digests: list[TeamDigest], transcript: list[str], options: DemoOptions) -> None:
-    seen: set[tuple[str, str]] = set()
-    for report in digests:
-        if (report.team, report.iso_week) in seen:
+def _write_outputs(out: Path, digests: list[DigestMessage], transcript: list[str],
+                   options: DemoOptions) -> list[DigestMessage]:
+    """Each team-week's digest once, as text, JSON and its chart (PNG) side by side; the ones written."""
+    written: dict[tuple[str, str], DigestMessage] = {}
+    for message in digests:
+        report = message.report
+        if (report.team, report.iso_week) in written:
             continue
-        seen.add((report.team, report.iso_week))
-        slug = report.team.lower().replace(" ", "-")
-        (out / "digests" / f"{report.iso_week}-{slug}.txt").write_text(render_digest_text(report) + "\n",
-                                                                        encoding="utf-8")
-        (out / "digests" / f"{report.iso_week}-{slug}.json").write_text(
-            json.dumps(report.to_json(), indent=2) + "\n", encoding="utf-8")
+        written[(report.team, report.iso_week)] = message
+        stem = out / "digests" / f"{report.iso_week}-{report.team.lower().replace(' ', '-')}"
+        stem.with_suffix(".txt").write_text(render_digest_text(report) + "\n", encoding="utf-8")
+        stem.with_suffix(".json").write_text(json.dumps(report.to_json(), indent=2) + "\n", encoding="utf-8")
+        if message.chart_png:
+            stem.with_suffix(".png").write_bytes(message.chart_png)
     (out / "admin-session.txt").write_text("\n".join(transcript) + "\n", encoding="utf-8")
     (out / "options.json").write_text(json.dumps(options.__dict__, indent=2) + "\n", encoding="utf-8")
+    return list(written.values())
 
 
 def _fmt(value: float | None, spec: str) -> str:
     return "  —  " if value is None or (isinstance(value, float) and math.isnan(value)) else format(value, spec)
 
 
-def _print_summary(out: Path, digests: list[TeamDigest], people: list[SimPerson], seconds: float) -> None:
+def _summary(out: Path, messages: list[DigestMessage], people: list[SimPerson], seconds: float) -> str:
+    """What the run produced, the page to open first: mood and positive moments per team and week."""
+    digests = [m.report for m in messages]
     teams = sorted({d.team for d in digests})
     weeks = sorted({d.iso_week for d in digests})
     latest = {(d.team, d.iso_week): d for d in digests}
-    lines = [f"Tandem demo: {len(people)} employees in {len(teams)} teams, {len(weeks)} weekly digests per team "
+    lines = [f"Open {out / 'index.html'} to read every digest as a manager does (charts included).", "",
+             f"Tandem demo: {len(people)} employees in {len(teams)} teams, {len(weeks)} weekly digests per team "
              f"({seconds:.1f} s).", "", "Mood (mean of 1–5) and share of positive customer moments, by week:"]
     lines.append("week       " + "".join(f"{t:>22}" for t in teams))
     for week in weeks:
@@ -224,9 +235,7 @@ def _print_summary(out: Path, digests: list[TeamDigest], people: list[SimPerson]
     sinking = next((t.name for t in TEAMS if t.sinks), None)
     if sinking:
         lines += ["", f"{sinking}'s wellbeing sinks mid-way and its customer moments follow a week later."]
-    lines += ["", f"Digests (text + JSON): {out / 'digests'}/",
+    lines += ["", f"Digests (text + JSON + chart PNG): {out / 'digests'}/",
               f"Admin's console session:  {out / 'admin-session.txt'}",
               f"Database of the run:      {out / 'demo.db'}"]
-    summary = "\n".join(lines)
-    (out / "summary.txt").write_text(summary + "\n", encoding="utf-8")
-    print(summary)
+    return "\n".join(lines)

@@ -1,6 +1,7 @@
 """Plain-text rendering of platform-neutral messages for the terminal (console, demo, `digest --format text`)."""
 from __future__ import annotations
 
+from handlers.insights import wording
 from handlers.insights.report import TeamDigest
 from handlers.messages import (
     MOOD_CHOICES,
@@ -64,54 +65,54 @@ def render_moment_logged(message: MomentLogged) -> str:
     return "\n".join(lines)
 
 
-def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.0f}%"
-
-
-def _signed(value: float, spec: str = "+.2f") -> str:
-    return format(value, spec).replace("-", "−")
-
-
 def render_digest_text(report: TeamDigest) -> str:
-    """The digest for a terminal or a text file; no names, no individual answers."""
-    title = "organisation view" if report.scope == "organisation" else report.team
-    lines = [f"Tandem weekly digest — {title}, {report.iso_week} "
-             f"({report.week_start:%d %b} – {report.week_end:%d %b %Y})", ""]
-    lines.append("Wellbeing")
-    if report.mood is not None:
-        mood = report.mood
-        lines.append(f"  Participation: {report.respondents} of {report.members} ({_pct(report.participation)})")
-        trend = ""
-        if mood.trend is not None:
-            trend = (f"   ({mood.trend.direction}, {_signed(mood.trend.change)} against the previous "
-                     f"{mood.trend.weeks} weeks' {mood.trend.baseline:.2f})")
-        lines.append(f"  Mood: {mood.mean:.2f} / 5{trend}")
-        total = sum(mood.distribution.values()) or 1
-        for choice in reversed(MOOD_CHOICES):
-            count = mood.distribution.get(choice.score, 0)
-            lines.append(f"    {choice.score} {choice.label:<6} {'█' * round(20 * count / total):<20} {count}")
-        if mood.note_sentiment is not None:
-            lines.append(f"  Notes: {mood.note_count} written, overall tone {_signed(mood.note_sentiment)} (−1 to +1)")
-    lines.append("")
-    lines.append("Customer moments")
+    """The digest for a terminal or a text file, headline first; no names, no individual answers."""
+    sections = (_digest_top(report), _wellbeing(report), _customer_moments(report), _links(report), _notices(report),
+                [wording.privacy_footer(report)])
+    return "\n\n".join("\n".join(lines) for lines in sections if lines)
+
+
+def _digest_top(report: TeamDigest) -> list[str]:
+    return [f"Tandem weekly digest — {wording.title(report)}, {wording.week_span(report)}", wording.headline(report)]
+
+
+def _wellbeing(report: TeamDigest) -> list[str]:
+    lines = ["Wellbeing", f"  Answered: {wording.participation(report)}"]
+    mood = report.mood
+    if mood is None:
+        return lines
+    lines.append(f"  Mood: {wording.mood_mean(mood)}")
+    if mood.trend is not None:
+        lines.append(f"  Trend: {wording.trend(mood.trend)}")
+    total = sum(mood.distribution.values()) or 1
+    for choice in reversed(MOOD_CHOICES):
+        count = mood.distribution.get(choice.score, 0)
+        lines.append(f"    {choice.score} {choice.label:<6} {'█' * round(20 * count / total):<20} {count}")
+    lines.append(f"  Tone of notes: {wording.notes(mood, report.min_group)}")
+    return lines
+
+
+def _customer_moments(report: TeamDigest) -> list[str]:
     moments = report.moments
-    lines.append(f"  Logged: {moments.logged}")
+    lines = ["Customer moments", f"  Moments: {wording.logged(moments)}"]
     if moments.share_positive is not None:
-        lines.append(f"  Positive: {_pct(moments.share_positive)}   Negative: {_pct(moments.share_negative)}   "
-                     f"Mean sentiment: {_signed(moments.mean_sentiment or 0.0)}")
+        lines.append(f"  Positive / negative: {wording.shares(moments)}")
+        lines.append(f"  Mean sentiment: {wording.moment_sentiment(moments)}")
     if moments.quality_index is not None:
-        lines.append(f"  Quality index: {moments.quality_index:.0f} / 100")
+        lines.append(f"  Quality index: {wording.quality(moments)}")
     if moments.top_touchpoints:
         lines.append("  Top touchpoints: " + ", ".join(f"{t.touchpoint} ({t.moments})" for t in moments.top_touchpoints))
-    for quote in moments.excerpts:
-        lines.append(f"  {'+' if quote.tone == 'positive' else '−'} “{quote.text}”")
-    if report.links:
-        lines.append("")
-        lines.append("Wellbeing and customer quality")
-        lines.extend(f"  {link.statement}" for link in report.links)
-    if report.notices:
-        lines.append("")
-        lines.extend(f"Note: {notice}" for notice in report.notices)
-    lines.append("")
-    lines.append(f"Figures need at least {report.min_group} respondents; individual answers are never shown.")
-    return "\n".join(lines)
+    if moments.excerpts:
+        lines.append("  In their words (no names):")
+        lines += [f"    {wording.tone_mark(q.tone)} “{q.text}”" for q in moments.excerpts]
+    return lines
+
+
+def _links(report: TeamDigest) -> list[str]:
+    if not report.links:
+        return []
+    return ["Wellbeing ↔ customer quality", *(f"  {wording.link_label(link)}: {link.statement}" for link in report.links)]
+
+
+def _notices(report: TeamDigest) -> list[str]:
+    return [f"Note: {notice}" for notice in report.notices]

@@ -5,8 +5,6 @@ trouble are retried with backoff, a revoked token or a deactivated user is perma
 """
 from __future__ import annotations
 
-import logging
-import re
 from collections.abc import Awaitable, Callable
 
 import aiohttp
@@ -14,13 +12,13 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack import render
+from bot.slack.replies import upload_chart
 from bot.units import unit_of_work
 from bot.wiring import Deps
 from handlers.delivery import reachability
 from handlers.messages import DigestMessage, Message
 from handlers.ports import DeliveryFailed, Recipient
 
-log = logging.getLogger("tandem.slack.messenger")
 PERMANENT_ERRORS = frozenset({"account_inactive", "token_revoked", "invalid_auth", "user_not_found",
                               "not_authed", "user_disabled", "cannot_dm_bot", "missing_scope", "team_access_not_granted"})
 TokenLookup = Callable[[str], Awaitable[str | None]]
@@ -36,11 +34,6 @@ def delivery_failure(error: SlackApiError) -> DeliveryFailed:
     if status >= 500:
         return DeliveryFailed(f"slack server error {status} ({code})")
     return DeliveryFailed(f"slack refused: {code}", permanent=code in PERMANENT_ERRORS)
-
-
-def _chart_name(message: DigestMessage) -> str:
-    slug = re.sub(r"[^A-Za-z0-9]+", "-", str(message.report.team)).strip("-").lower() or "team"
-    return f"tandem-{slug}-{message.report.iso_week}.png"
 
 
 class SlackMessenger:
@@ -71,17 +64,7 @@ class SlackMessenger:
         except (aiohttp.ClientError, TimeoutError) as error:
             raise DeliveryFailed(f"slack unreachable: {type(error).__name__}") from None
         if isinstance(message, DigestMessage) and message.chart_png:
-            await self._upload_chart(client, channel, message)
-
-    async def _upload_chart(self, client: AsyncWebClient, channel: str, message: DigestMessage) -> None:
-        """The chart follows the digest text; if only the upload fails the digest stays sent (no duplicate)."""
-        try:
-            await client.files_upload_v2(channel=channel, content=message.chart_png, filename=_chart_name(message),
-                                         title=f"{message.report.team} · {message.report.iso_week}",
-                                         alt_txt=message.chart_alt[:1000] or "Weekly team digest chart",
-                                         request_file_info=False)
-        except (SlackApiError, aiohttp.ClientError, TimeoutError) as error:
-            log.warning("digest chart upload failed (the digest text was delivered): %s", type(error).__name__)
+            await upload_chart(client, channel, message)
 
     async def _open_dm(self, client: AsyncWebClient, recipient: Recipient) -> str:
         opened = await client.conversations_open(users=recipient.platform_user_id)

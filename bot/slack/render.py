@@ -8,10 +8,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.slack import ids
+from bot.slack import ids, limits
 from bot.slack.text import clip, safe_mrkdwn
 from handlers.config import TEXT_LIMIT
 from handlers.home import HomePage
+from handlers.insights import wording
+from handlers.insights.report import TeamDigest
 from handlers.messages import (
     MOOD_CHOICES,
     Confirm,
@@ -28,9 +30,6 @@ from handlers.messages import (
 )
 
 Block = dict[str, Any]
-SECTION_LIMIT = 3000
-MAX_BLOCKS = 50
-FALLBACK_LIMIT = 3000
 
 
 def plain(text: str, limit: int = 150) -> dict[str, Any]:
@@ -39,16 +38,16 @@ def plain(text: str, limit: int = 150) -> dict[str, Any]:
 
 def section(text: str) -> Block:
     """A mrkdwn section; `text` must already be escaped."""
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text[:SECTION_LIMIT] or " "}}
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text[:limits.SECTION_TEXT] or " "}}
 
 
 def context(text: str) -> Block:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text[:SECTION_LIMIT] or " "}]}
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text[:limits.SECTION_TEXT] or " "}]}
 
 
 def button(text: str, action_id: str, value: str, style: str | None = None) -> dict[str, Any]:
-    element: dict[str, Any] = {"type": "button", "text": plain(text, 75), "action_id": action_id,
-                               "value": value[:2000]}
+    element: dict[str, Any] = {"type": "button", "text": plain(text, limits.BUTTON_TEXT), "action_id": action_id,
+                               "value": value[:limits.BUTTON_VALUE]}
     if style:
         element["style"] = style
     return element
@@ -60,13 +59,13 @@ def text_sections(body: str) -> list[Block]:
     chunk = ""
     for line in body.splitlines() or [""]:
         candidate = f"{chunk}\n{line}" if chunk else line
-        if len(safe_mrkdwn(candidate, 10**6)) > SECTION_LIMIT and chunk:
+        if len(safe_mrkdwn(candidate, 10**6)) > limits.SECTION_TEXT and chunk:
             blocks.append(section(safe_mrkdwn(chunk)))
             chunk = line
         else:
             chunk = candidate
     blocks.append(section(safe_mrkdwn(chunk)))
-    return blocks[:MAX_BLOCKS]
+    return blocks[:limits.MESSAGE_BLOCKS]
 
 
 def mood_buttons(prompt_id: int, chosen: int | None = None) -> Block:
@@ -81,7 +80,7 @@ def note_button(prompt_id: int, has_note: bool) -> Block:
 
 
 def mood_prompt(message: MoodPrompt) -> dict[str, Any]:
-    return {"text": message.question, "blocks": [
+    return {"text": safe_mrkdwn(message.question, limits.FALLBACK_TEXT), "blocks": [
         section(safe_mrkdwn(message.question)), mood_buttons(message.prompt_id),
         note_button(message.prompt_id, False),
         context("Only you see your answer. Managers see team figures, never individual ones.")]}
@@ -117,8 +116,9 @@ def moment_logged(message: MomentLogged) -> dict[str, Any]:
     if message.touchpoint is None and message.touchpoints:
         elements.append({"type": "static_select", "action_id": ids.MOMENT_TOUCHPOINT_ACTION,
                          "placeholder": plain("Touchpoint"),
-                         "options": [{"text": plain(t, 75), "value": f"{message.moment_id}:{t}"[:150]}
-                                     for t in message.touchpoints[:100]]})
+                         "options": [{"text": plain(t, limits.BUTTON_TEXT),
+                                      "value": f"{message.moment_id}:{t}"[:limits.OPTION_VALUE]}
+                                     for t in message.touchpoints[:limits.SELECT_OPTIONS]]})
     if elements:
         blocks.append({"type": "actions", "block_id": f"moment_{message.moment_id}", "elements": elements})
         blocks.append(context("How did it turn out? Set the outcome and touchpoint when you know."))
@@ -126,57 +126,108 @@ def moment_logged(message: MomentLogged) -> dict[str, Any]:
 
 
 def help_message(message: Help) -> dict[str, Any]:
-    blocks: list[Block] = [{"type": "header", "text": plain(message.title)}]
+    blocks: list[Block] = [{"type": "header", "text": plain(message.title, limits.HEADER_TEXT)}]
     for title, lines in message.sections:
         body = "\n".join(f"• {safe_mrkdwn(line, 500)}" for line in lines)
         blocks.append(section(f"*{safe_mrkdwn(title, 200)}*\n{body}"))
-    return {"text": message.title, "blocks": blocks[:MAX_BLOCKS]}
+    return {"text": safe_mrkdwn(message.title, limits.FALLBACK_TEXT), "blocks": blocks[:limits.MESSAGE_BLOCKS]}
 
 
 def confirm(message: Confirm) -> dict[str, Any]:
-    return {"text": message.question, "blocks": [
+    return {"text": safe_mrkdwn(message.question, limits.FALLBACK_TEXT), "blocks": [
         *text_sections(message.question),
         {"type": "actions", "block_id": "confirm", "elements": [
             button("Yes, go ahead", ids.CONFIRM_ACTION, message.confirm_command, "danger")]}]}
 
 
-def _share(value: float | None) -> str:
-    return "—" if value is None else f"{value:.0%}"
-
-
 def digest(message: DigestMessage) -> dict[str, Any]:
+    """The weekly digest: the headline first, then one block group per section, inside Slack's limits."""
     report = message.report
-    title = f"Weekly digest — {report.team} · {report.iso_week}"
-    fields = [f"*Answered*\n{report.respondents} of {report.members} ({_share(report.participation)})"]
-    if report.mood is not None:
-        fields.append(f"*Mood*\n{report.mood.mean:.2f} / 5")
-        spread = "  ".join(f"{c.emoji} {report.mood.distribution.get(c.score, 0)}" for c in MOOD_CHOICES)
-        fields.append(f"*Spread*\n{spread}")
-        if report.mood.note_sentiment is not None:
-            fields.append(f"*Tone of notes*\n{report.mood.note_sentiment:+.2f} ({report.mood.note_count} notes)")
+    blocks = [*_digest_top(report), *_wellbeing(report), *_customer_moments(report), *_excerpts(report),
+              *_links(report), *_notices(report), *_chart_note(message),
+              context(safe_mrkdwn(wording.privacy_footer(report)))]
+    fallback = f"Weekly digest — {wording.title(report)}, {report.iso_week}: {wording.headline(report)}"
+    return {"text": safe_mrkdwn(fallback, limits.FALLBACK_TEXT), "blocks": blocks[: limits.MESSAGE_BLOCKS]}
+
+
+def _fields(pairs: list[tuple[str, str]]) -> list[dict[str, str]]:
+    """Section fields `*Label*\nvalue`; values must already be escaped."""
+    return [{"type": "mrkdwn", "text": f"*{label}*\n{value}"[: limits.FIELD_TEXT]}
+            for label, value in pairs[: limits.SECTION_FIELDS]]
+
+
+def fields_section(heading: str, pairs: list[tuple[str, str]]) -> Block:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": heading[: limits.SECTION_TEXT]},
+            "fields": _fields(pairs)}
+
+
+def _digest_top(report: TeamDigest) -> list[Block]:
+    return [{"type": "header", "text": plain(f"📊 {wording.title(report)} · {report.iso_week}", limits.HEADER_TEXT)},
+            section(f"*{safe_mrkdwn(wording.headline(report), 2000)}*"),
+            context(safe_mrkdwn(wording.week_span(report))), {"type": "divider"}]
+
+
+def _wellbeing(report: TeamDigest) -> list[Block]:
+    pairs = [("Answered", wording.participation(report))]
+    mood = report.mood
+    if mood is not None:
+        pairs.append(("Mood", wording.mood_mean(mood)))
+        if mood.trend is not None:
+            pairs.append(("Trend", wording.trend(mood.trend)))
+        pairs += [("Tone of notes", wording.notes(mood, report.min_group)),
+                  ("Spread", wording.distribution(mood, "\n"))]
+    return [fields_section("*Wellbeing*", [(label, safe_mrkdwn(value, 1900)) for label, value in pairs])]
+
+
+def _customer_moments(report: TeamDigest) -> list[Block]:
     moments = report.moments
-    fields.append(f"*Customer moments*\n{moments.logged} logged")
+    pairs = [("Moments", wording.logged(moments))]
     if moments.share_positive is not None:
-        fields.append(f"*Moments positive / negative*\n{_share(moments.share_positive)} / "
-                      f"{_share(moments.share_negative)}")
-    blocks: list[Block] = [
-        {"type": "header", "text": plain(title)},
-        context(f"{report.week_start:%d %b} – {report.week_end:%d %b %Y} · figures need at least "
-                f"{report.min_group} people"),
-        {"type": "section", "fields": [{"type": "mrkdwn", "text": f[:2000]} for f in fields[:10]]},
-    ]
-    for notice in report.notices:
-        blocks.append(context(safe_mrkdwn(notice)))
-    return {"text": safe_mrkdwn(title), "blocks": blocks[:MAX_BLOCKS]}
+        pairs += [("Positive / negative", wording.shares(moments)),
+                  ("Mean sentiment", wording.moment_sentiment(moments))]
+    if moments.quality_index is not None:
+        pairs.append(("Quality index", wording.quality(moments)))
+    if moments.top_touchpoints:
+        pairs.append(("Top touchpoints", ", ".join(f"{t.touchpoint} ({t.moments})" for t in moments.top_touchpoints)))
+    return [{"type": "divider"},
+            fields_section("*Customer moments*", [(label, safe_mrkdwn(value, 1900)) for label, value in pairs])]
+
+
+def _excerpts(report: TeamDigest) -> list[Block]:
+    quotes = report.moments.excerpts
+    if not quotes:
+        return []
+    lines = [f"> {wording.tone_mark(q.tone)} “{safe_mrkdwn(q.text, 900)}”" for q in quotes]
+    return [section("*In their words* (no names)\n" + "\n".join(lines))]
+
+
+def _links(report: TeamDigest) -> list[Block]:
+    if not report.links:
+        return []
+    return [{"type": "divider"}, section("*Wellbeing ↔ customer quality*"),
+            *(section(f"*{wording.link_label(link)}:* {safe_mrkdwn(link.statement, 2500)}") for link in report.links)]
+
+
+def _notices(report: TeamDigest) -> list[Block]:
+    notices = [f"ℹ️ {safe_mrkdwn(notice, 2900)}" for notice in report.notices]
+    step = limits.CONTEXT_ELEMENTS
+    return [{"type": "context", "elements": [{"type": "mrkdwn", "text": n} for n in notices[i:i + step]]}
+            for i in range(0, len(notices), step)]
+
+
+def _chart_note(message: DigestMessage) -> list[Block]:
+    if not message.chart_png:
+        return []
+    return [context("📈 The chart of the last 12 weeks (mood, customer quality, participation) follows.")]
 
 
 def text(message: Text) -> dict[str, Any]:
-    return {"text": safe_mrkdwn(message.body, FALLBACK_LIMIT), "blocks": text_sections(message.body)}
+    return {"text": safe_mrkdwn(message.body, limits.FALLBACK_TEXT), "blocks": text_sections(message.body)}
 
 
 def export_summary(message: Export) -> dict[str, Any]:
     body = f"{message.summary}\nI've put the file {message.filename} in our direct message."
-    return {"text": safe_mrkdwn(body), "blocks": text_sections(body)}
+    return {"text": safe_mrkdwn(body, limits.FALLBACK_TEXT), "blocks": text_sections(body)}
 
 
 def moment_form_notice(message: MomentForm) -> dict[str, Any]:
@@ -215,7 +266,8 @@ def message_payload(message: Message) -> dict[str, Any]:
 
 def _select(action_id: str, placeholder: str, values: tuple[str, ...]) -> dict[str, Any]:
     return {"type": "static_select", "action_id": action_id, "placeholder": plain(placeholder),
-            "options": [{"text": plain(v.capitalize(), 75), "value": v[:150]} for v in values[:100]]}
+            "options": [{"text": plain(v.capitalize(), limits.BUTTON_TEXT), "value": v[:limits.OPTION_VALUE]}
+                        for v in values[:limits.SELECT_OPTIONS]]}
 
 
 def _input(block_id: str, label: str, element: dict[str, Any], optional: bool = False) -> Block:
@@ -241,15 +293,15 @@ def moment_modal(form: MomentForm) -> dict[str, Any]:
     ]
     if form.source_link:
         blocks.append(context(f"From this message: {safe_mrkdwn(form.source_link, 500)}"))
-    return {"type": "modal", "callback_id": ids.MOMENT_MODAL, "title": plain("Customer moment", 24),
-            "submit": plain("Log it", 24), "close": plain("Cancel", 24), "blocks": blocks,
-            "private_metadata": json.dumps({"link": form.source_link})[:3000]}
+    return {"type": "modal", "callback_id": ids.MOMENT_MODAL, "title": plain("Customer moment", limits.VIEW_TITLE),
+            "submit": plain("Log it", limits.VIEW_TITLE), "close": plain("Cancel", limits.VIEW_TITLE), "blocks": blocks,
+            "private_metadata": json.dumps({"link": form.source_link})[:limits.PRIVATE_METADATA]}
 
 
 def note_modal(prompt_id: int, response_url: str | None) -> dict[str, Any]:
     """The note form; `private_metadata` keeps the prompt and where to update the check-in message."""
-    return {"type": "modal", "callback_id": ids.NOTE_MODAL, "title": plain("Add a note", 24),
-            "submit": plain("Save", 24), "close": plain("Cancel", 24),
+    return {"type": "modal", "callback_id": ids.NOTE_MODAL, "title": plain("Add a note", limits.VIEW_TITLE),
+            "submit": plain("Save", limits.VIEW_TITLE), "close": plain("Cancel", limits.VIEW_TITLE),
             "private_metadata": json.dumps({"prompt_id": prompt_id, "response_url": response_url}),
             "blocks": [_input(ids.NOTE_INPUT, "A few words about today", {
                 "type": "plain_text_input", "action_id": ids.NOTE_INPUT, "multiline": True, "max_length": TEXT_LIMIT}),
@@ -295,17 +347,11 @@ def home_view(page: HomePage) -> dict[str, Any]:
             blocks.append(context(f"{safe_mrkdwn(name, 100)}: no digest built yet."))
     if page.schedule:
         blocks += [{"type": "divider"}, section("*Schedule* (admin)"), section(safe_mrkdwn(page.schedule))]
-    return {"type": "home", "blocks": blocks[:100]}
+    return {"type": "home", "blocks": blocks[:limits.HOME_BLOCKS]}
 
 
 def _team_summary(team: str, iso_week: str, summary: dict[str, Any]) -> str:
-    line = f"*{safe_mrkdwn(team, 100)}* · {safe_mrkdwn(iso_week, 10)}: "
-    mood = summary.get("mood")
-    members, respondents = summary.get("members", 0), summary.get("respondents", 0)
-    if isinstance(mood, dict) and mood.get("mean") is not None:
-        line += f"mood {float(mood['mean']):.2f}/5 from {respondents} of {members}"
-    else:
-        line += "too few answers to show mood"
-    moments = summary.get("moments") or {}
-    line += f" · {int(moments.get('logged', 0))} customer moments"
-    return line
+    """The latest digest in two lines, headline first, from its stored JSON (the digest's own wording)."""
+    report = TeamDigest.from_json(summary)
+    return (f"*{safe_mrkdwn(team, 100)}* · {safe_mrkdwn(iso_week, 10)}\n"
+            f"{safe_mrkdwn(wording.headline(report), 1000)}")

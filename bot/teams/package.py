@@ -1,8 +1,10 @@
-"""The Teams app package (`python -m bot teams-package --out tandem-teams.zip`).
+"""The Teams app package (`python -m bot teams-package --url https://HOST --out tandem-teams.zip`).
 
-A Teams app is uploaded as a zip of manifest.json + two icons. The manifest follows schema 1.17
-(https://learn.microsoft.com/microsoftteams/platform/resources/schema/manifest-schema); its limits
-are checked here so a bad package fails on the command line rather than in Teams Admin Center.
+A Teams app is uploaded as a zip of manifest.json + two icons. The manifest follows schema 1.29
+(https://learn.microsoft.com/microsoftteams/platform/resources/schema/manifest-schema; the test validates
+it against the official JSON schema); its limits are checked here too, so a bad package fails on the
+command line rather than in Teams Admin Center. Website, privacy and terms links and `validDomains` come
+from the public base URL Tandem is served at.
 """
 
 from __future__ import annotations
@@ -19,18 +21,18 @@ from urllib.parse import urlparse
 
 from PIL import Image, ImageChops, ImageDraw
 
-SCHEMA_URL = "https://developer.microsoft.com/json-schemas/teams/v1.17/MicrosoftTeams.schema.json"
-MANIFEST_VERSION = "1.17"
+SCHEMA_URL = "https://developer.microsoft.com/json-schemas/teams/v1.29/MicrosoftTeams.schema.json"
+MANIFEST_VERSION = "1.29"
 ACCENT_COLOR = "#2E7D6B"
-DEFAULT_WEBSITE = "https://example.com/tandem"
 COLOR_ICON = "color.png"
 OUTLINE_ICON = "outline.png"
 COLOR_SIZE = 192
 OUTLINE_SIZE = 32
 
-MAX_COMMANDS_PER_LIST = 10
-MAX_COMMAND_TITLE = 32
+MAX_COMMANDS_PER_LIST = 12  # schema 1.29 (1.17 allowed 10)
+MAX_COMMAND_TITLE = 32  # what the Teams command menu shows whole (1.29 accepts 128)
 MAX_COMMAND_DESCRIPTION = 128
+MAX_DEVELOPER_NAME = 32
 MAX_SHORT_NAME = 30
 MAX_FULL_NAME = 100
 MAX_SHORT_DESCRIPTION = 80
@@ -39,11 +41,12 @@ MAX_FULL_DESCRIPTION = 4000
 MISSING_APP_ID = (
     "MICROSOFT_APP_ID is not set: the package needs the bot's Microsoft App ID (the GUID shown "
     "under Azure Bot -> Configuration -> Microsoft App ID). Set MICROSOFT_APP_ID and run "
-    "`python -m bot teams-package --out tandem-teams.zip` again."
+    "`python -m bot teams-package --url https://YOUR-HOST --out tandem-teams.zip` again."
 )
 
 PERSONAL_COMMANDS: tuple[tuple[str, str], ...] = (
     ("checkin", "Answer today's mood check-in now (1-5, with an optional note)"),
+    ("note", "Add or replace the note of your latest check-in - note <text>"),
     ("moment", "Log a customer moment: moment <what happened>"),
     ("tandem help", "Show everything Tandem can do"),
     ("tandem history", "See your own recent check-ins and moments"),
@@ -51,6 +54,7 @@ PERSONAL_COMMANDS: tuple[tuple[str, str], ...] = (
     ("tandem pause", "Pause check-ins while you are away - tandem pause [until YYYY-MM-DD]"),
     ("tandem resume", "Resume check-ins after a pause"),
     ("tandem export", "Download a copy of all your Tandem data"),
+    ("tandem forget-me", "Delete everything Tandem holds about you (asks to confirm first)"),
     ("tandem status", "Show your schedule, time zone and pause status"),
     ("tandem schedule show", "Show when check-ins, reminders and digests are sent"),
 )
@@ -81,25 +85,21 @@ def app_package_id(app_id: str) -> str:
         return str(uuid.uuid5(uuid.NAMESPACE_URL, f"tandem-teams-app:{app_id}"))
 
 
-def build_manifest(
-    *, app_id: str, base_url: str | None = None, name: str = "Tandem", version: str = "1.0.0"
-) -> dict[str, Any]:
+def build_manifest(*, app_id: str, base_url: str, name: str = "Tandem", version: str = "1.0.0") -> dict[str, Any]:
     app_id = (app_id or "").strip()
     if not app_id:
         raise ValueError(MISSING_APP_ID)
-    website = _https_root(base_url) if base_url else DEFAULT_WEBSITE
-    domains = [urlparse(website).hostname] if base_url else []
+    website = _https_root(base_url)
     manifest: dict[str, Any] = {
         "$schema": SCHEMA_URL,
         "manifestVersion": MANIFEST_VERSION,
         "version": version,
         "id": app_package_id(app_id),
-        "packageName": "com.tandem.wellbeing",
         "developer": {
             "name": "Tandem",
             "websiteUrl": website,
-            "privacyUrl": website.rstrip("/") + "/privacy",
-            "termsOfUseUrl": website.rstrip("/") + "/terms",
+            "privacyUrl": website + "privacy",
+            "termsOfUseUrl": website + "terms",
         },
         "name": {"short": name, "full": f"{name} - team wellbeing and customer moments"},
         "description": {"short": SHORT_DESCRIPTION, "full": FULL_DESCRIPTION},
@@ -118,7 +118,8 @@ def build_manifest(
             }
         ],
         "permissions": ["identity", "messageTeamMembers"],
-        "validDomains": domains,
+        "validDomains": [urlparse(website).hostname],
+        "defaultInstallScope": "personal",
     }
     problems = manifest_problems(manifest)
     if problems:
@@ -127,8 +128,10 @@ def build_manifest(
 
 
 def manifest_problems(manifest: dict[str, Any]) -> list[str]:
-    """Limits from the 1.17 schema that Teams enforces on upload; empty when the manifest is fine."""
+    """Limits from the 1.29 schema that Teams enforces on upload; empty when the manifest is fine."""
     problems: list[str] = []
+    if not 0 < len(manifest["developer"]["name"]) <= MAX_DEVELOPER_NAME:
+        problems.append(f"developer.name must be 1-{MAX_DEVELOPER_NAME} characters")
     if not re.fullmatch(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)", manifest["version"]):
         problems.append(f"version {manifest['version']!r} must be MAJOR.MINOR.PATCH")
     if not re.fullmatch(r"#[0-9A-Fa-f]{6}", manifest["accentColor"]):
@@ -192,7 +195,7 @@ def build_package(
     out: Path,
     *,
     app_id: str,
-    base_url: str | None = None,
+    base_url: str,
     name: str = "Tandem",
     version: str = "1.0.0",
 ) -> Path:
@@ -214,7 +217,7 @@ def build_package(
     return out
 
 
-def main(out: str, app_id: str | None, base_url: str | None = None) -> Path:
+def main(out: str, app_id: str | None, base_url: str) -> Path:
     """CLI entry: app id from the argument or $MICROSOFT_APP_ID; raises ValueError when missing."""
     return build_package(
         Path(out),
@@ -228,9 +231,10 @@ def _commands(pairs: tuple[tuple[str, str], ...]) -> list[dict[str, str]]:
 
 
 def _https_root(base_url: str) -> str:
-    parsed = urlparse(base_url if "://" in base_url else f"https://{base_url}")
-    if not parsed.hostname:
-        raise ValueError(f"base URL {base_url!r} has no host name")
+    """The site root of the public URL (`https://host/`): Teams requires https links and a bare domain."""
+    parsed = urlparse(base_url.strip())
+    if parsed.scheme != "https" or not parsed.hostname:
+        raise ValueError(f"the app's public URL must be an absolute https:// URL, got {base_url!r}")
     return f"https://{parsed.netloc}/"
 
 

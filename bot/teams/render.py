@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import base64
 import io
+import json
 from typing import Any
 
 from botbuilder.core import CardFactory, MessageFactory
 from botbuilder.schema import Activity, TextFormatTypes
 
 from handlers.config import TEXT_LIMIT
+from handlers.insights import wording
+from handlers.insights.report import TeamDigest
 from handlers.messages import (
     MOOD_CHOICES,
     Confirm,
@@ -32,9 +35,12 @@ CARD_VERSION = "1.5"
 NOTE_INPUT = "note"
 
 MAX_CUSTOMER_LENGTH = 200
-# Teams refuses bot messages over about 28 KB (413 MessageSizeTooBig); keep room for the rest of the card.
-MAX_INLINE_CHART = 20_000
-MAX_TEXT_CHUNK = 20_000
+# Teams refuses a bot message over 100 KB (413 MessageSizeTooBig) and clients slow down well before, so an
+# ordinary reply stays under 40 KB of JSON: long texts are split, the inline chart has a budget of its own.
+MAX_MESSAGE_BYTES = 100_000
+ORDINARY_REPLY_BYTES = 40_000
+MAX_INLINE_CHART = 20_000  # base64 characters; leaves the digest card's text ~20 KB
+MAX_TEXT_CHUNK = 30_000  # JSON-encoded bytes of one text part, under ORDINARY_REPLY_BYTES with the envelope
 
 
 def card(body: list[dict[str, Any]], actions: list[dict[str, Any]] | None = None,
@@ -49,6 +55,16 @@ def card(body: list[dict[str, Any]], actions: list[dict[str, Any]] | None = None
 
 def text_block(text: str, **style: Any) -> dict[str, Any]:
     return {"type": "TextBlock", "text": text, "wrap": True, **style}
+
+
+def text_run(text: str, **style: Any) -> dict[str, Any]:
+    return {"type": "TextRun", "text": text, **style}
+
+
+def literal(*runs: dict[str, Any], **style: Any) -> dict[str, Any]:
+    """Text shown exactly as written: TextRuns are never read as markdown, so a team called
+    `**Support** [x](http://evil)` stays those characters (backslash escapes differ between Teams clients)."""
+    return {"type": "RichTextBlock", "inlines": list(runs), **style}
 
 
 def submit(title: str, data: dict[str, Any], **extra: Any) -> dict[str, Any]:
@@ -125,8 +141,9 @@ def moment_logged_card(message: MomentLogged) -> dict[str, Any]:
                                              weight="Bolder")]
     known = [(label, value) for label, value in (("Outcome", message.outcome), ("Touchpoint", message.touchpoint))
              if value]
-    if known:
-        body.append(facts(known))
+    if known:  # touchpoints are an admin's words: shown literally
+        body.append(literal(*(run for label, value in known
+                              for run in (text_run(f"{label}: ", weight="Bolder"), text_run(f"{value}  ")))))
     actions: list[dict[str, Any]] = []
     if message.outcome is None or message.touchpoint is None:
         if message.outcome is None:
@@ -147,64 +164,79 @@ def help_card(message: Help) -> dict[str, Any]:
 
 
 def confirm_card(message: Confirm) -> dict[str, Any]:
-    return card([text_block(message.question)],
+    return card([literal(text_run(message.question))],
                 [submit("Yes, do it", {"tandem": "confirm", "command": message.confirm_command}, style="destructive"),
                  submit("No, keep it", {"tandem": "cancel"})],
                 fallback=f"{message.question} Type `{message.confirm_command}` to confirm.")
 
 
-def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.0f}%"
-
-
-def _signed(value: float) -> str:
-    return f"{value:+.2f}".replace("-", "−")
-
-
 def digest_card(message: DigestMessage) -> dict[str, Any]:
-    """The weekly digest: facts (only what the privacy rules allow) and, if there is one, the chart."""
+    """The weekly digest: the headline first, then one group per section (only what the privacy rules allow)."""
     report = message.report
-    title = "organisation view" if report.scope == "organisation" else report.team
-    body: list[dict[str, Any]] = [
-        text_block(f"Tandem weekly digest — {title}, {report.iso_week}", weight="Bolder", size="Medium"),
-        text_block(f"{report.week_start:%d %b} – {report.week_end:%d %b %Y}", isSubtle=True, spacing="None"),
-        text_block("Wellbeing", weight="Bolder", spacing="Medium"),
-    ]
-    if report.mood is not None:
-        mood = report.mood
-        trend = ""
+    body = [*_digest_top(report), *_wellbeing(report), *_customer_moments(report), *_excerpts(report),
+            *_links(report), *_notices(report), *_chart(message),
+            text_block(wording.privacy_footer(report), size="Small", isSubtle=True)]
+    return card(body, fallback=f"Tandem weekly digest — {wording.title(report)}, {report.iso_week}: "
+                               f"{wording.headline(report)}")
+
+
+def _heading(text: str) -> dict[str, Any]:
+    return text_block(text, weight="Bolder", spacing="Medium")
+
+
+def _digest_top(report: TeamDigest) -> list[dict[str, Any]]:
+    return [literal(text_run("Tandem weekly digest — ", weight="Bolder", size="Medium"),
+                    text_run(wording.title(report), weight="Bolder", size="Medium")),
+            text_block(wording.headline(report), weight="Bolder", spacing="Small"),
+            text_block(wording.week_span(report), isSubtle=True, spacing="None")]
+
+
+def _wellbeing(report: TeamDigest) -> list[dict[str, Any]]:
+    pairs = [("Answered", wording.participation(report))]
+    mood = report.mood
+    if mood is not None:
+        pairs.append(("Mood", wording.mood_mean(mood)))
         if mood.trend is not None:
-            trend = (f" ({mood.trend.direction}, {_signed(mood.trend.change)} against the previous "
-                     f"{mood.trend.weeks} weeks' {mood.trend.baseline:.2f})")
-        wellbeing = [("Participation", f"{report.respondents} of {report.members} ({_pct(report.participation)})"),
-                     ("Mood", f"{mood.mean:.2f} / 5{trend}")]
-        wellbeing += [(f"{choice.score} {choice.emoji} {choice.label}", str(mood.distribution.get(choice.score, 0)))
-                      for choice in reversed(MOOD_CHOICES)]
-        if mood.note_sentiment is not None:
-            wellbeing.append(("Notes", f"{mood.note_count} written, overall tone {_signed(mood.note_sentiment)} "
-                                       "(−1 to +1)"))
-        body.append(facts(wellbeing))
+            pairs.append(("Trend", wording.trend(mood.trend)))
+        pairs.append(("Tone of notes", wording.notes(mood, report.min_group)))
+        pairs += [(f"{c.emoji} {c.label}", str(mood.distribution.get(c.score, 0))) for c in reversed(MOOD_CHOICES)]
+    return [_heading("Wellbeing"), facts(pairs)]
+
+
+def _customer_moments(report: TeamDigest) -> list[dict[str, Any]]:
     moments = report.moments
-    moment_facts = [("Logged", str(moments.logged))]
+    pairs = [("Moments", wording.logged(moments))]
     if moments.share_positive is not None:
-        moment_facts += [("Positive", _pct(moments.share_positive)), ("Negative", _pct(moments.share_negative)),
-                         ("Mean sentiment", _signed(moments.mean_sentiment or 0.0))]
+        pairs += [("Positive / negative", wording.shares(moments)),
+                  ("Mean sentiment", wording.moment_sentiment(moments))]
     if moments.quality_index is not None:
-        moment_facts.append(("Quality index", f"{moments.quality_index:.0f} / 100"))
+        pairs.append(("Quality index", wording.quality(moments)))
+    body = [_heading("Customer moments"), facts(pairs)]
     if moments.top_touchpoints:
-        moment_facts.append(("Top touchpoints", ", ".join(f"{t.touchpoint} ({t.moments})"
-                                                          for t in moments.top_touchpoints)))
-    body += [text_block("Customer moments", weight="Bolder", spacing="Medium"), facts(moment_facts)]
-    body += [text_block(f"{'+' if quote.tone == 'positive' else '−'} “{quote.text}”", isSubtle=True)
-             for quote in moments.excerpts]
-    if report.links:
-        body.append(text_block("Wellbeing and customer quality", weight="Bolder", spacing="Medium"))
-        body += [text_block(link.statement) for link in report.links]
-    body += [text_block(f"Note: {notice}", isSubtle=True) for notice in report.notices]
-    body += _chart(message)
-    body.append(text_block(f"Figures need at least {report.min_group} respondents; individual answers are never "
-                           "shown.", size="Small", isSubtle=True))
-    return card(body, fallback=f"Tandem weekly digest — {title}, {report.iso_week}")
+        body.append(literal(text_run("Top touchpoints: ", weight="Bolder"),
+                            text_run(", ".join(f"{t.touchpoint} ({t.moments})" for t in moments.top_touchpoints))))
+    return body
+
+
+def _excerpts(report: TeamDigest) -> list[dict[str, Any]]:
+    quotes = report.moments.excerpts
+    if not quotes:
+        return []
+    return [_heading("In their words (no names)"),
+            *(literal(text_run(f"{wording.tone_mark(q.tone)} "), text_run(f"“{q.text}”", italic=True))
+              for q in quotes)]
+
+
+def _links(report: TeamDigest) -> list[dict[str, Any]]:
+    if not report.links:
+        return []
+    return [_heading("Wellbeing ↔ customer quality"),
+            *(literal(text_run(f"{wording.link_label(link)}: ", weight="Bolder"), text_run(link.statement))
+              for link in report.links)]
+
+
+def _notices(report: TeamDigest) -> list[dict[str, Any]]:
+    return [literal(text_run(f"ℹ️ {notice}", isSubtle=True)) for notice in report.notices]
 
 
 def _chart(message: DigestMessage) -> list[dict[str, Any]]:
@@ -272,15 +304,39 @@ def card_for(message: Message) -> dict[str, Any] | None:
 
 
 def render(message: Message) -> list[Activity]:
-    """One or more activities for a message (a long export is split into several)."""
+    """One or more activities for a message: a long text or export is split into parts that each fit."""
     content = card_for(message)
     if content is not None:
         return [card_activity(content)]
     match message:
         case Text(body=body):
-            return [text_activity(body)]
+            return [text_activity(part) for part in split_text(body)]
         case Export(filename=filename, content=data, summary=summary):
-            chunks = [data[i:i + MAX_TEXT_CHUNK] for i in range(0, len(data), MAX_TEXT_CHUNK)] or [""]
+            chunks = split_text(data, MAX_TEXT_CHUNK - 8)
             parts = [text_activity(f"{summary} ({filename}{f', {len(chunks)} parts' if len(chunks) > 1 else ''})")]
             return parts + [text_activity(f"```\n{chunk}\n```") for chunk in chunks]
     return [text_activity(str(message))]
+
+
+def _encoded(text: str) -> int:
+    return len(json.dumps(text)) - 2
+
+
+def split_text(text: str, budget: int = MAX_TEXT_CHUNK) -> list[str]:
+    """`text` in consecutive parts whose JSON encoding fits `budget` bytes, cut at line breaks where possible;
+    the parts joined give `text` back."""
+    parts: list[str] = []
+    chunk: list[str] = []
+    size = 0
+    for line in text.splitlines(keepends=True) or [""]:
+        cost = _encoded(line)
+        pieces = [line] if cost <= budget else list(line)  # a line longer than a part is cut by characters
+        for piece in pieces:
+            piece_cost = cost if len(pieces) == 1 else _encoded(piece)
+            if size + piece_cost > budget and chunk:
+                parts.append("".join(chunk))
+                chunk, size = [], 0
+            chunk.append(piece)
+            size += piece_cost
+    parts.append("".join(chunk))
+    return parts

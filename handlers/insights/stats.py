@@ -122,6 +122,11 @@ def associate(x: Sequence[float], y: Sequence[float]) -> Association | None:
                        weeks=n)
 
 
+def p_words(p_value: float) -> str:
+    """The p-value as a reader meets it: two decimals, or "p < 0.01" rather than a misleading "p = 0.00"."""
+    return "p < 0.01" if p_value < 0.01 else f"p = {p_value:.2f}"
+
+
 def describe(association: Association, *, lag: bool, subject: str = "the team") -> str:
     """The association in plain words: never a claim that one causes the other."""
     when = ("weeks with better mood were followed a week later by better" if lag
@@ -129,7 +134,7 @@ def describe(association: Association, *, lag: bool, subject: str = "the team") 
     when_down = ("weeks with better mood were followed a week later by worse" if lag
                  else "weeks with better mood were weeks with worse")
     figures = (f"rank correlation {association.rho:+.2f}, 95% interval {association.low:+.2f} to "
-               f"{association.high:+.2f}, {association.weeks} weeks")
+               f"{association.high:+.2f}, {p_words(association.p_value)}, {association.weeks} weeks")
     clear = association.p_value < 0.05
     if clear and association.low > 0:
         return (f"For {subject}, {when} customer interactions ({figures}). They moved together; "
@@ -138,7 +143,7 @@ def describe(association: Association, *, lag: bool, subject: str = "the team") 
         return (f"For {subject}, {when_down} customer interactions ({figures}). They moved in opposite "
                 "directions; this does not show that one causes the other.")
     return (f"For {subject}, no clear link between mood and customer interactions"
-            f"{' a week later' if lag else ' in the same week'} ({figures}, p = {association.p_value:.2f}): "
+            f"{' a week later' if lag else ' in the same week'} ({figures}): "
             "a link this size could easily arise by chance.")
 
 

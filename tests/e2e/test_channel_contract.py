@@ -204,7 +204,8 @@ class TeamsChannel:
 
     def digests_to(self, name: str) -> list[dict[str, Any]]:
         digests = [card for _, activity in self._chat(name) for card in cards(activity)
-                   if card["body"][0]["text"].startswith("Tandem weekly digest")]
+                   if "".join(run["text"] for run in card["body"][0].get("inlines", [])).startswith(
+                       "Tandem weekly digest")]
         return [{fact["title"]: fact["value"] for element in card["body"] if element["type"] == "FactSet"
                  for fact in element["facts"]} for card in digests]
 
@@ -331,7 +332,7 @@ class SlackChannel:
         found = []
         for call in self._posts_to(name):
             blocks = call.json_arg("blocks")
-            if blocks[0]["type"] == "header" and blocks[0]["text"]["text"].startswith("Weekly digest"):
+            if blocks[0]["type"] == "header" and call.args["text"].startswith("Weekly digest"):
                 fields = [f["text"] for b in blocks if b["type"] == "section" for f in b.get("fields", [])]
                 found.append(dict(re.fullmatch(r"\*(.+?)\*\n(.*)", f, re.S).groups() for f in fields))
         return found
@@ -359,11 +360,11 @@ def figures_shown(channel: str, digest: dict[str, Any]) -> tuple[int, int, str, 
         spread = tuple(mood["distribution"][str(c.score)] for c in MOOD_CHOICES)
         return digest["respondents"], digest["members"], f"{mood['mean']:.2f}", spread, digest["moments"]["logged"]
     if channel == "teams":
-        answered, logged = digest["Participation"], digest["Logged"]
-        spread = tuple(int(digest[f"{c.score} {c.emoji} {c.label}"]) for c in MOOD_CHOICES)
+        answered, logged = digest["Answered"], digest["Moments"]
+        spread = tuple(int(digest[f"{c.emoji} {c.label}"]) for c in MOOD_CHOICES)
     else:
-        answered, logged = digest["Answered"], digest["Customer moments"]
-        counts = dict(re.findall(r"(\S+) (\d+)", digest["Spread"]))
+        answered, logged = digest["Answered"], digest["Moments"]
+        counts = dict(re.findall(r"(\S+) \w+ (\d+)", digest["Spread"]))
         spread = tuple(int(counts[c.emoji]) for c in MOOD_CHOICES)
     respondents, members = re.match(r"(\d+) of (\d+) ", answered).groups()
     mean = re.match(r"(\d\.\d\d) / 5", digest["Mood"]).group(1)

@@ -1,12 +1,17 @@
 """`python -m bot demo` with small parameters: the whole loop through the real code paths."""
 from __future__ import annotations
 
+import base64
 import json
 import os
 import re
 import subprocess
 import sys
 from pathlib import Path
+
+from bot.slack.render import message_payload
+from handlers.insights.report import TeamDigest
+from handlers.messages import DigestMessage
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -31,12 +36,47 @@ def test_demo_writes_digests_and_shows_the_sinking_team(tmp_path: Path) -> None:
     assert min(moods[2:5]) < max(moods[:2]) - 0.6, moods  # the slump shows in the weekly digests
     others = [r["mood"]["mean"] for t, rs in by_team.items() if t != "Support" for r in rs if r["mood"]]
     assert min(others) > min(moods[2:5])
-    assert (out / "summary.txt").read_text().startswith("Tandem demo")
+    assert result.stdout.startswith(f"Open {out / 'index.html'}")
+    assert "Tandem demo" in (out / "summary.txt").read_text()
+    charts = sorted((out / "digests").glob("*.png"))
+    assert [c.with_suffix(".json") for c in charts] == digests
+    assert all(c.read_bytes().startswith(b"\x89PNG") for c in charts)
+    _the_page_shows_every_digest_with_its_chart(out, reports)
+    _a_slack_digest_of_support_shows_the_slump_quality_and_link(support)
     from bot.cli.demo_story import NAMES
 
-    written = "\n".join(p.read_text() for p in (out / "digests").iterdir()).lower()
+    written = "\n".join(p.read_text() for p in (out / "digests").iterdir() if p.suffix != ".png").lower()
+    written += re.sub(r"base64,[^\"]+", "", (out / "index.html").read_text(encoding="utf-8")).lower()
     named = [n for n in NAMES if re.search(rf"\b{n.lower()}\b", written)]
     assert not named, f"a digest names {named}"
+
+
+def _the_page_shows_every_digest_with_its_chart(out: Path, reports: list[dict]) -> None:
+    """index.html: one self-contained page (no script, nothing fetched), each digest with its chart inline."""
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert "<script" not in page.lower() and not re.search(r"(src|href)=[\"']?(https?:)?//", page)
+    for report in reports:
+        article = page.split(f'id="{report["team"].lower()}-{report["iso_week"]}"', 1)[1].split("</article>", 1)[0]
+        assert f"{report['team']} · {report['iso_week']}" in article
+        [src] = re.findall(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)"', article)
+        assert base64.b64decode(src) == (out / "digests" / f"{report['iso_week']}-{report['team'].lower()}.png"
+                                         ).read_bytes()
+        if report["mood"]:
+            assert f"{report['mood']['mean']:.2f} / 5" in article
+
+
+def _a_slack_digest_of_support_shows_the_slump_quality_and_link(support: list[dict]) -> None:
+    texts = []
+    for data in support:
+        payload = message_payload(DigestMessage(report=TeamDigest.from_json(data), chart_png=b"png"))
+        texts.append(json.dumps(payload["blocks"], ensure_ascii=False))
+    sinking = [t for t, r in zip(texts, support) if r["mood"] and (r["mood"]["trend"] or {}).get("direction") == "down"]
+    assert sinking and all("(↓ down −" in t for t in sinking), "the headline says the mood is sinking"
+    assert all("*Quality index*\\n" in t for t, r in zip(texts, support) if r["moments"]["quality_index"])
+    assert any(r["moments"]["quality_index"] for r in support)
+    linked = [(t, r) for t, r in zip(texts, support) if r["links"]]
+    assert linked and all(link["statement"] in t for t, r in linked for link in r["links"])
+    assert all("Wellbeing ↔ customer quality" in t for t, _ in linked)
 
 
 def test_demo_refuses_bad_parameters_clearly(tmp_path: Path) -> None:

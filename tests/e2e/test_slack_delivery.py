@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from slack_sdk.web.async_client import AsyncWebClient
+
 from bot.delivery.dispatcher import Dispatcher
+from bot.slack.replies import Surface, deliver
 from handlers.insights.figures import figures_from
-from handlers.messages import DigestMessage
+from handlers.messages import DigestMessage, Reply
 from handlers.ports import Recipient
 from storage.digests import WeekAggregate
 from storage.models import ConversationRef, MoodEntry, Outbox, Workspace
-from tests.e2e.slack_support import SlackRig, all_text, backend, eventually, eventually_async, mrkdwn_text, rig  # noqa: F401
+from tests.e2e.slack_support import TOKEN, SlackRig, all_text, backend, eventually, eventually_async, mrkdwn_text, rig  # noqa: F401
 from tests.fakes.slack_signing import block_actions_payload, event_body, slash_command_form
 
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478"
@@ -96,7 +99,7 @@ async def test_digest_dm_has_sections_and_the_chart_uploaded_with_alt_text(rig: 
     text = mrkdwn_text(posted.json_arg("blocks"))
     assert "<!channel>" not in text and "<!channel>" not in posted.args["text"]
     assert "Sales &lt;!channel&gt; &amp; Co" in posted.args["text"]
-    assert posted.json_arg("blocks")[0]["text"] == {"type": "plain_text", "text": "Weekly digest — Sales <!channel> "
+    assert posted.json_arg("blocks")[0]["text"] == {"type": "plain_text", "text": "📊 Sales <!channel> "
                                                     "& Co · 2026-W46", "emoji": True}  # plain_text never pings
     assert "3.67 / 5" in text and "5 of 6" in text
     upload = rig.fake.last_upload
@@ -105,3 +108,18 @@ async def test_digest_dm_has_sections_and_the_chart_uploaded_with_alt_text(rig: 
     assert [c.method for c in rig.fake.calls][-2:] == ["files.getUploadURLExternal", "files.completeUploadExternal"]
     assert rig.fake.violations == []
     assert report.week_start == date(2026, 11, 9)
+
+
+async def test_a_digest_asked_for_by_command_gets_its_chart_in_the_dm_never_the_channel(rig: SlackRig) -> None:
+    report = figures_from("Sales", "2026-W46", WeekAggregate(members=6, respondents=5, entries=9, mood_sum=33,
+                                                             distribution={3: 3, 4: 4, 5: 2}), 5)
+    client = AsyncWebClient(token=TOKEN, base_url=rig.fake.base_url, retry_handlers=[])
+    message = DigestMessage(report=report, chart_png=PNG, chart_alt="Mood over 12 weeks")
+    await deliver(Reply.of(message), Surface(client=client, user_id="U111"))
+    [posted] = rig.fake.delivered("chat.postMessage")
+    assert posted.args["text"].startswith("Weekly digest — Sales, 2026-W46: Mood 3.67 / 5")
+    [opened, *_] = rig.fake.delivered("conversations.open")
+    upload = rig.fake.last_upload
+    assert upload is not None and upload.completed and upload.data == PNG and upload.alt_txt == "Mood over 12 weeks"
+    assert upload.channel_id == posted.args["channel"] and upload.channel_id.startswith("D")
+    assert opened.args["users"] == "U111" and rig.fake.violations == []

@@ -37,6 +37,9 @@ def test_shipped_app_yaml_is_valid_and_has_the_documented_defaults() -> None:
     ("reminder:\n  working_hours: {start: '18:00', end: '08:00'}\n", ["reminder.working_hours", "start must be before end"]),
     ("moments:\n  max_length: 50000\n", ["moments.max_length"]),
     ("moments:\n  touchpoints: ['customer support']\n", ["moments.touchpoints", "single words"]),
+    ("moments:\n  touchpoints: [" + "x" * 41 + "]\n", ["moments.touchpoints", "at most 40 characters"]),
+    ("moments:\n  touchpoints: [" + ", ".join(f"t{i}" for i in range(21)) + "]\n",
+     ["moments.touchpoints", "at most 20 touchpoints (got 21)"]),
     ("slack_bot_token: xoxb-123\n", ["slack_bot_token", "not a known setting"]),
 ])
 def test_bad_values_stop_start_up_naming_the_key(tmp_path: Path, yaml_text: str, fragments: list[str]) -> None:

@@ -276,6 +276,7 @@ def test_slash_command_form_keeps_the_real_wire_format() -> None:
     same = slash_command_form(
         real["command"], real["text"], user_id=real["user_id"], team_id=real["team_id"],
         channel_id=real["channel_id"], enterprise_id=real["enterprise_id"], enterprise_name=real["enterprise_name"],
+        trigger_id=real["trigger_id"],
     )
     assert same == raw
     body = dict(parse_qsl(slash_command_form("/tandem", "pause until 2025-01-06", user_id="U1", team_id="T1")))

@@ -7,6 +7,7 @@ import yaml
 
 from bot.slack import ids
 from bot.slack.manifest import BOT_SCOPES, build_manifest, main, render_manifest_yaml
+from tests.support.official_schemas import errors, slack_manifest_validator
 
 BASE = "https://tandem.example.com/base"
 LEAST_PRIVILEGE = {"commands", "chat:write", "im:write", "im:history", "users:read", "files:write"}
@@ -90,3 +91,18 @@ def test_mood_action_ids_round_trip() -> None:
     assert [ids.mood_action_id(s) for s in ids.MOOD_SCORES] == [f"mood_{s}" for s in range(1, 6)]
     assert ids.mood_score_from_action("mood_3") == 3
     assert ids.mood_score_from_action("mood_9") is None and ids.mood_score_from_action("add_note") is None
+
+
+@pytest.mark.parametrize("socket_mode", [False, True])
+def test_manifest_validates_against_slacks_official_manifest_schema(socket_mode: bool) -> None:
+    assert errors(slack_manifest_validator(), parsed(socket_mode)) == []
+
+
+def test_the_schema_check_catches_what_slack_would_reject() -> None:
+    manifest = parsed()
+    manifest["display_information"]["name"] = "x" * 40
+    manifest["features"]["slash_commands"][0]["command"] = "checkin"
+    manifest["settings"]["socket_mode_enabled"] = "yes"
+    found = "\n".join(errors(slack_manifest_validator(), manifest))
+    assert "display_information/name" in found and "slash_commands/0/command" in found, found
+    assert "settings/socket_mode_enabled" in found, found

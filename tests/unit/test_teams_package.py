@@ -1,4 +1,4 @@
-"""The Teams app package: manifest limits from schema 1.17 and the two icons Teams requires."""
+"""The Teams app package: its manifest validates against the official schema 1.29; the icons Teams requires."""
 
 from __future__ import annotations
 
@@ -12,8 +12,10 @@ import pytest
 from PIL import Image
 
 from bot.teams import package
+from tests.support.official_schemas import errors, teams_manifest_validator
 
 APP_ID = "3f2d8b5e-1c4a-4f7e-9b1d-2a6c8e0f4b71"
+BASE = "https://tandem.contoso.com"
 
 
 def _open(path: Path) -> tuple[dict, Image.Image, Image.Image, list[str]]:
@@ -53,13 +55,16 @@ def test_manifest_required_keys_and_bot(built) -> None:
         "icons", "accentColor", "bots", "permissions", "validDomains",
     ):
         assert key in manifest, key
-    assert manifest["$schema"].endswith("/v1.17/MicrosoftTeams.schema.json")
-    assert manifest["manifestVersion"] == "1.17"
+    assert manifest["$schema"].endswith("/v1.29/MicrosoftTeams.schema.json")
+    assert manifest["manifestVersion"] == "1.29"
     assert manifest["id"] == APP_ID
     assert manifest["icons"] == {"color": "color.png", "outline": "outline.png"}
     assert manifest["permissions"] == ["identity", "messageTeamMembers"]
     assert manifest["validDomains"] == ["tandem.contoso.com"]
-    assert all(manifest["developer"][k].startswith("https://") for k in ("websiteUrl", "privacyUrl", "termsOfUseUrl"))
+    assert manifest["developer"]["websiteUrl"] == "https://tandem.contoso.com/"
+    assert manifest["developer"]["privacyUrl"] == "https://tandem.contoso.com/privacy"
+    assert manifest["developer"]["termsOfUseUrl"] == "https://tandem.contoso.com/terms"
+    assert "example.com" not in json.dumps(manifest)
     assert len(manifest["name"]["short"]) <= 30
     assert 0 < len(manifest["description"]["short"]) <= 80
     assert 0 < len(manifest["description"]["full"]) <= 4000
@@ -76,7 +81,7 @@ def test_command_lists_respect_teams_limits(built) -> None:
     assert [cl["scopes"] for cl in lists] == [["personal"], ["team"]]
     for command_list in lists:
         commands = command_list["commands"]
-        assert 0 < len(commands) <= 10
+        assert 0 < len(commands) <= 12
         assert len({c["title"] for c in commands}) == len(commands)
         for command in commands:
             assert set(command) == {"title", "description"}
@@ -84,8 +89,8 @@ def test_command_lists_respect_teams_limits(built) -> None:
             assert 0 < len(command["description"]) <= 128
     personal_titles = [c["title"] for c in lists[0]["commands"]]
     assert personal_titles == [
-        "checkin", "moment", "tandem help", "tandem history", "tandem digest",
-        "tandem pause", "tandem resume", "tandem export", "tandem status", "tandem schedule show",
+        "checkin", "note", "moment", "tandem help", "tandem history", "tandem digest",
+        "tandem pause", "tandem resume", "tandem export", "tandem forget-me", "tandem status", "tandem schedule show",
     ]
 
 
@@ -104,33 +109,54 @@ def test_icons_have_the_required_sizes_and_colours(built) -> None:
 def test_missing_app_id_raises_with_a_clear_message(tmp_path: Path, app_id, monkeypatch) -> None:
     monkeypatch.delenv("MICROSOFT_APP_ID", raising=False)
     with pytest.raises(ValueError, match="MICROSOFT_APP_ID is not set: the package needs the bot's Microsoft App ID"):
-        package.main(str(tmp_path / "x.zip"), app_id)
+        package.main(str(tmp_path / "x.zip"), app_id, BASE)
     assert not (tmp_path / "x.zip").exists()
 
 
 def test_main_reads_app_id_from_environment(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("MICROSOFT_APP_ID", APP_ID)
-    out = package.main(str(tmp_path / "tandem-teams.zip"), None)
+    out = package.main(str(tmp_path / "tandem-teams.zip"), None, "https://bot.fabrikam.org/teams")
     manifest, *_ = _open(out)
     assert manifest["bots"][0]["botId"] == APP_ID
-    assert manifest["validDomains"] == []
+    assert manifest["validDomains"] == ["bot.fabrikam.org"]
 
 
 def test_non_guid_app_id_gets_a_stable_uuid(tmp_path: Path) -> None:
-    first = package.build_manifest(app_id="tandem-dev-bot")
-    second = package.build_manifest(app_id="tandem-dev-bot")
+    first = package.build_manifest(app_id="tandem-dev-bot", base_url=BASE)
+    second = package.build_manifest(app_id="tandem-dev-bot", base_url=BASE)
     assert first["id"] == second["id"] == str(uuid.UUID(first["id"]))
     assert first["bots"][0]["botId"] == "tandem-dev-bot"
 
 
 def test_build_is_reproducible(tmp_path: Path) -> None:
-    a = package.build_package(tmp_path / "a.zip", app_id=APP_ID)
-    b = package.build_package(tmp_path / "b.zip", app_id=APP_ID)
+    a = package.build_package(tmp_path / "a.zip", app_id=APP_ID, base_url=BASE)
+    b = package.build_package(tmp_path / "b.zip", app_id=APP_ID, base_url=BASE)
     assert a.read_bytes() == b.read_bytes()
 
 
 def test_limits_are_enforced() -> None:
     with pytest.raises(ValueError, match="name.short"):
-        package.build_manifest(app_id=APP_ID, name="A name far longer than thirty characters")
+        package.build_manifest(app_id=APP_ID, base_url=BASE, name="A name far longer than thirty characters")
     with pytest.raises(ValueError, match="version"):
-        package.build_manifest(app_id=APP_ID, version="1.0")
+        package.build_manifest(app_id=APP_ID, base_url=BASE, version="1.0")
+
+
+def test_manifest_validates_against_the_official_1_29_schema(built) -> None:
+    manifest, *_ = built
+    assert errors(teams_manifest_validator(), manifest) == []
+
+
+def test_the_schema_check_catches_what_teams_would_reject(built) -> None:
+    manifest, *_ = built
+    too_many = [{"title": f"command {i}", "description": "x"} for i in range(13)]
+    bad = manifest | {"packageName": "com.tandem.wellbeing", "accentColor": "teal",
+                      "bots": [manifest["bots"][0] | {"commandLists": [{"scopes": ["personal"], "commands": too_many}]}]}
+    found = "\n".join(errors(teams_manifest_validator(), bad))
+    assert "packageName" in found and "accentColor" in found and "commands" in found, found
+
+
+@pytest.mark.parametrize("bad", ["http://tandem.contoso.com", "tandem.contoso.com", "https://"])
+def test_the_public_url_must_be_https(bad: str, tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="https"):
+        package.main(str(tmp_path / "x.zip"), APP_ID, bad)
+    assert not (tmp_path / "x.zip").exists()

@@ -1,0 +1,103 @@
+"""The digest's figures in words, one phrase per figure, shared by every renderer (Slack, Teams, console).
+
+Why shared: a manager who reads the digest in Slack on Monday and in Teams on Tuesday should meet the same
+words and numbers, and the parity test can hold every channel to one wording. Plain text only: each
+renderer escapes user text (team names, touchpoints, quotes, notices) for its own markup.
+"""
+from __future__ import annotations
+
+from handlers.insights.report import LinkFigures, MomentFigures, MoodFigures, TeamDigest
+from handlers.insights.stats import Trend
+from handlers.messages import MOOD_CHOICES
+
+ARROWS = {"up": "↑", "down": "↓", "steady": "→"}
+
+
+def pct(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.0f}%"
+
+
+def signed(value: float) -> str:
+    """+0.21 / −0.21 with a real minus sign, so a negative tone is not read as a dash; never "−0.00"."""
+    return f"{round(value, 2) + 0.0:+.2f}".replace("-", "−")
+
+
+def title(report: TeamDigest) -> str:
+    return f"{report.team} (organisation view)" if report.scope == "organisation" else report.team
+
+
+def week_span(report: TeamDigest) -> str:
+    return f"{report.iso_week}, {report.week_start:%d %b} – {report.week_end:%d %b %Y}"
+
+
+def participation(report: TeamDigest) -> str:
+    if report.mood is None:
+        return f"too few answers to show ({report.members} members)"
+    return f"{report.respondents} of {report.members} ({pct(report.participation)})"
+
+
+def mood_mean(mood: MoodFigures) -> str:
+    return f"{mood.mean:.2f} / 5"
+
+
+def trend(value: Trend) -> str:
+    return (f"{ARROWS.get(value.direction, '')} {value.direction}, {signed(value.change)} against the previous "
+            f"{value.weeks} weeks' {value.baseline:.2f}").strip()
+
+
+def distribution(mood: MoodFigures, separator: str = " · ") -> str:
+    """Answers per score, best first: `😄 Great 1 · 🙂 Good 3 · …`."""
+    return separator.join(f"{c.emoji} {c.label} {mood.distribution.get(c.score, 0)}" for c in reversed(MOOD_CHOICES))
+
+
+def notes(mood: MoodFigures, min_group: int) -> str:
+    if mood.note_sentiment is None:
+        return f"{mood.note_count} notes; their tone is shown once at least {min_group} people write notes"
+    return f"{mood.note_count} notes, overall tone {signed(mood.note_sentiment)} (−1 to +1)"
+
+
+def logged(moments: MomentFigures) -> str:
+    return f"{moments.logged} logged"
+
+
+def shares(moments: MomentFigures) -> str:
+    return f"{pct(moments.share_positive)} positive · {pct(moments.share_negative)} negative"
+
+
+def moment_sentiment(moments: MomentFigures) -> str:
+    return "—" if moments.mean_sentiment is None else f"{signed(moments.mean_sentiment)} (−1 to +1)"
+
+
+def quality(moments: MomentFigures) -> str:
+    return "—" if moments.quality_index is None else f"{moments.quality_index:.0f} / 100"
+
+
+def tone_mark(tone: str) -> str:
+    return "+" if tone == "positive" else "−"
+
+
+def link_label(link: LinkFigures) -> str:
+    return {0: "Same week", 1: "A week later"}.get(link.lag_weeks, f"{link.lag_weeks} weeks later")
+
+
+def headline(report: TeamDigest) -> str:
+    """The line a manager reads first (and a notification shows): mood with its trend, quality, answers."""
+    parts = []
+    if report.mood is not None:
+        mood = f"Mood {mood_mean(report.mood)}"
+        if report.mood.trend is not None:
+            mood += f" ({ARROWS.get(report.mood.trend.direction, '')} {report.mood.trend.direction} "
+            mood += f"{signed(report.mood.trend.change)})"
+        parts.append(mood)
+    else:
+        parts.append("Mood not shown (too few answers)")
+    if report.moments.quality_index is not None:
+        parts.append(f"customer quality {quality(report.moments)}")
+    parts.append(f"{report.moments.logged} customer moments")
+    if report.mood is not None:
+        parts.append(f"{report.respondents} of {report.members} answered")
+    return " · ".join(parts)
+
+
+def privacy_footer(report: TeamDigest) -> str:
+    return f"Figures need at least {report.min_group} people; individual answers are never shown."

@@ -1,0 +1,45 @@
+"""Digests for renderer tests: one with every figure present, one with them withheld (the same week with too
+few people), built by the real figures code from hand-made weekly sums."""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+
+from handlers.insights import privacy
+from handlers.insights.figures import figures_from
+from handlers.insights.report import TeamDigest
+from handlers.insights.weeks import WeekView
+from storage.calendar import iso_week_bounds
+from storage.digests import WeekAggregate
+
+WEEK = "2026-W46"
+
+
+def _week(k: int, respondents: int = 7, moment_authors: int = 6) -> WeekAggregate:
+    scores = {1: k % 2, 2: 1, 3: 3 + k % 3, 4: 4, 5: 2 + k % 4}
+    return WeekAggregate(members=9, respondents=respondents, entries=sum(scores.values()),
+                         mood_sum=sum(s * n for s, n in scores.items()), distribution=scores, notes=6, note_authors=5,
+                         note_polarity_sum=0.4 * k - 1, moments=12, moment_authors=moment_authors,
+                         moments_positive=3 + k % 5, moments_negative=2, moments_mixed=1,
+                         moment_polarity_sum=0.3 * k - 2)
+
+
+def _previous() -> list[WeekView]:
+    monday, _ = iso_week_bounds(WEEK)
+    return [WeekView(monday - timedelta(weeks=12 - k), _week(k)) for k in range(12)]
+
+
+QUOTES = (privacy.Quote("Sorted the invoice in one call", "positive"), privacy.Quote("Waited a week for a reply",
+                                                                                     "negative"))
+
+
+def full_digest(team: str = "Support") -> TeamDigest:
+    report = figures_from(team, WEEK, _week(12), 5, previous=_previous(),
+                          touchpoints=[("billing", 5), ("support", 4)], quotes=QUOTES)
+    return replace(report, notices=("Notes came in late this week.",))
+
+
+def suppressed_digest(team: str = "Support") -> TeamDigest:
+    """The same week with too few people behind mood and moments: figures withheld, counts and notices shown."""
+    return figures_from(team, WEEK, _week(12, respondents=3, moment_authors=2), 5, previous=_previous(),
+                        touchpoints=[("billing", 5), ("support", 4)], quotes=QUOTES)
