@@ -65,28 +65,14 @@ def _facts(heading: str, pairs: list[tuple[str, str]]) -> str:
 
 
 def _wellbeing(report: TeamDigest) -> str:
-    pairs = [("Answered", wording.participation(report))]
-    mood = report.mood
-    if mood is not None:
-        pairs.append(("Mood", wording.mood_mean(mood)))
-        if mood.trend is not None:
-            pairs.append(("Trend", wording.trend(mood.trend)))
-        pairs.append(("Tone of notes", wording.notes(mood, report.min_group)))
-        pairs += [(f"{c.emoji} {c.label}", str(mood.distribution.get(c.score, 0))) for c in reversed(MOOD_CHOICES)]
+    pairs = wording.wellbeing_facts(report)
+    if report.mood is not None:
+        pairs += [(f"{c.emoji} {c.label}", str(report.mood.distribution.get(c.score, 0))) for c in reversed(MOOD_CHOICES)]
     return "<div class=cols>" + _facts("Wellbeing", pairs)
 
 
 def _customer_moments(report: TeamDigest) -> str:
-    moments = report.moments
-    pairs = [("Moments", wording.logged(moments))]
-    if moments.share_positive is not None:
-        pairs += [("Positive / negative", wording.shares(moments)),
-                  ("Mean sentiment", wording.moment_sentiment(moments))]
-    if moments.quality_index is not None:
-        pairs.append(("Quality index", wording.quality(moments)))
-    if moments.top_touchpoints:
-        pairs.append(("Top touchpoints", ", ".join(f"{t.touchpoint} ({t.moments})" for t in moments.top_touchpoints)))
-    return _facts("Customer moments", pairs) + "</div>"
+    return _facts("Customer moments", wording.moment_facts(report.moments)) + "</div>"
 
 
 def _excerpts(report: TeamDigest) -> str:

@@ -77,31 +77,20 @@ def _digest_top(report: TeamDigest) -> list[str]:
 
 
 def _wellbeing(report: TeamDigest) -> list[str]:
-    lines = ["Wellbeing", f"  Answered: {wording.participation(report)}"]
+    lines = ["Wellbeing", *(f"  {label}: {value}" for label, value in wording.wellbeing_facts(report))]
     mood = report.mood
     if mood is None:
         return lines
-    lines.append(f"  Mood: {wording.mood_mean(mood)}")
-    if mood.trend is not None:
-        lines.append(f"  Trend: {wording.trend(mood.trend)}")
     total = sum(mood.distribution.values()) or 1
     for choice in reversed(MOOD_CHOICES):
         count = mood.distribution.get(choice.score, 0)
         lines.append(f"    {choice.score} {choice.label:<6} {'█' * round(20 * count / total):<20} {count}")
-    lines.append(f"  Tone of notes: {wording.notes(mood, report.min_group)}")
     return lines
 
 
 def _customer_moments(report: TeamDigest) -> list[str]:
     moments = report.moments
-    lines = ["Customer moments", f"  Moments: {wording.logged(moments)}"]
-    if moments.share_positive is not None:
-        lines.append(f"  Positive / negative: {wording.shares(moments)}")
-        lines.append(f"  Mean sentiment: {wording.moment_sentiment(moments)}")
-    if moments.quality_index is not None:
-        lines.append(f"  Quality index: {wording.quality(moments)}")
-    if moments.top_touchpoints:
-        lines.append("  Top touchpoints: " + ", ".join(f"{t.touchpoint} ({t.moments})" for t in moments.top_touchpoints))
+    lines = ["Customer moments", *(f"  {label}: {value}" for label, value in wording.moment_facts(moments))]
     if moments.excerpts:
         lines.append("  In their words (no names):")
         lines += [f"    {wording.tone_mark(q.tone)} “{q.text}”" for q in moments.excerpts]

@@ -168,27 +168,14 @@ def _digest_top(report: TeamDigest) -> list[Block]:
 
 
 def _wellbeing(report: TeamDigest) -> list[Block]:
-    pairs = [("Answered", wording.participation(report))]
-    mood = report.mood
-    if mood is not None:
-        pairs.append(("Mood", wording.mood_mean(mood)))
-        if mood.trend is not None:
-            pairs.append(("Trend", wording.trend(mood.trend)))
-        pairs += [("Tone of notes", wording.notes(mood, report.min_group)),
-                  ("Spread", wording.distribution(mood, "\n"))]
+    pairs = wording.wellbeing_facts(report)
+    if report.mood is not None:
+        pairs.append(("Spread", wording.distribution(report.mood, "\n")))
     return [fields_section("*Wellbeing*", [(label, safe_mrkdwn(value, 1900)) for label, value in pairs])]
 
 
 def _customer_moments(report: TeamDigest) -> list[Block]:
-    moments = report.moments
-    pairs = [("Moments", wording.logged(moments))]
-    if moments.share_positive is not None:
-        pairs += [("Positive / negative", wording.shares(moments)),
-                  ("Mean sentiment", wording.moment_sentiment(moments))]
-    if moments.quality_index is not None:
-        pairs.append(("Quality index", wording.quality(moments)))
-    if moments.top_touchpoints:
-        pairs.append(("Top touchpoints", ", ".join(f"{t.touchpoint} ({t.moments})" for t in moments.top_touchpoints)))
+    pairs = wording.moment_facts(report.moments)
     return [{"type": "divider"},
             fields_section("*Customer moments*", [(label, safe_mrkdwn(value, 1900)) for label, value in pairs])]
 

@@ -192,29 +192,17 @@ def _digest_top(report: TeamDigest) -> list[dict[str, Any]]:
 
 
 def _wellbeing(report: TeamDigest) -> list[dict[str, Any]]:
-    pairs = [("Answered", wording.participation(report))]
-    mood = report.mood
-    if mood is not None:
-        pairs.append(("Mood", wording.mood_mean(mood)))
-        if mood.trend is not None:
-            pairs.append(("Trend", wording.trend(mood.trend)))
-        pairs.append(("Tone of notes", wording.notes(mood, report.min_group)))
-        pairs += [(f"{c.emoji} {c.label}", str(mood.distribution.get(c.score, 0))) for c in reversed(MOOD_CHOICES)]
+    pairs = wording.wellbeing_facts(report)
+    if report.mood is not None:
+        pairs += [(f"{c.emoji} {c.label}", str(report.mood.distribution.get(c.score, 0))) for c in reversed(MOOD_CHOICES)]
     return [_heading("Wellbeing"), facts(pairs)]
 
 
 def _customer_moments(report: TeamDigest) -> list[dict[str, Any]]:
     moments = report.moments
-    pairs = [("Moments", wording.logged(moments))]
-    if moments.share_positive is not None:
-        pairs += [("Positive / negative", wording.shares(moments)),
-                  ("Mean sentiment", wording.moment_sentiment(moments))]
-    if moments.quality_index is not None:
-        pairs.append(("Quality index", wording.quality(moments)))
-    body = [_heading("Customer moments"), facts(pairs)]
-    if moments.top_touchpoints:
-        body.append(literal(text_run("Top touchpoints: ", weight="Bolder"),
-                            text_run(", ".join(f"{t.touchpoint} ({t.moments})" for t in moments.top_touchpoints))))
+    body = [_heading("Customer moments"), facts(wording.moment_facts(moments, with_touchpoints=False))]
+    if moments.top_touchpoints:  # team-written words: a TextRun, which Teams never reads as markdown
+        body.append(literal(text_run("Top touchpoints: ", weight="Bolder"), text_run(wording.touchpoints(moments))))
     return body
 
 

@@ -72,6 +72,38 @@ def quality(moments: MomentFigures) -> str:
     return "—" if moments.quality_index is None else f"{moments.quality_index:.0f} / 100"
 
 
+def touchpoints(moments: MomentFigures) -> str:
+    return ", ".join(f"{t.touchpoint} ({t.moments})" for t in moments.top_touchpoints)
+
+
+Fact = tuple[str, str]
+
+
+def wellbeing_facts(report: TeamDigest) -> list[Fact]:
+    """The Wellbeing section as (label, value) pairs, in reading order; each renderer adds the spread its way."""
+    facts = [("Answered", participation(report))]
+    mood = report.mood
+    if mood is not None:
+        facts.append(("Mood", mood_mean(mood)))
+        if mood.trend is not None:
+            facts.append(("Trend", trend(mood.trend)))
+        facts.append(("Tone of notes", notes(mood, report.min_group)))
+    return facts
+
+
+def moment_facts(moments: MomentFigures, *, with_touchpoints: bool = True) -> list[Fact]:
+    """The Customer moments section as (label, value) pairs: only what the privacy rules let through.
+    `with_touchpoints=False`: for a renderer that shows the team-written touchpoint names apart."""
+    facts = [("Moments", logged(moments))]
+    if moments.share_positive is not None:
+        facts += [("Positive / negative", shares(moments)), ("Mean sentiment", moment_sentiment(moments))]
+    if moments.quality_index is not None:
+        facts.append(("Quality index", quality(moments)))
+    if with_touchpoints and moments.top_touchpoints:
+        facts.append(("Top touchpoints", touchpoints(moments)))
+    return facts
+
+
 def tone_mark(tone: str) -> str:
     return "+" if tone == "positive" else "−"
 
