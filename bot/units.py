@@ -14,6 +14,7 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, TypeVar
 
 from sqlalchemy.exc import IntegrityError
@@ -22,7 +23,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from bot.wiring import Deps
 from handlers.context import Ctx
 from handlers.delivery import reachability
-from handlers.dispatch import run_command, run_text
+from handlers.dispatch import run_input
 from handlers.errors import DATABASE_UNAVAILABLE, TemporarilyUnavailable
 from handlers.identity import Caller, identify
 from handlers.messages import Reply, Text
@@ -69,11 +70,7 @@ async def run(deps: Deps, caller: Caller, command: Any, *, replay: Replay | None
 
     `raise_refusals`: a refusal is raised (modal forms show it beside the field) and nothing is stored.
     """
-    async def job(ctx: Ctx, person: Person) -> Reply:
-        if isinstance(command, str):
-            return await run_text(ctx, person, command)
-        return await run_command(ctx, person, command, raise_refusals=raise_refusals)
-
+    job = partial(run_input, given=command, raise_refusals=raise_refusals)
     try:
         return await run_job(deps, caller, job, replay=replay, channel=channel, raise_refusals=raise_refusals)
     except Replayed:

@@ -181,5 +181,5 @@ def with_usage(error: TandemError, command: object) -> TandemError:
     """A use case's refusal, with its command's usage line when it has none of its own."""
     row, _ = action_for(command)
     if error.usage is None and row.usage is not None and isinstance(error, BadArguments):
-        error.usage = row.usage
+        return BadArguments(error.reply, row.usage)
     return error

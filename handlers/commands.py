@@ -348,7 +348,6 @@ def _simple(command: Callable[[], Command], word: str) -> Callable[[str], Comman
     def parse_word(rest: str) -> Command:
         _no_arguments(rest, f"/tandem {word}")
         return command()
-    parse_word.__name__ = f"parse_{word}"
     return parse_word
 
 

@@ -57,13 +57,17 @@ async def run_command(ctx: Ctx, person: Person, command: Any, *, raise_refusals:
     return reply
 
 
-async def run_text(ctx: Ctx, person: Person, text: str) -> Reply:
-    """One typed line: parsed by the table's grammar, then run; a line that doesn't parse gets its reason."""
-    try:
-        command = table.parse(text)
-    except TandemError as error:
-        return Reply.of(Text(error.text()))
-    return await run_command(ctx, person, command)
+async def run_input(ctx: Ctx, person: Person, given: Any, *, raise_refusals: bool = False) -> Reply:
+    """A typed line (parsed by the table's grammar; a line that doesn't parse gets its reason) or a command
+    an adapter built from a click or a submit."""
+    if isinstance(given, str):
+        try:
+            given = table.parse(given)
+        except TandemError as error:
+            if raise_refusals:
+                raise
+            return Reply.of(Text(error.text()))
+    return await run_command(ctx, person, given, raise_refusals=raise_refusals)
 
 
 def opens_form(text: str) -> bool:

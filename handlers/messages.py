@@ -124,3 +124,9 @@ class Reply:
     @staticmethod
     def of(*messages: Message) -> "Reply":
         return Reply(tuple(messages))
+
+
+def replaces_clicked(reply: Reply) -> bool:
+    """Whether the answer to a click replaces the message that was clicked: a card (the flow's next step)
+    does; plain text (a refusal, an error) goes beside it, so the buttons stay there to try again."""
+    return bool(reply.messages) and not isinstance(reply.messages[0], Text)

@@ -13,7 +13,7 @@ from bot.wiring import Deps
 from handlers import commands as c
 from handlers.context import Ctx
 from handlers.identity import Caller
-from handlers.messages import MomentForm, MomentLogged, MoodPrompt, MoodRecorded, Reply, Text
+from handlers.messages import MomentForm, MomentLogged, MoodPrompt, MoodRecorded, Reply, Text, replaces_clicked
 from storage.models import Person
 
 COMMAND_WORDS = re.compile(r"^/?(checkin|moment|note|mood|help|tandem)\b", re.IGNORECASE)
@@ -64,7 +64,7 @@ class ConsoleSession:
         if command is None:
             return None
         reply = await units.run(self.deps, self.caller, command)
-        if reply is not None and state.kind == "mood" and _refused(reply):
+        if reply is not None and state.kind == "mood" and not replaces_clicked(reply):
             self.awaiting = state  # a wrong answer to the mood question: ask again
         return reply
 
@@ -121,7 +121,3 @@ class ConsoleSession:
 async def _is_admin(ctx: Ctx, person: Person) -> bool:
     """Asked once the runner identified the person (the first person of a workspace becomes its admin)."""
     return person.is_admin
-
-
-def _refused(reply: Reply) -> bool:
-    return len(reply.messages) == 1 and isinstance(reply.messages[0], Text)

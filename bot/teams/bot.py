@@ -21,12 +21,11 @@ from bot.teams.submits import UNKNOWN_CARD, submitted
 from bot.teams.text import command_text
 from bot.wiring import Deps
 from handlers.context import Ctx
-from handlers.commands import Command
 from handlers.delivery import reachability
-from handlers.dispatch import run_command, run_text
+from handlers.dispatch import run_input
 from handlers.errors import DATABASE_UNAVAILABLE, BadArguments
 from handlers.identity import Caller
-from handlers.messages import Message, Reply, Text
+from handlers.messages import Message, Reply, Text, replaces_clicked
 from handlers.ports import DeliveryFailed, Messenger
 from storage.models import Person
 
@@ -134,17 +133,11 @@ class TandemTeamsBot(TeamsActivityHandler):
                 return self._answer(turn, Reply.of(Text(error.text())))
             if found is None:
                 return self._answer(turn, Reply.of(Text(UNKNOWN_CARD)))
-            reply = await self._run(turn, found.command)
-            replace = found.replace_card and not isinstance(reply.messages[0], Text)
+            reply = await run_input(turn.ctx, turn.person, found.command)  # the runner identified them once
+            replace = found.replace_card and replaces_clicked(reply)
             return self._answer(turn, reply, replace_id=activity.reply_to_id if replace else None)
         text = command_text(activity)
-        self._answer(turn, await self._run(turn, text) if text else Reply.of(Text(EMPTY)))
-
-    async def _run(self, turn: Turn, command: Command | str) -> Reply:
-        """Inside the turn's unit of work: the sender was identified once, by the runner."""
-        if isinstance(command, str):
-            return await run_text(turn.ctx, turn.person, command)
-        return await run_command(turn.ctx, turn.person, command)
+        self._answer(turn, await run_input(turn.ctx, turn.person, text) if text else Reply.of(Text(EMPTY)))
 
     async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
         """Tandem's cards use Action.Submit (plain messages), so no invoke is expected: answer unknown ones

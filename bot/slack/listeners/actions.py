@@ -22,7 +22,7 @@ from bot.slack.identity import user_of
 from bot.slack.listening import Listening, replay_of
 from bot.slack.replies import Surface, deliver
 from handlers import commands as c
-from handlers.messages import OUTCOMES, Reply, Text
+from handlers.messages import OUTCOMES, Reply, Text, replaces_clicked
 
 MOOD = re.compile(r"^mood_[1-5]$")
 OUTCOME = re.compile("^" + re.escape(ids.MOMENT_OUTCOME_ACTION_PREFIX) + "(" + "|".join(OUTCOMES) + ")$")
@@ -44,11 +44,10 @@ async def answer(reply: Reply, body: dict[str, Any], respond: AsyncRespond, clie
                  replace: bool | None = None) -> None:
     """The reply to a click, through its response_url: replacing the clicked message, or beside it.
 
-    By default a card (the flow's next step) replaces the clicked message and plain text (a refusal, an
-    error) goes beside it, so the buttons stay there to try again.
+    By default as messages.replaces_clicked says.
     """
     if replace is None:
-        replace = not isinstance(reply.messages[0], Text)
+        replace = replaces_clicked(reply)
     await deliver(reply, Surface(client=client, user_id=user_of(body)[0], respond=respond,
                                  trigger_id=body.get("trigger_id"), replace_original=replace))
 
