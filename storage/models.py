@@ -340,3 +340,85 @@ class AlertCheck(Base):
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
     iso_week: Mapped[str] = mapped_column(String(8))
     checked_at: Mapped[datetime]
+
+
+class CustomerRating(Base):
+    """One satisfaction rating a customer gave in a helpdesk, stored once per source and vendor id.
+
+    The agent is kept as the vendor knows them (id and, once known, email); the team is not stored:
+    a rating counts for the team its agent was in on the day it was given, resolved when figures are
+    computed, so linking an agent later makes their earlier ratings count. `score` is 0-100; the
+    original value and scale are kept beside it. The comment is blanked by the text retention rule.
+    """
+
+    __tablename__ = "customer_ratings"
+    __table_args__ = (UniqueConstraint("source", "external_id", name="uq_customer_ratings_source_id"),
+                      Index("ix_customer_ratings_rated_at", "rated_at"),
+                      Index("ix_customer_ratings_agent_email", "agent_email"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(40))  # zendesk | intercom | freshdesk | helpscout | csv:NAME
+    external_id: Mapped[str] = mapped_column(String(128))
+    rated_at: Mapped[datetime]
+    score: Mapped[float] = mapped_column(Float)  # 0-100
+    satisfied: Mapped[bool] = mapped_column(Boolean)
+    raw_value: Mapped[str] = mapped_column(String(16))
+    scale: Mapped[str] = mapped_column(String(16))
+    agent_ref: Mapped[str | None] = mapped_column(String(128))  # the vendor's agent id
+    agent_email: Mapped[str | None] = mapped_column(String(320))  # lower-cased
+    ticket_ref: Mapped[str | None] = mapped_column(String(128))
+    comment: Mapped[str | None] = mapped_column(Text)
+    comment_polarity: Mapped[float | None] = mapped_column(Float)
+    comment_label: Mapped[str | None] = mapped_column(String(8))
+    sentiment_version: Mapped[str | None] = mapped_column(String(32))
+    via: Mapped[str] = mapped_column(String(8))  # webhook | pull | csv
+    received_at: Mapped[datetime]
+
+
+class AgentLink(Base):
+    """An admin's statement that a helpdesk agent's email belongs to a person whose chat email differs."""
+
+    __tablename__ = "cx_agent_links"
+    __table_args__ = (UniqueConstraint("workspace_id", "email", name="uq_cx_agent_links_workspace_email"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    email: Mapped[str] = mapped_column(String(320))  # lower-cased
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    linked_at: Mapped[datetime]
+
+
+class AgentDirectory(Base):
+    """A vendor agent id and the email the vendor's agent API gave for it (so ids resolve once)."""
+
+    __tablename__ = "cx_agents"
+    __table_args__ = (UniqueConstraint("source", "agent_ref", name="uq_cx_agents_source_ref"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(40))
+    agent_ref: Mapped[str] = mapped_column(String(128))
+    email: Mapped[str | None] = mapped_column(String(320))
+    name: Mapped[str] = mapped_column(String(200), default="")
+    looked_up_at: Mapped[datetime]
+
+
+class RatingSource(Base):
+    """Where each helpdesk stands: the pull's high-water mark and cursor, what arrived last, the last error.
+
+    One row per source; replicas take turns pulling through `lease_until` (a row lock on PostgreSQL,
+    a compare-and-set on SQLite), so a page is never fetched twice at once.
+    """
+
+    __tablename__ = "cx_sources"
+    __table_args__ = (UniqueConstraint("source", name="uq_cx_sources_source"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(40))
+    high_water: Mapped[str | None] = mapped_column(String(64))  # vendor time of the newest rating pulled
+    cursor: Mapped[str | None] = mapped_column(String(500))  # where an interrupted pull resumes
+    last_pulled_at: Mapped[datetime | None]
+    last_received_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    last_error_at: Mapped[datetime | None]
+    lease_owner: Mapped[str | None] = mapped_column(String(64))
+    lease_until: Mapped[datetime | None]

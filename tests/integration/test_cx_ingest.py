@@ -1,0 +1,77 @@
+"""Customer ratings on SQLite and PostgreSQL: stored once, normalised, attributed by email and by links."""
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from handlers.cx.ingest import IncomingRating, ingest
+from handlers.cx.scales import BadRating
+from storage import ratings as store
+from storage.models import CustomerRating
+
+NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
+
+
+def rating(external_id: str, value: object = "good", scale: str = "good_bad", **fields: object) -> IncomingRating:
+    defaults: dict[str, object] = {"source": "zendesk", "rated_at": NOW - timedelta(hours=1),
+                                   "agent_email": "Agent@Example.com", "comment": None}
+    defaults.update(fields)
+    return IncomingRating(external_id=external_id, value=value, scale=scale, **defaults)  # type: ignore[arg-type]
+
+
+async def test_a_rating_delivered_twice_is_stored_once(harness) -> None:
+    async with harness.deps.context() as ctx:
+        first = await ingest(ctx.session, [rating("1"), rating("2", "bad")], "webhook", ctx.scorer, NOW)
+        again = await ingest(ctx.session, [rating("1"), rating("3", 4, "1-5", source="intercom")], "pull",
+                             ctx.scorer, NOW)
+    assert (first.added, first.duplicates) == (2, 0)
+    assert (again.added, again.duplicates) == (1, 1)
+    rows = sorted(await harness.rows(CustomerRating), key=lambda r: (r.source, r.external_id))
+    assert [(r.source, r.external_id, r.score, r.satisfied, r.scale) for r in rows] == [
+        ("intercom", "3", 75.0, True, "1-5"), ("zendesk", "1", 100.0, True, "good_bad"),
+        ("zendesk", "2", 0.0, False, "good_bad")]
+    assert {r.agent_email for r in rows} == {"agent@example.com"}
+
+
+async def test_comments_are_scored_and_bad_values_store_nothing(harness) -> None:
+    async with harness.deps.context() as ctx:
+        await ingest(ctx.session, [rating("c", comment="Wonderful, quick and kind help!")], "csv", ctx.scorer, NOW)
+        with pytest.raises(BadRating, match="not a rating on the good_bad scale"):
+            await ingest(ctx.session, [rating("d"), rating("e", "meh")], "webhook", ctx.scorer, NOW)
+        with pytest.raises(BadRating, match="not plausible"):
+            await ingest(ctx.session, [rating("f", rated_at=NOW + timedelta(days=30))], "webhook", ctx.scorer, NOW)
+    [row] = await harness.rows(CustomerRating)
+    assert row.comment_polarity is not None and row.comment_polarity > 0 and row.comment_label == "positive"
+    assert row.sentiment_version == harness.deps.scorer.version
+
+
+async def test_unlinked_agents_count_until_an_admin_links_them(harness) -> None:
+    await harness.join("ada")
+    async with harness.deps.context() as ctx:
+        await ingest(ctx.session, [rating(str(n), agent_email="bo@helpdesk.example") for n in range(3)]
+                     + [rating("x", agent_email=None, agent_ref="9001")], "pull", ctx.scorer, NOW)
+    async with harness.deps.context() as ctx:
+        [ada] = await harness.rows(store.Person)
+        before = await store.unlinked_agents(ctx.session, ada.workspace_id)
+        assert [(a.agent, a.ratings, a.has_email) for a in before] == [("bo@helpdesk.example", 3, True),
+                                                                       ("9001", 1, False)]
+        assert await store.link_agent(ctx.session, ada.workspace_id, "bo@helpdesk.example", ada.id, NOW)
+        assert not await store.link_agent(ctx.session, ada.workspace_id, "bo@helpdesk.example", ada.id, NOW)
+        assert await store.remember_agent(ctx.session, "zendesk", "9001", "zed@helpdesk.example", "Zed", NOW) == 1
+    async with harness.deps.context() as ctx:
+        after = await store.unlinked_agents(ctx.session, ada.workspace_id)
+        assert [(a.agent, a.ratings) for a in after] == [("zed@helpdesk.example", 1)]
+        assert (await store.agent_people(ctx.session, ada.workspace_id))["bo@helpdesk.example"] == ada.id
+        [counts] = await store.source_counts(ctx.session, NOW - timedelta(days=7))
+        assert (counts.source, counts.total, counts.last_7_days) == ("zendesk", 4, 4)
+
+
+async def test_one_replica_holds_a_source_lease_at_a_time(harness) -> None:
+    async with harness.deps.context() as ctx:
+        assert await store.take_lease(ctx.session, "zendesk", "a", NOW, NOW + timedelta(minutes=5))
+        assert not await store.take_lease(ctx.session, "zendesk", "b", NOW, NOW + timedelta(minutes=5))
+        assert await store.take_lease(ctx.session, "zendesk", "b", NOW + timedelta(minutes=6),
+                                      NOW + timedelta(minutes=11))
+        await store.release_lease(ctx.session, "zendesk", "b")
+        assert await store.take_lease(ctx.session, "zendesk", "a", NOW, NOW + timedelta(minutes=5))
