@@ -13,6 +13,7 @@ from enum import IntEnum
 from typing import Any
 
 from handlers import admin, checkins, digest, moments, personal, status
+from handlers.cx import commands as cx
 from handlers import commands as c
 from handlers.context import Ctx
 from handlers.errors import BadArguments, TandemError, UnknownCommand
@@ -132,6 +133,11 @@ TABLE: tuple[Row, ...] = (
                                 Action(c.AdminRemove, admin.admin_command, Role.ADMIN))),
     Row("tandem privacy", "/tandem privacy min-group N", "fewest respondents behind any figure (never below 3)",
         ADMINS, c.parse_privacy, (Action(c.SetMinGroup, admin.set_min_group, Role.ADMIN),)),
+    Row("tandem cx", "/tandem cx status | cx unlinked | cx link @user EMAIL",
+        "customer ratings from the helpdesk: what arrived, agents who match nobody, linking them", ADMINS,
+        c.parse_cx, (Action(c.CxStatus, cx.show_status, Role.ADMIN, changes=False),
+                     Action(c.CxUnlinked, cx.unlinked, Role.ADMIN, changes=False),
+                     Action(c.CxLink, cx.link, Role.ADMIN))),
 )
 
 ROWS = {name: row for row in TABLE for name in (row.name, *row.aliases) if name}

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, time
 
 from handlers.config import MIN_GROUP_FLOOR
+from handlers.cx.emails import clean_email
 from handlers.errors import BadArguments
 from handlers.messages import OUTCOMES
 from handlers.schedule import EVERY_DAY, WEEKDAYS
@@ -200,10 +201,27 @@ class SetMinGroup:
     value: int
 
 
+@dataclass(frozen=True)
+class CxStatus:
+    pass
+
+
+@dataclass(frozen=True)
+class CxLink:
+    person: str
+    email: str
+
+
+@dataclass(frozen=True)
+class CxUnlinked:
+    pass
+
+
 Command = (StartCheckin | AnswerMood | AddNote | LogMoment | OpenMomentForm | SetMomentDetails | Dismiss | ShowHelp
            | ShowHistory | ExportData | ForgetMe | Pause | Resume | SetHolidays | ShowDigest | ShowStatus | ScheduleShow
            | ScheduleCheckin | ScheduleDigest | ScheduleReminder | ScheduleEnabled | TeamList | TeamCreate | TeamAdd
-           | TeamRemove | TeamManager | AdminAdd | AdminRemove | SetWorkspaceHolidays | SetMinGroup)
+           | TeamRemove | TeamManager | AdminAdd | AdminRemove | SetWorkspaceHolidays | SetMinGroup | CxStatus | CxLink
+           | CxUnlinked)
 
 
 # --- value parsers ----------------------------------------------------------------------------------------
@@ -469,3 +487,23 @@ def parse_privacy(rest: str) -> SetMinGroup:
     if len(args) != 2 or args[0].lower() != "min-group":
         raise BadArguments("Write `privacy min-group N`.")
     return SetMinGroup(parse_int(args[1], "people", MIN_GROUP_FLOOR, MAX_MIN_GROUP))
+
+
+def parse_cx(rest: str) -> CxStatus | CxLink | CxUnlinked:
+    args = tokens(rest)
+    what = args[0].lower() if args else ""
+    if what == "status" and len(args) == 1:
+        return CxStatus()
+    if what == "unlinked" and len(args) == 1:
+        return CxUnlinked()
+    if what == "link":
+        if len(args) != 3:
+            raise BadArguments("Name the person and the email the helpdesk knows them by, "
+                               "e.g. `cx link @alex alex@support.example.com`.")
+        email = clean_email(args[2])
+        if email is None:
+            raise BadArguments(f"“{args[2][:80]}” is not an email address.")
+        return CxLink(parse_handle(args[1]), email)
+    if not what:
+        raise BadArguments("Say what to do: `cx status`, `cx unlinked` or `cx link @person EMAIL`.")
+    raise BadArguments(f"“{args[0][:40]}” is not a cx command.")

@@ -27,6 +27,8 @@ def _plain_markup(match: re.Match[str]) -> str:
         if label:
             return label
         return "@" + target[1:].split("^", 1)[0]
+    if target.startswith("mailto:"):  # Slack links every email typed: the address is what was meant
+        return target.removeprefix("mailto:")
     if label:
         return f"{label} ({target})"
     return target

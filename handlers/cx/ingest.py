@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.config import TEXT_LIMIT
+from handlers.cx.emails import clean_email
 from handlers.cx.scales import BadRating, normalise
 from handlers.sentiment import Scorer
 from storage import ratings as store
@@ -40,17 +41,6 @@ class IncomingRating:
 class IngestResult:
     added: int
     duplicates: int
-
-
-def clean_email(value: object) -> str | None:
-    """A plausible email, lower-cased, or None (agents without one stay unattributed until linked)."""
-    if not isinstance(value, str):
-        return None
-    email = value.strip().lower()
-    local, _, domain = email.partition("@")
-    if not local or "." not in domain or len(email) > 320 or any(c.isspace() for c in email):
-        return None
-    return email
 
 
 def _ref(value: object) -> str | None:

@@ -8,6 +8,7 @@ import pytest
 from handlers.cx.ingest import IncomingRating, ingest
 from handlers.cx.scales import BadRating
 from storage import ratings as store
+from storage.models import Person
 from storage.models import CustomerRating
 
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
@@ -52,7 +53,7 @@ async def test_unlinked_agents_count_until_an_admin_links_them(harness) -> None:
         await ingest(ctx.session, [rating(str(n), agent_email="bo@helpdesk.example") for n in range(3)]
                      + [rating("x", agent_email=None, agent_ref="9001")], "pull", ctx.scorer, NOW)
     async with harness.deps.context() as ctx:
-        [ada] = await harness.rows(store.Person)
+        [ada] = await harness.rows(Person)
         before = await store.unlinked_agents(ctx.session, ada.workspace_id)
         assert [(a.agent, a.ratings, a.has_email) for a in before] == [("bo@helpdesk.example", 3, True),
                                                                        ("9001", 1, False)]
@@ -75,3 +76,38 @@ async def test_one_replica_holds_a_source_lease_at_a_time(harness) -> None:
                                       NOW + timedelta(minutes=11))
         await store.release_lease(ctx.session, "zendesk", "b")
         assert await store.take_lease(ctx.session, "zendesk", "a", NOW, NOW + timedelta(minutes=5))
+
+
+async def test_admins_see_the_sources_and_link_agents_by_command(harness) -> None:
+    await harness.join("ada", "alice")
+    assert "No helpdesk has sent" in await harness.say("ada", "tandem cx status")
+    async with harness.deps.context() as ctx:
+        now = harness.clock.now()
+        await ingest(ctx.session, [rating(str(n), agent_email="alice@helpdesk.example", rated_at=now)
+                                   for n in range(4)], "webhook", ctx.scorer, now)
+        await store.note_error(ctx.session, "zendesk", "HTTP 401 from the ratings API", harness.clock.now())
+    status = await harness.say("ada", "tandem cx status")
+    assert "zendesk: 4 in 7 days, 4 in all" in status and "HTTP 401" in status
+    assert "1 helpdesk agent(s) match nobody here (4 ratings" in status
+    listed = await harness.say("ada", "tandem cx unlinked")
+    assert "alice@helpdesk.example on zendesk: 4 rating(s)" in listed
+    linked = await harness.say("ada", "tandem cx link @alice Alice@Helpdesk.example")
+    assert "Linked" in linked and "Alice" in linked
+    assert "matches someone here" in await harness.say("ada", "tandem cx unlinked")
+    assert "already linked" in await harness.say("ada", "tandem cx link @alice alice@helpdesk.example")
+
+
+async def test_cx_commands_refuse_bad_input_and_non_admins(harness) -> None:
+    await harness.join("ada", "alice")
+    for text, expected in {"tandem cx": "Say what to do", "tandem cx link @alice": "Name the person and the email",
+                           "tandem cx link @alice not-an-email": "is not an email address",
+                           "tandem cx link @alice <mailto:a@b.example|a@b.example>": "is not an email address",
+                           "tandem cx frobnicate": "not a cx command",
+                           "tandem cx link @nobody a@b.example": "I don't know @nobody"}.items():
+        reply = await harness.say("ada", text)
+        assert expected in reply, (text, reply)
+        assert "Usage: /tandem cx status" in reply or "I don't know @nobody" in reply
+    refused = await harness.say("alice", "tandem cx link @alice alice@helpdesk.example")
+    assert "admin" in refused.lower()
+    async with harness.deps.context() as ctx:
+        assert await store.agent_people(ctx.session, 1) == {}

@@ -13,7 +13,8 @@ from storage.digests import WeekAggregate
 def test_markup_from_slack_becomes_plain_words() -> None:
     assert from_slack("hi <@U123|bob> in <#C1|general> &lt;b&gt; &amp; <!here> <https://x.io|docs>") == \
         "hi @U123 in #general <b> & @here docs (https://x.io)"
-    assert from_slack("<!subteam^S1|@support> <mailto:a@b.c>") == "@support mailto:a@b.c"
+    assert from_slack("<!subteam^S1|@support> <mailto:a@b.c>") == "@support a@b.c"
+    assert from_slack("cx link <@U1> <mailto:Bo@x.io|Bo@x.io>") == "cx link @U1 Bo@x.io"  # Slack links emails
     assert from_slack(None) == ""
 
 
