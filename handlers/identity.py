@@ -23,6 +23,7 @@ class Caller:
     workspace_name: str = ""
     timezone: str | None = None
     locale: str | None = None
+    email: str | None = None  # lower-cased; what helpdesk ratings and the org chart match people by
 
 
 async def ensure_workspace(ctx: Ctx, platform: str, external_id: str, name: str = "") -> Workspace:
@@ -66,7 +67,8 @@ async def identify(ctx: Ctx, caller: Caller) -> Person:
                 person = await people.add_person(
                     ctx.session, workspace_id=workspace.id, platform_user_id=caller.user_id,
                     display_name=caller.display_name or caller.user_id, timezone=timezone, locale=caller.locale,
-                    is_admin=first or caller.user_id in ctx.config.workspace.admins, now=ctx.clock.now())
+                    is_admin=first or caller.user_id in ctx.config.workspace.admins, now=ctx.clock.now(),
+                    email=caller.email)
         except IntegrityError:  # the same person's other request created them a moment ago
             person = await people.find_person(ctx.session, workspace.id, caller.user_id)
             if person is None:
@@ -80,6 +82,8 @@ async def identify(ctx: Ctx, caller: Caller) -> Person:
         person.timezone = timezone
     if caller.locale and caller.locale != person.locale:
         person.locale = caller.locale
+    if caller.email and caller.email != person.email:
+        person.email = caller.email
     if not person.active:
         person.active = True  # they are talking to us again
     if caller.user_id in ctx.config.workspace.admins and not person.is_admin:

@@ -42,6 +42,8 @@ async def refresh_profile(ctx: Ctx, caller: Caller) -> bool:
         person.timezone = caller.timezone
     if caller.locale:
         person.locale = caller.locale[:16]
+    if caller.email:
+        person.email = caller.email
     return True
 
 

@@ -33,9 +33,10 @@ async def count_people(session: AsyncSession, workspace_id: int) -> int:
 
 
 async def add_person(session: AsyncSession, *, workspace_id: int, platform_user_id: str, display_name: str,
-                     timezone: str | None, locale: str | None, is_admin: bool, now: datetime) -> Person:
+                     timezone: str | None, locale: str | None, is_admin: bool, now: datetime,
+                     email: str | None = None) -> Person:
     person = Person(workspace_id=workspace_id, platform_user_id=platform_user_id, display_name=display_name,
-                    timezone=timezone, locale=locale, is_admin=is_admin, active=True, created_at=now)
+                    email=email, timezone=timezone, locale=locale, is_admin=is_admin, active=True, created_at=now)
     session.add(person)
     await session.flush()
     return person

@@ -13,6 +13,7 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from handlers.cx.emails import clean_email
 from handlers.identity import Caller
 
 log = logging.getLogger("tandem.slack.identity")
@@ -26,6 +27,7 @@ class Profile:
     name: str
     timezone: str | None
     locale: str | None
+    email: str | None = None  # only with the users:read.email scope
 
 
 def profile_from_user(user: dict[str, Any]) -> Profile:
@@ -35,7 +37,8 @@ def profile_from_user(user: dict[str, Any]) -> Profile:
             or user.get("name") or "")
     timezone, locale = user.get("tz"), user.get("locale")
     return Profile(name=str(name)[:200], timezone=timezone if isinstance(timezone, str) and timezone else None,
-                   locale=locale[:16] if isinstance(locale, str) and locale else None)
+                   locale=locale[:16] if isinstance(locale, str) and locale else None,
+                   email=clean_email(profile.get("email")))
 
 
 class ProfileCache:
@@ -95,4 +98,5 @@ async def caller_from(cache: ProfileCache, client: AsyncWebClient, team_id: str,
     if profile is None:
         return Caller(platform=PLATFORM, workspace_id=team_id, user_id=user_id, display_name=fallback_name)
     return Caller(platform=PLATFORM, workspace_id=team_id, user_id=user_id,
-                  display_name=profile.name or fallback_name, timezone=profile.timezone, locale=profile.locale)
+                  display_name=profile.name or fallback_name, timezone=profile.timezone, locale=profile.locale,
+                  email=profile.email)

@@ -21,6 +21,7 @@ BOT_SCOPES: dict[str, str] = {
     "im:write": "conversations.open: start the DM a check-in is sent in",
     "im:history": "message.im: take notes and command replies written to the bot in its DM",
     "users:read": "users.info (tz, locale, name) and the user_change event",
+    "users:read.email": "people's email in users.info, to count helpdesk ratings for the agent's team",
     "files:write": "upload the digest chart (files.getUploadURLExternal / completeUploadExternal)",
 }
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 from http import HTTPStatus
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from botbuilder.core import BotAdapter, InvokeResponse, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler
@@ -16,6 +16,7 @@ from msrest.exceptions import DeserializationError
 from bot import units
 from bot.teams import references
 from bot.teams.identity import TEAMS_PLATFORM, caller_from
+from bot.teams.members import MemberEmails
 from bot.teams.render import render, text_activity
 from bot.teams.submits import UNKNOWN_CARD, submitted
 from bot.teams.text import command_text
@@ -67,6 +68,7 @@ class TandemTeamsBot(TeamsActivityHandler):
         self.deps = deps
         self.messenger = messenger
         self.allowed_tenant = allowed_tenant or None
+        self.emails = MemberEmails()
 
     async def on_turn(self, turn_context: TurnContext) -> None:
         """Identify, remember the conversation, dispatch — then send what the handlers produced."""
@@ -82,6 +84,9 @@ class TandemTeamsBot(TeamsActivityHandler):
                 await turn_context.send_activity(text_activity(NO_TENANT if caller is None else OTHER_TENANT))
             await _answer_invoke_quietly(turn_context)
             return
+        if activity.type in {ActivityTypes.message, ActivityTypes.invoke} and activity.from_property is not None:
+            email = await self.emails.email_of(turn_context, caller.workspace_id, str(activity.from_property.id))
+            caller = replace(caller, email=email) if email else caller
         try:
             turn = await self._handle_turn(turn_context, caller)
         except DeserializationError as error:  # the SDK could not read channelData: not an activity Teams sends

@@ -74,15 +74,18 @@ async def test_dm_message_is_answered_in_the_dm(rig: SlackRig) -> None:
     assert posted.args["channel"] == "DTALK" and "Tandem" in posted.args["text"]
 
 
-async def test_user_change_refreshes_time_zone_and_locale(rig: SlackRig) -> None:
-    rig.fake.set_user("U111", name="ana", tz="Europe/Berlin", locale="de-DE")
+async def test_user_change_refreshes_time_zone_locale_and_email(rig: SlackRig) -> None:
+    rig.fake.set_user("U111", name="ana", tz="Europe/Berlin", locale="de-DE", email="Ana@Example.com")
     await rig.post(slash_command_form("/tandem", "help", response_url=rig.sink.url("h")))
     await eventually(lambda: rig.sink.to("h"))
     [person] = await rig.rows(Person)
     assert (person.timezone, person.locale, person.display_name) == ("Europe/Berlin", "de-DE", "ana")
-    user = {"id": "U111", "name": "ana", "tz": "Asia/Tokyo", "locale": "ja-JP", "profile": {"display_name": "Ana"}}
+    assert person.email == "ana@example.com"  # users:read.email: matches her helpdesk ratings to her team
+    user = {"id": "U111", "name": "ana", "tz": "Asia/Tokyo", "locale": "ja-JP",
+            "profile": {"display_name": "Ana", "email": "ana@support.example.com"}}
     await rig.event(event_body({"type": "user_change", "user": user, "event_ts": "1.2"}, event_id="EvUser"))
     await eventually_async(lambda: _is(rig, ("Asia/Tokyo", "ja-JP", "Ana")))
+    assert (await rig.rows(Person))[0].email == "ana@support.example.com"
     await rig.post(slash_command_form("/tandem", "help", response_url=rig.sink.url("h")))
     await eventually(lambda: len(rig.sink.to("h")) == 2)
     assert len(rig.fake.calls_to("users.info")) == 1  # the event refreshed the cache; no new lookup

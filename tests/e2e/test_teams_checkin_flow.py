@@ -2,6 +2,8 @@
 fake Bot Connector — install, proactive check-in, mood click (card updated in place), note."""
 from __future__ import annotations
 
+import hashlib
+
 from collections.abc import AsyncIterator
 import pytest
 import pytest_asyncio
@@ -64,6 +66,9 @@ async def test_install_stores_the_reference_and_a_scheduled_checkin_is_answered_
     assert status == 200
     [entry] = await server.rows(select(MoodEntry).where(MoodEntry.person_id == person.id))
     assert entry.score == 4
+    member = [a for a in server.connector.attempts if a.kind == "member"]
+    assert len(member) == 1  # the Connector's member lookup gave the email helpdesk ratings are matched by
+    assert (await server.person(tenant, aad)).email == f"user.{hashlib.sha1(user.encode()).hexdigest()[:6]}@contoso.example"
     [update] = await server.connector.wait_for(kind="update", conversation_id=conversation)
     assert update.activity_id == prompt.activity_id
     [updated] = cards(update.activity)

@@ -10,7 +10,8 @@ from bot.slack.manifest import BOT_SCOPES, build_manifest, main, render_manifest
 from tests.support.official_schemas import errors, slack_manifest_validator
 
 BASE = "https://tandem.example.com/base"
-LEAST_PRIVILEGE = {"commands", "chat:write", "im:write", "im:history", "users:read", "files:write"}
+LEAST_PRIVILEGE = {"commands", "chat:write", "im:write", "im:history", "users:read", "users:read.email",
+                   "files:write"}
 EVENTS = {"app_home_opened", "app_uninstalled", "tokens_revoked", "user_change", "message.im"}
 
 

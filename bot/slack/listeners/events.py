@@ -58,7 +58,7 @@ def register(app: AsyncApp, listening: Listening) -> None:
         profile = profile_from_user(user)
         listening.profiles.remember(team, str(user["id"]), profile)
         caller = Caller(platform=PLATFORM, workspace_id=team, user_id=str(user["id"]), display_name=profile.name,
-                        timezone=profile.timezone, locale=profile.locale)
+                        timezone=profile.timezone, locale=profile.locale, email=profile.email)
         await units.run_plain(deps, partial(workspaces.refresh_profile, caller=caller))
 
     @app.event("app_uninstalled")
