@@ -1,4 +1,4 @@
-"""`python -m bot <command>`: serve | console | demo | digest | db upgrade | rescore | slack-manifest | teams-package."""
+"""`python -m bot <command>`: serve | console | demo | digest | db upgrade | cx | rescore | slack-manifest | teams-package."""
 from __future__ import annotations
 
 import argparse
@@ -44,6 +44,23 @@ def _parser() -> argparse.ArgumentParser:
 
     reference = commands.add_parser("config-reference", help="print the configuration reference (Markdown)")
     reference.add_argument("--write", metavar="README", default=None, help="rewrite it inside this file's markers")
+
+    cx = commands.add_parser("cx", help="customer ratings: import a CSV file, or show each helpdesk's status")
+    cx_commands = cx.add_subparsers(dest="cx_command", required=True, metavar="ACTION")
+    imports = cx_commands.add_parser("import", help="import ratings from a CSV file (any tool's export)")
+    imports.add_argument("file", metavar="FILE.csv")
+    imports.add_argument("--source", default="csv", help="a name for where the file comes from (default csv)")
+    imports.add_argument("--map", dest="maps", action="append", default=[], metavar="COLUMN=HEADER",
+                         help="read a column under another header, e.g. --map rating=Score (repeatable)")
+    imports.add_argument("--scale", default=None, help="the scale of every row when the file has no scale column "
+                         "(good_bad, great_okay_bad, freshdesk, 1-5, 0-10, ...)")
+    imports.add_argument("--date-format", default=None, metavar="FMT",
+                         help="strptime format of rated_at (default ISO 8601)")
+    imports.add_argument("--timezone", dest="zone_name", default=None, metavar="ZONE",
+                         help="zone of times written without an offset (default UTC)")
+    imports.add_argument("--encoding", default="utf-8-sig", help="the file's text encoding (default UTF-8)")
+    imports.add_argument("--dry-run", action="store_true", help="check the file and count; store nothing")
+    cx_commands.add_parser("status", help="each helpdesk: ratings in 7 days and in all, last arrival, last error")
 
     commands.add_parser("rescore", help="re-score stored notes and moments with the current sentiment scorer")
 
@@ -112,6 +129,14 @@ async def _run_async(args: argparse.Namespace, settings) -> int:  # noqa: ANN001
         from bot.cli.rescore import run_rescore
 
         return await run_rescore(settings)
+    if args.command == "cx":
+        from bot.cli.cx import ImportOptions, run_import, run_status
+
+        if args.cx_command == "status":
+            return await run_status(settings)
+        return await run_import(settings, args.file, ImportOptions(
+            source=args.source, maps=tuple(args.maps), scale=args.scale, date_format=args.date_format,
+            zone_name=args.zone_name, encoding=args.encoding, dry_run=args.dry_run))
     if args.command == "serve":
         from bot.http.server import serve
 

@@ -200,3 +200,10 @@ async def purge_comments_before(session: AsyncSession, cutoff: datetime) -> int:
     result = await session.execute(update(CustomerRating).where(
         and_(CustomerRating.rated_at < cutoff, CustomerRating.comment.is_not(None))).values(comment=None))
     return int(result.rowcount or 0)
+
+
+async def stored_ids(session: AsyncSession, source: str, external_ids: Sequence[str]) -> set[str]:
+    """Which of these vendor ids of one source are stored already (a dry run's "would add")."""
+    rows = await session.scalars(select(CustomerRating.external_id).where(
+        CustomerRating.source == source, CustomerRating.external_id.in_(list(external_ids))))
+    return set(rows.all())

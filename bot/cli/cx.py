@@ -1,0 +1,169 @@
+"""`python -m bot cx import FILE.csv` and `python -m bot cx status`: ratings from any tool, and where each
+helpdesk stands.
+
+The import reads the file in batches: each batch is judged (scales, dates, emails, comment sentiment)
+outside the database, then stored in one unit of work, so an interrupted import keeps what it stored and
+running it again adds only the rest.
+"""
+from __future__ import annotations
+
+import io
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC
+from pathlib import Path
+from typing import BinaryIO
+
+from tqdm import tqdm
+
+from bot import units
+from bot.config import Settings
+from bot.wiring import Deps, build_ready
+from handlers.context import Ctx
+from handlers.cx.csv_rows import BadFile, CsvLayout, RatingRows, RowError, parse_mapping
+from handlers.cx.ingest import IngestResult, row_for, store_rows
+from handlers.cx.scales import BadRating, canonical_scale
+from handlers.cx.status import status_lines
+from handlers.localtime import is_known_zone, zone
+from storage import ratings as store
+
+BATCH = 2_000
+ERRORS_SHOWN = 20
+NOT_DECODED = "\ufffd"
+
+
+@dataclass
+class ImportReport:
+    rows: int = 0
+    added: int = 0
+    duplicates: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+    def summary(self, dry_run: bool) -> str:
+        verb = "would add" if dry_run else "added"
+        lines = [f"Read {self.rows:,} row(s): {verb} {self.added:,}, {self.duplicates:,} already stored, "
+                 f"{len(self.errors):,} with errors" + (" (dry run: nothing stored)." if dry_run else ".")]
+        lines += [f"  line {error.line}: {error.reason}" for error in self.errors[:ERRORS_SHOWN]]
+        if len(self.errors) > ERRORS_SHOWN:
+            lines.append(f"  … and {len(self.errors) - ERRORS_SHOWN:,} more.")
+        return "\n".join(lines)
+
+
+async def import_csv(deps: Deps, raw: BinaryIO, layout: CsvLayout, *, encoding: str = "utf-8-sig",
+                     dry_run: bool = False, progress: Callable[[int], None] | None = None) -> ImportReport:
+    """Import one CSV stream; BadFile when the file as a whole cannot be read (nothing is stored then)."""
+    text = io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline="")
+    rows = RatingRows(text, layout)
+    report, batch, position = ImportReport(), [], 0
+    now = deps.clock.now()
+    for line, item in rows:
+        report.rows += 1
+        if isinstance(item, RowError):
+            report.errors.append(item)
+        elif NOT_DECODED in "".join(str(v) for v in (item.comment, item.agent_email, item.value, item.external_id)):
+            report.errors.append(RowError(line, f"the line is not valid {encoding} text; save the file as UTF-8 "
+                                                "or pass --encoding (e.g. cp1252)"))
+        else:
+            try:
+                batch.append(row_for(item, "csv", deps.scorer, now))
+            except BadRating as error:
+                report.errors.append(RowError(line, str(error)))
+        if len(batch) >= BATCH:
+            await _store(deps, batch, report, dry_run)
+            batch = []
+            if progress is not None:
+                position = _advance(raw, position, progress)
+    await _store(deps, batch, report, dry_run)
+    if progress is not None:
+        _advance(raw, position, progress)
+    return report
+
+
+def _advance(raw: BinaryIO, position: int, progress: Callable[[int], None]) -> int:
+    now = raw.tell()
+    progress(now - position)
+    return now
+
+
+async def _store(deps: Deps, batch: list[dict[str, object]], report: ImportReport, dry_run: bool) -> None:
+    if not batch:
+        return
+
+    async def store_batch(ctx: Ctx) -> IngestResult:
+        if dry_run:
+            known = await store.stored_ids(ctx.session, str(batch[0]["source"]),
+                                           [str(row["external_id"]) for row in batch])
+            fresh = {str(row["external_id"]) for row in batch} - known
+            return IngestResult(added=len(fresh), duplicates=len(batch) - len(fresh))
+        return await store_rows(ctx.session, batch, ctx.clock.now())
+
+    result = await units.run_plain(deps, store_batch)
+    report.added += result.added
+    report.duplicates += result.duplicates
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """The command line of `cx import`, as typed."""
+
+    source: str = "csv"
+    maps: tuple[str, ...] = ()
+    scale: str | None = None
+    date_format: str | None = None
+    zone_name: str | None = None
+    encoding: str = "utf-8-sig"
+    dry_run: bool = False
+
+
+async def run_import(settings: Settings, path: str, options: ImportOptions) -> int:
+    """The CLI: 0 when every row was good, 1 when some rows had errors (the rest are stored), 2 for a bad file."""
+    try:
+        layout = layout_from(options)
+    except (BadFile, BadRating) as error:
+        print(f"tandem: {error}", file=sys.stderr)
+        return 2
+    file = Path(path)
+    if not file.is_file():
+        print(f"tandem: no such file: {path}", file=sys.stderr)
+        return 2
+    deps = await build_ready(settings)
+    try:
+        with file.open("rb") as raw, tqdm(total=file.stat().st_size, unit="B", unit_scale=True, file=sys.stderr,
+                                          desc=f"Importing {file.name}", disable=None) as bar:
+            report = await import_csv(deps, raw, layout, encoding=options.encoding, dry_run=options.dry_run,
+                                      progress=bar.update)
+    except (BadFile, BadRating) as error:
+        print(f"tandem: {file.name}: {error}", file=sys.stderr)
+        return 2
+    except LookupError:
+        print(f"tandem: unknown encoding {options.encoding!r} (try utf-8 or cp1252)", file=sys.stderr)
+        return 2
+    finally:
+        await deps.close()
+    print(report.summary(options.dry_run))
+    return 1 if report.errors else 0
+
+
+async def run_status(settings: Settings) -> int:
+    deps = await build_ready(settings)
+    try:
+        async with deps.context() as ctx:
+            lines = await status_lines(ctx.session, ctx.clock.now(), settings.domain.workspace.timezone,
+                                       None)
+    finally:
+        await deps.close()
+    print("\n".join(lines))
+    return 0
+
+
+def layout_from(options: ImportOptions) -> CsvLayout:
+    """The command line's options as a layout; BadFile or BadRating naming the first bad one."""
+    if options.zone_name and not is_known_zone(options.zone_name):
+        raise BadFile(f"unknown time zone {options.zone_name!r} (use an IANA name such as Europe/London)")
+    source = options.source
+    if not source or len(source) > 30 or not source.replace("-", "").replace("_", "").isalnum():
+        raise BadFile(f"--source {source[:40]!r}: use up to 30 letters, digits, - or _")
+    return CsvLayout(source=source.lower(), columns=parse_mapping(list(options.maps)),
+                     scale=canonical_scale(options.scale) if options.scale else None,
+                     date_format=options.date_format, zone=zone(options.zone_name) if options.zone_name else UTC)
