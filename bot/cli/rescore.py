@@ -18,10 +18,10 @@ async def run_rescore(settings: Settings) -> int:
         async with deps.context() as ctx:
             total = await rescore.pending(ctx)
         if total == 0:
-            print(f"Every note and moment is already scored by {deps.scorer.version}.")
+            print(f"Every note, moment and customer comment is already scored by {deps.scorer.version}.")
             return 0
         with tqdm(total=total, unit="text", desc=f"Re-scoring with {deps.scorer.version}", file=sys.stderr) as bar:
-            for step in (rescore.rescore_notes, rescore.rescore_moments):
+            for step in (rescore.rescore_notes, rescore.rescore_moments, rescore.rescore_comments):
                 after = 0
                 while True:
                     async with deps.context() as ctx:  # one transaction a batch: an interruption loses no work
@@ -29,7 +29,7 @@ async def run_rescore(settings: Settings) -> int:
                     if not done:
                         break
                     bar.update(done)
-        print(f"Re-scored {total} notes and moments with {deps.scorer.version}.")
+        print(f"Re-scored {total} notes, moments and customer comments with {deps.scorer.version}.")
         return 0
     finally:
         await deps.close()

@@ -8,7 +8,7 @@ import logging
 from datetime import UTC, datetime, timedelta
 
 from bot.delivery.dispatcher import Dispatcher
-from handlers.delivery.retention import DELIVERY_MEMORY, apply_retention, forget_old_deliveries
+from handlers.delivery.retention import DELIVERY_MEMORY, Purged, apply_retention, forget_old_deliveries
 
 log = logging.getLogger("tandem.scheduler")
 
@@ -41,21 +41,21 @@ class TickScheduler:
         except Exception:  # noqa: BLE001 - the next tick retries; the scheduler must keep running
             log.exception("scheduling tick failed; the next tick will retry")
 
-    async def apply_retention(self) -> tuple[int, int]:
-        """Delete note and moment text past app.yaml's retention period (idempotent, so any replica may run it)."""
+    async def apply_retention(self) -> Purged:
+        """Delete text past app.yaml's retention period (idempotent, so any replica may run it)."""
         try:
             async with self.dispatcher.deps.context() as ctx:
-                notes, moments = await apply_retention(ctx)
+                purged = await apply_retention(ctx)
                 forgotten = await forget_old_deliveries(ctx)
         except Exception:  # noqa: BLE001 - the next run retries
             log.exception("retention run failed; the next run will retry")
-            return 0, 0
-        if notes or moments:
-            log.info("retention: removed the text of %s note(s) and %s customer moment(s); scores kept",
-                     notes, moments)
+            return Purged(0, 0, 0)
+        if any(purged):
+            log.info("retention: removed the text of %s note(s), %s customer moment(s) and %s customer "
+                     "comment(s); scores kept", *purged)
         if forgotten:
             log.info("retention: forgot %s delivery id(s) older than %s days", forgotten, DELIVERY_MEMORY.days)
-        return notes, moments
+        return purged
 
     async def _safe_drain(self) -> None:
         try:

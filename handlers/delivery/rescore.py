@@ -1,4 +1,5 @@
-"""Re-score stored notes and moments with the current scorer, batch by batch (so history stays comparable)."""
+"""Re-score stored notes, moments and customers' comments with the current scorer, batch by batch (so
+history stays comparable)."""
 from __future__ import annotations
 
 from handlers.context import Ctx
@@ -6,7 +7,7 @@ from storage import rescoring
 
 
 async def pending(ctx: Ctx) -> int:
-    """Notes and moments scored by another scorer version."""
+    """Notes, moments and customer comments scored by another scorer version."""
     return await rescoring.count_stale(ctx.session, ctx.scorer.version)
 
 
@@ -26,4 +27,13 @@ async def rescore_moments(ctx: Ctx, after_id: int, limit: int) -> tuple[int, int
         sentiment = ctx.scorer.score(moment.text)
         moment.polarity, moment.label = sentiment.polarity, sentiment.label
         moment.sentiment_version = ctx.scorer.version
+    return len(rows), rows[-1].id if rows else after_id
+
+
+async def rescore_comments(ctx: Ctx, after_id: int, limit: int) -> tuple[int, int]:
+    rows = await rescoring.stale_comments(ctx.session, ctx.scorer.version, after_id, limit)
+    for rating in rows:
+        sentiment = ctx.scorer.score(rating.comment or "")
+        rating.comment_polarity, rating.comment_label = sentiment.polarity, sentiment.label
+        rating.sentiment_version = ctx.scorer.version
     return len(rows), rows[-1].id if rows else after_id

@@ -2,10 +2,11 @@
 ids of platform deliveries kept to recognise retries."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from typing import NamedTuple
 
 from handlers.context import Ctx
-from storage import seen_events
+from storage import ratings, seen_events
 from storage.retention import purge_text_before
 
 #: How long delivery ids are remembered. Slack retries an event for about an hour and Teams within minutes;
@@ -25,12 +26,21 @@ def cutoff_for(today: date, months: int) -> date:
     raise AssertionError("unreachable")
 
 
-async def apply_retention(ctx: Ctx) -> tuple[int, int]:
-    """Delete note and moment text older than the retention period; (0, 0) when retention is off."""
+class Purged(NamedTuple):
+    notes: int
+    moments: int
+    comments: int  # customers' comments on helpdesk ratings
+
+
+async def apply_retention(ctx: Ctx) -> Purged:
+    """Delete note, moment and customer-comment text older than the retention period (none when it is off)."""
     months = ctx.config.retention.text_months
     if months <= 0:
-        return 0, 0
-    return await purge_text_before(ctx.session, cutoff_for(ctx.clock.now().date(), months))
+        return Purged(0, 0, 0)
+    cutoff = cutoff_for(ctx.clock.now().date(), months)
+    notes, moments = await purge_text_before(ctx.session, cutoff)
+    comments = await ratings.purge_comments_before(ctx.session, datetime.combine(cutoff, time(), tzinfo=UTC))
+    return Purged(notes, moments, comments)
 
 
 async def forget_old_deliveries(ctx: Ctx) -> int:

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from handlers.delivery import rescore
 from handlers.sentiment import Sentiment
-from storage.models import CustomerMoment, MoodEntry
+from handlers.cx.ingest import IncomingRating, ingest
+from storage.models import CustomerMoment, CustomerRating, MoodEntry
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -26,16 +27,25 @@ async def test_rescoring_updates_only_rows_of_other_versions(harness) -> None:
     await harness.say("alice", "mood 4")
     await harness.say("alice", "note lovely day")
     await harness.say("alice", "moment Customer was delighted")
+    async with harness.deps.context() as ctx:
+        await ingest(ctx.session, [IncomingRating("zendesk", str(n), ctx.clock.now(), "good", "good_bad",
+                                                  "ana@example.com", comment=comment)
+                                   for n, comment in enumerate(["Fantastic help", None])], "pull", ctx.scorer,
+                     ctx.clock.now())
     harness.deps.scorer = AlwaysNegative()
     async with harness.deps.context() as ctx:
-        assert await rescore.pending(ctx) == 2
+        assert await rescore.pending(ctx) == 3  # the rating without a comment has nothing to score
         assert (await rescore.rescore_notes(ctx, 0, 100))[0] == 1
         assert (await rescore.rescore_moments(ctx, 0, 100))[0] == 1
+        assert await rescore.rescore_comments(ctx, 0, 100) == (1, 1)
     async with harness.deps.context() as ctx:
         assert await rescore.pending(ctx) == 0
     [entry], [moment] = await harness.rows(MoodEntry), await harness.rows(CustomerMoment)
     assert (entry.note_label, entry.sentiment_version) == ("negative", "test-negative-1")
     assert (moment.polarity, moment.sentiment_version) == (-0.5, "test-negative-1")
+    rated = {r.external_id: r for r in await harness.rows(CustomerRating)}
+    assert (rated["0"].comment_label, rated["0"].sentiment_version) == ("negative", "test-negative-1")
+    assert rated["1"].sentiment_version is None
 
 
 def test_rescore_command_shows_progress_and_finishes(tmp_path: Path) -> None:
@@ -49,7 +59,7 @@ def test_rescore_command_shows_progress_and_finishes(tmp_path: Path) -> None:
                             text=True, timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
     assert "Re-scoring with" in result.stderr and "1/1" in result.stderr
-    assert "Re-scored 1 notes and moments" in result.stdout
+    assert "Re-scored 1 notes, moments and customer comments" in result.stdout
     again = subprocess.run([sys.executable, "-m", "bot", "rescore"], env=env, cwd=tmp_path, capture_output=True,
                            text=True, timeout=120)
     assert "already scored" in again.stdout

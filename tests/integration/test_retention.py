@@ -1,11 +1,12 @@
-"""Retention: old note and moment text is deleted, the numbers stay."""
+"""Retention: old note, moment and customer-comment text is deleted, the numbers stay."""
 from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, timedelta
 
+from handlers.cx.ingest import IncomingRating, ingest
 from handlers.delivery.retention import apply_retention, cutoff_for
-from storage.models import CustomerMoment, MoodEntry, SeenEvent
+from storage.models import CustomerMoment, CustomerRating, MoodEntry, SeenEvent
 
 
 def test_cutoff_counts_calendar_months_and_clamps_month_ends() -> None:
@@ -25,9 +26,18 @@ async def test_old_text_is_removed_and_scores_are_kept(harness) -> None:
     await harness.say("alice", "mood 4")
     await harness.say("alice", "note Better week")
     async with harness.deps.context() as ctx:
-        assert await apply_retention(ctx) == (1, 1)
+        await ingest(ctx.session, [IncomingRating("zendesk", "old", ctx.clock.now() - timedelta(days=39), "bad",
+                                                  "good_bad", "ana@example.com", comment="Rude and slow, Mr Smith"),
+                                   IncomingRating("zendesk", "new", ctx.clock.now(), "good", "good_bad",
+                                                  "ana@example.com", comment="Lovely")], "webhook", ctx.scorer,
+                     ctx.clock.now())
     async with harness.deps.context() as ctx:
-        assert await apply_retention(ctx) == (0, 0)  # idempotent
+        assert await apply_retention(ctx) == (1, 1, 1)
+    async with harness.deps.context() as ctx:
+        assert await apply_retention(ctx) == (0, 0, 0)  # idempotent
+    ratings = {r.external_id: r for r in await harness.rows(CustomerRating)}
+    assert (ratings["old"].comment, ratings["new"].comment) == (None, "Lovely")
+    assert ratings["old"].comment_polarity is not None and ratings["old"].score == 0.0  # the numbers stay
     entries = sorted(await harness.rows(MoodEntry), key=lambda e: e.local_date)
     assert [(e.score, e.note, e.note_label) for e in entries] == [(2, None, entries[0].note_label),
                                                                   (4, "Better week", entries[1].note_label)]
@@ -41,7 +51,7 @@ async def test_retention_off_keeps_everything(harness) -> None:
     await harness.say("alice", "moment Old story")
     harness.clock.advance(timedelta(days=4000))
     async with harness.deps.context() as ctx:
-        assert await apply_retention(ctx) == (0, 0)
+        assert await apply_retention(ctx) == (0, 0, 0)
     [moment] = await harness.rows(CustomerMoment)
     assert moment.text == "Old story"
 
@@ -54,7 +64,7 @@ async def test_the_scheduler_runs_retention(harness) -> None:
     await harness.say("alice", "moment An old customer story")
     harness.clock.advance(timedelta(days=45))
     scheduler = TickScheduler(Dispatcher(harness.deps))
-    assert await scheduler.apply_retention() == (0, 1)
+    assert await scheduler.apply_retention() == (0, 1, 0)
     [moment] = await harness.rows(CustomerMoment)
     assert moment.text == ""
 
