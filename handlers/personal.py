@@ -12,7 +12,7 @@ from handlers.errors import BadArguments
 from handlers.identity import person_today
 from storage.calendar import iso_week_of
 from handlers.messages import Confirm, Export, Reply, Text, mood_choice
-from storage import checkins, moments, people, teams
+from storage import checkins, moments, people, ratings, teams
 from storage.models import Person
 
 HISTORY_WEEKS = 8
@@ -51,11 +51,14 @@ async def export(ctx: Ctx, person: Person, _: c.ExportData) -> Reply:
     entries = await checkins.entries_of_person(ctx.session, person.id)
     logged = await moments.moments_of_person(ctx.session, person.id)
     today = person_today(ctx, person)
+    emails = await ratings.emails_of(ctx.session, person)
+    rated = await ratings.ratings_of(ctx.session, emails)
     data = {
         "exported_at": ctx.clock.now().isoformat(),
         "person": {"id": person.platform_user_id, "name": person.display_name, "timezone": person.timezone,
                    "locale": person.locale, "holiday_country": person.holiday_country, "admin": person.is_admin,
-                   "paused_until": person.paused_until.isoformat() if person.paused_until else None},
+                   "paused_until": person.paused_until.isoformat() if person.paused_until else None,
+                   "email": person.email, "helpdesk_emails": emails},
         "teams": [t.name for t in await teams.member_teams(ctx.session, person.id, today)],
         "manages": [t.name for t in await teams.managed_teams(ctx.session, person.id, today)],
         "check_ins": [{"date": e.local_date.isoformat(), "mood": e.score, "mood_label": mood_choice(e.score).label,
@@ -63,22 +66,28 @@ async def export(ctx: Ctx, person: Person, _: c.ExportData) -> Reply:
         "customer_moments": [{"date": m.local_date.isoformat(), "text": m.text, "outcome": m.outcome,
                               "touchpoint": m.touchpoint, "customer": m.customer_ref, "sentiment": m.polarity,
                               "source": m.source_link} for m in logged],
+        # customers' ratings of your helpdesk work; their comments are the customers' words, not yours
+        "customer_ratings": [{"rated_at": r.rated_at.isoformat(), "source": r.source, "rating": r.raw_value,
+                              "scale": r.scale, "score": r.score, "satisfied": r.satisfied} for r in rated],
     }
     content = json.dumps(data, indent=2, ensure_ascii=False)
     return Reply.of(Export(filename=f"tandem-export-{today.isoformat()}.json", content=content,
-                           summary=f"Your data: {len(entries)} check-ins and {len(logged)} customer moments."))
+                           summary=f"Your data: {len(entries)} check-ins, {len(logged)} customer moments and "
+                                   f"{len(rated)} customer ratings."))
 
 
 async def forget_me(ctx: Ctx, person: Person, command: c.ForgetMe) -> Reply:
     """Delete the person and everything theirs, after an explicit confirmation."""
     if not command.confirmed:
         return Reply.of(Confirm(
-            question=("This permanently deletes your check-ins, notes, customer moments and profile from Tandem. "
+            question=("This permanently deletes your check-ins, notes, customer moments, the helpdesk ratings "
+                      "Tandem counted for you, and your profile from Tandem. "
                       "Team figures already sent in past digests stay as they were, without you. "
                       "To go ahead, type `/tandem forget-me confirm`."),
             confirm_command="/tandem forget-me confirm"))
     own = await moments.moments_of_person(ctx.session, person.id)
     await forget_quotes(ctx, person.workspace_id, [m.text for m in own])
+    await ratings.delete_ratings_of(ctx.session, await ratings.emails_of(ctx.session, person))
     await people.delete_person(ctx.session, person)
     return Reply.of(Text("Done — everything Tandem held about you is deleted. "
                          "If you talk to me again, I'll start afresh."))

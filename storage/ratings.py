@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select, update
+from sqlalchemy import and_, case, delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -218,3 +218,24 @@ async def stored_ids(session: AsyncSession, source: str, external_ids: Sequence[
     rows = await session.scalars(select(CustomerRating.external_id).where(
         CustomerRating.source == source, CustomerRating.external_id.in_(list(external_ids))))
     return set(rows.all())
+
+
+async def emails_of(session: AsyncSession, person: Person) -> list[str]:
+    """Every helpdesk email that counts for this person: their own and those an admin linked to them."""
+    linked = (await session.scalars(select(AgentLink.email).where(AgentLink.person_id == person.id))).all()
+    return sorted({*linked, *([person.email] if person.email else [])})
+
+
+async def ratings_of(session: AsyncSession, emails: Sequence[str]) -> list[CustomerRating]:
+    if not emails:
+        return []
+    return list((await session.scalars(select(CustomerRating).where(
+        CustomerRating.agent_email.in_(list(emails))).order_by(CustomerRating.rated_at))).all())
+
+
+async def delete_ratings_of(session: AsyncSession, emails: Sequence[str]) -> int:
+    """Forget the ratings of these agent emails (forget-me); sealed weekly sums keep past digests as sent."""
+    if not emails:
+        return 0
+    result = await session.execute(delete(CustomerRating).where(CustomerRating.agent_email.in_(list(emails))))
+    return int(result.rowcount or 0)

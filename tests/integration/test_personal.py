@@ -4,8 +4,9 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+from handlers.cx.ingest import IncomingRating, ingest
 from handlers.messages import Confirm, Export
-from storage.models import CustomerMoment, Membership, MoodEntry, Outbox, Person, Prompt
+from storage.models import AgentLink, CustomerMoment, CustomerRating, Membership, MoodEntry, Outbox, Person, Prompt
 
 
 async def _checkin(harness, user: str, score: int, note: str | None = None) -> None:  # noqa: ANN001
@@ -25,16 +26,29 @@ async def test_history_shows_weekly_means_and_recent_moments(harness) -> None:
     assert "Customer thanked us" in text and "[positive]" in text
 
 
+async def _rate(harness, *emails: str) -> None:  # noqa: ANN001
+    async with harness.deps.context() as ctx:
+        await ingest(ctx.session, [IncomingRating("zendesk", email, ctx.clock.now(), "good", "good_bad", email,
+                                                  comment="Thanks, Sam!") for email in emails], "webhook",
+                     ctx.scorer, ctx.clock.now())
+
+
 async def test_export_is_the_persons_own_data_as_json(harness) -> None:
+    await harness.join("ada")
     await _checkin(harness, "alice", 4, "busy but fine")
     await _checkin(harness, "bob", 1, "bob's private note")
     await harness.say("alice", "moment Renewal signed outcome:positive touchpoint:renewal")
+    await harness.say("ada", "tandem cx link @alice alice@helpdesk.example")
+    await _rate(harness, "alice@helpdesk.example", "bob@helpdesk.example")
     export = (await harness.reply("alice", "tandem export")).messages[0]
     assert isinstance(export, Export) and export.filename.endswith(".json")
     data = json.loads(export.content)
     assert data["person"]["id"] == "alice"
     assert [(c["mood"], c["note"]) for c in data["check_ins"]] == [(4, "busy but fine")]
     assert [m["text"] for m in data["customer_moments"]] == ["Renewal signed"]
+    assert data["person"]["helpdesk_emails"] == ["alice@helpdesk.example"]
+    assert [(r["source"], r["rating"], r["satisfied"]) for r in data["customer_ratings"]] == [("zendesk", "good", True)]
+    assert "Thanks" not in export.content  # the customer's words are theirs, not the agent's
     assert "bob" not in export.content
 
 
@@ -45,6 +59,8 @@ async def test_forget_me_asks_first_then_deletes_everything_of_the_person(harnes
     await harness.say("ada", "tandem team create Support")
     await harness.say("ada", "tandem team add Support @alice @bob")
     await harness.say("alice", "moment Customer churned outcome:negative")
+    await harness.say("ada", "tandem cx link @alice alice@helpdesk.example")
+    await _rate(harness, "alice@helpdesk.example", "bob@helpdesk.example")
     confirm = (await harness.reply("alice", "tandem forget-me")).messages[0]
     assert isinstance(confirm, Confirm) and "forget-me confirm" in confirm.question
     assert await harness.count(MoodEntry) == 2  # nothing deleted before the confirmation
@@ -53,6 +69,8 @@ async def test_forget_me_asks_first_then_deletes_everything_of_the_person(harnes
     assert people == {"ada", "bob"}
     assert [e.score for e in await harness.rows(MoodEntry)] == [3]
     assert await harness.count(CustomerMoment) == 0
+    assert [r.agent_email for r in await harness.rows(CustomerRating)] == ["bob@helpdesk.example"]
+    assert await harness.count(AgentLink) == 0
     assert len(await harness.rows(Membership)) == 1
     people_ids = {p.id for p in await harness.rows(Person)}
     assert {p.person_id for p in await harness.rows(Prompt)} <= people_ids
