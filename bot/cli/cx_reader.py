@@ -1,0 +1,102 @@
+"""Reading and judging a ratings CSV in a second process, while this one stores what it judged.
+
+Why a process: parsing, normalising and scoring comments cost as much as storing, and they are pure
+Python; on two cores a reader process and the storing process together import about twice as fast.
+Batches cross a bounded queue, so memory stays flat however large the file is. Forked (Linux), so
+the scorer and the open file need no pickling.
+"""
+from __future__ import annotations
+
+import io
+import multiprocessing
+import queue
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import BinaryIO
+
+from handlers.cx.csv_rows import BadFile, CsvLayout, RatingRows, RowError
+from handlers.cx.ingest import row_for
+from handlers.cx.scales import BadRating
+from handlers.sentiment import Scorer
+
+NOT_DECODED = "\ufffd"
+QUEUED_BATCHES = 2  # judged batches waiting to be stored: the memory bound
+WAIT_SECONDS = 1.0
+
+
+@dataclass
+class Judged:
+    """One batch: rows ready to store, rows refused (by line), rows read, and the file position reached."""
+
+    rows: list[dict[str, object]] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    read: int = 0
+    position: int = 0
+
+
+def judge(raw: BinaryIO, layout: CsvLayout, encoding: str, scorer: Scorer, now: datetime,
+          batch_size: int) -> Iterator[Judged]:
+    """The file's rows judged in batches; BadFile/BadRating when the file as a whole cannot be read."""
+    rows = RatingRows(io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline=""), layout)
+    batch = Judged()
+    for line, item in rows:
+        batch.read += 1
+        if isinstance(item, RowError):
+            batch.errors.append(item)
+        elif NOT_DECODED in "".join(str(v) for v in (item.comment, item.agent_email, item.value, item.external_id)):
+            batch.errors.append(RowError(line, f"the line is not valid {encoding} text; save the file as UTF-8 "
+                                               "or pass --encoding (e.g. cp1252)"))
+        else:
+            try:
+                batch.rows.append(row_for(item, "csv", scorer, now))
+            except BadRating as error:
+                batch.errors.append(RowError(line, str(error)))
+        if len(batch.rows) >= batch_size:
+            batch.position = raw.tell()
+            yield batch
+            batch = Judged()
+    batch.position = raw.tell()
+    yield batch
+
+
+def _reader(raw: BinaryIO, layout: CsvLayout, encoding: str, scorer: Scorer, now: datetime, batch_size: int,
+            out: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
+    try:
+        for batch in judge(raw, layout, encoding, scorer, now, batch_size):
+            out.put(batch)
+    except (BadFile, BadRating, LookupError) as error:
+        out.put(error)
+    except Exception as error:  # noqa: BLE001 - reported to the parent, which says what failed
+        out.put(RuntimeError(f"reading the file failed: {type(error).__name__}: {error}"))
+    out.put(None)
+
+
+class ReaderProcess:
+    """judge() in a forked child; `next_batch()` blocks (call it in a thread) until a batch or the end."""
+
+    def __init__(self, raw: BinaryIO, layout: CsvLayout, encoding: str, scorer: Scorer, now: datetime,
+                 batch_size: int) -> None:
+        context = multiprocessing.get_context("fork")
+        self._queue = context.Queue(QUEUED_BATCHES)
+        self._process = context.Process(target=_reader, args=(raw, layout, encoding, scorer, now, batch_size,
+                                                              self._queue), daemon=True)
+        self._process.start()
+
+    def next_batch(self) -> Judged | None:
+        """The next batch, None at the end; raises what the reader raised (BadFile, ...)."""
+        while True:
+            try:
+                item = self._queue.get(timeout=WAIT_SECONDS)
+            except queue.Empty:
+                if not self._process.is_alive():
+                    raise RuntimeError(f"the reader process stopped (exit code {self._process.exitcode})") from None
+                continue
+            if isinstance(item, Exception):
+                raise item
+            return item
+
+    def close(self) -> None:
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join(timeout=5)
