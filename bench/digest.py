@@ -43,11 +43,11 @@ from sqlalchemy import event, select, text  # noqa: E402
 from bot.config import load_settings  # noqa: E402
 from bot.http.server import settle_heap  # noqa: E402
 from bot.wiring import build  # noqa: E402
-from handlers.insights.chart import render_chart  # noqa: E402
 from handlers.insights.build import build_digests, build_team_digest  # noqa: E402
-from storage.calendar import iso_week_bounds  # noqa: E402
+from handlers.insights.chart import render_chart  # noqa: E402
 from handlers.ports import SimulatedClock  # noqa: E402
 from handlers.sentiment import TextBlobScorer  # noqa: E402
+from storage.calendar import iso_week_bounds  # noqa: E402
 from storage.db import upgrade  # noqa: E402
 from storage.models import Team  # noqa: E402
 
@@ -285,7 +285,7 @@ async def measure(backend: str, url: str, engine_options: dict, repeat: int) -> 
                 await ctx.session.execute(text("DELETE FROM team_weeks"))
                 await ctx.session.execute(text("DELETE FROM digest_runs"))
 
-        async def best(run, before=None, times_: int | None = None) -> float:  # noqa: ANN001
+        async def best(run, before=None, times_: int | None = None) -> float:
             times = []
             for _ in range(times_ or repeat):
                 if before is not None:

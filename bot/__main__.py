@@ -5,8 +5,8 @@ import argparse
 import asyncio
 import os
 import sys
-from pathlib import Path
 from collections.abc import Sequence
+from pathlib import Path
 
 from bot.config import ConfigError, load_settings
 from bot.logs import configure as configure_logging
@@ -86,7 +86,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
-async def _run_async(args: argparse.Namespace, settings) -> int:  # noqa: ANN001 - Settings
+async def _run_async(args: argparse.Namespace, settings) -> int:
     if args.command == "db":
         from bot.wiring import build_ready
 

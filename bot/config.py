@@ -28,7 +28,6 @@ from handlers.config import (
     TandemConfig,
     WorkspaceDefaults,
 )
-
 from storage.calendar import SHORT_DAY_NAMES as WEEKDAYS
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]  # a Literal must be spelt out: storage.calendar
@@ -109,7 +108,7 @@ class WorkingHours(_Strict):
     _clock = field_validator("start", "end", mode="before")(classmethod(lambda cls, v: _parse_clock(v)))
 
     @model_validator(mode="after")
-    def _ordered(self) -> "WorkingHours":
+    def _ordered(self) -> WorkingHours:
         if self.start >= self.end:
             raise ValueError("start must be before end")
         return self

@@ -1,7 +1,6 @@
 """Admin use cases: schedules, teams, admins, holiday calendars, the privacy threshold."""
 from __future__ import annotations
 
-
 import holidays as holiday_calendars
 
 from handlers import commands as c
@@ -9,10 +8,11 @@ from handlers.context import Ctx
 from handlers.errors import BadArguments, NotFound
 from handlers.identity import person_today
 from handlers.localtime import format_hhmm
-from handlers.schedule import describe_schedule
 from handlers.messages import Reply, Text
+from handlers.schedule import describe_schedule
 from storage import people, teams, workspaces
 from storage.models import Person, Schedule, Team
+
 
 async def _schedule(ctx: Ctx, person: Person) -> Schedule:
     schedule = await workspaces.get_schedule(ctx.session, person.workspace_id)

@@ -7,6 +7,7 @@ requirements.txt changes), then runs the demo or the whole test suite inside it.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import subprocess
 import sys
@@ -23,15 +24,13 @@ TEST_WORKERS = 2  # the suite waits on servers, sockets and sleeps as much as it
 def in_parallel(pytest_args: list[str]) -> list[str]:
     """pytest-xdist workers for the suite, unless the caller chose (`-n 0` to debug with --pdb)."""
     chose = any(a.startswith(("-n", "--numprocesses", "--dist", "-pno:xdist")) for a in pytest_args)
-    if chose or any(a == "-p" and b == "no:xdist" for a, b in zip(pytest_args, pytest_args[1:])):
+    if chose or any(a == "-p" and b == "no:xdist" for a, b in itertools.pairwise(pytest_args)):
         return pytest_args
     return ["-n", str(TEST_WORKERS), "--dist", "loadfile", *pytest_args]
 
 
 def ensure_environment() -> None:
     """Build or refresh the virtualenv so both commands work on a fresh clone."""
-    if sys.version_info < (3, 11):
-        sys.exit(f"Tandem needs Python 3.11 or newer; this is {sys.version.split()[0]}.")
     wanted = hashlib.sha256((ROOT / "requirements.txt").read_bytes()).hexdigest()
     if PY.exists() and STAMP.exists() and STAMP.read_text().strip() == wanted:
         return

@@ -26,7 +26,7 @@ async def mark_checked(session: AsyncSession, team_ids: Sequence[int], iso_week:
         return
     insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
     await session.execute(insert(AlertCheck).values(
-        [dict(team_id=t, iso_week=iso_week, checked_at=now) for t in team_ids]).on_conflict_do_nothing(
+        [{"team_id": t, "iso_week": iso_week, "checked_at": now} for t in team_ids]).on_conflict_do_nothing(
         index_elements=["team_id", "iso_week"]))
 
 

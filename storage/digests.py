@@ -53,7 +53,7 @@ def _no_scores() -> dict[int, int]:
     return {1: 0, 2: 0, 3: 0, 4: 0, 5: 0}
 
 
-def _fixed(value: Any, type_: Any = None):  # noqa: ANN202 - SQL expression
+def _fixed(value: Any, type_: Any = None):
     """A value written into the SQL text rather than bound.
 
     PostgreSQL switches a statement run more than five times to a generic plan that doesn't know the week
@@ -63,12 +63,12 @@ def _fixed(value: Any, type_: Any = None):  # noqa: ANN202 - SQL expression
     return bindparam(None, value, type_, literal_execute=True)
 
 
-def _among(column, ids: Sequence[int]):  # noqa: ANN001, ANN202 - SQL expression
+def _among(column, ids: Sequence[int]):
     """`column IN (ids)` with the ids written into the SQL (see _fixed): a constant list PostgreSQL hashes."""
     return column.in_(bindparam(None, [int(i) for i in ids], expanding=True, literal_execute=True))
 
 
-def _in_dates(column, first: date, last: date):  # noqa: ANN001, ANN202 - SQL expression
+def _in_dates(column, first: date, last: date):
     return and_(column >= _fixed(first, Date), column <= _fixed(last, Date))
 
 
@@ -117,7 +117,7 @@ class Excerpt(NamedTuple):
     text: str
 
 
-def _team_key():  # noqa: ANN202 - SQL expression
+def _team_key():
     """memberships.team_id as an expression (+ 0) for grouping and filtering mood rows by team.
 
     On a bare column SQLite drives the join from the team index and reads every week of every member's
@@ -126,13 +126,13 @@ def _team_key():  # noqa: ANN202 - SQL expression
     return (Membership.team_id + _fixed(0, Integer)).label("team_key")
 
 
-def _member_on_entry_date():  # noqa: ANN202 - SQL expression
+def _member_on_entry_date():
     return and_(Membership.person_id == MoodEntry.person_id, Membership.role == "member",
                 Membership.started_on <= MoodEntry.local_date,
                 or_(Membership.ended_on.is_(None), Membership.ended_on > MoodEntry.local_date))
 
 
-def _week_index(session: AsyncSession, column, first: date):  # noqa: ANN001, ANN202 - SQL expressions
+def _week_index(session: AsyncSession, column, first: date):
     """Whole weeks between `first` (a Monday) and a date column, computed by the database."""
     if session.bind.dialect.name == "postgresql":
         return (column - literal(first, Date)) // 7
@@ -279,7 +279,7 @@ _SEALED_SUMS = (TeamWeek.members, TeamWeek.respondents, TeamWeek.entries, TeamWe
                 TeamWeek.moment_polarity_sum)
 
 
-def _sealed_of(team_ids: Sequence[int], weeks: Iterable[str]):  # noqa: ANN202 - SQL expression
+def _sealed_of(team_ids: Sequence[int], weeks: Iterable[str]):
     return and_(_among(TeamWeek.team_id, team_ids), TeamWeek.iso_week.in_(list(weeks)), TeamWeek.sealed)
 
 
@@ -346,7 +346,7 @@ async def save_runs(session: AsyncSession, runs: Sequence[tuple[int, str, int, d
     insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
     by_week: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for t, w, r, s in runs:
-        by_week[w].append(dict(team_id=t, iso_week=w, respondents=r, summary=s, built_at=now))
+        by_week[w].append({"team_id": t, "iso_week": w, "respondents": r, "summary": s, "built_at": now})
     for week, rows in by_week.items():
         statement = insert(DigestRun)
         await _execute(session, statement.on_conflict_do_update(

@@ -24,7 +24,7 @@ LIVENESS_LOCK_SPACE = 7244112
 _CHUNK = 500
 
 
-def _insert_for(session: AsyncSession):  # noqa: ANN202 - a dialect-specific insert()
+def _insert_for(session: AsyncSession):
     return pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
 
 
@@ -56,7 +56,7 @@ async def enqueue_many(session: AsyncSession, rows: Sequence[dict[str, Any]], *,
     return len((await session.execute(statement, values)).all())
 
 
-def _due(now: datetime):  # noqa: ANN202 - a SQL condition
+def _due(now: datetime):
     return or_((Outbox.status == "pending") & (Outbox.next_attempt_at <= now),
                (Outbox.status == "sending") & (Outbox.claimed_until < now))
 

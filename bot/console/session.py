@@ -6,9 +6,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from bot import units
 from bot.console.messenger import CONSOLE_PLATFORM, CONSOLE_WORKSPACE
 from bot.console.render import render
-from bot import units
 from bot.wiring import Deps
 from handlers import commands as c
 from handlers.context import Ctx

@@ -38,7 +38,7 @@ class TickScheduler:
     async def _safe_tick(self) -> None:
         try:
             await self.dispatcher.tick()
-        except Exception:  # noqa: BLE001 - the next tick retries; the scheduler must keep running
+        except Exception:
             log.exception("scheduling tick failed; the next tick will retry")
 
     async def apply_retention(self) -> tuple[int, int]:
@@ -47,7 +47,7 @@ class TickScheduler:
             async with self.dispatcher.deps.context() as ctx:
                 notes, moments = await apply_retention(ctx)
                 forgotten = await forget_old_deliveries(ctx)
-        except Exception:  # noqa: BLE001 - the next run retries
+        except Exception:
             log.exception("retention run failed; the next run will retry")
             return 0, 0
         if notes or moments:
@@ -60,7 +60,7 @@ class TickScheduler:
     async def _safe_drain(self) -> None:
         try:
             await self.dispatcher.drain()
-        except Exception:  # noqa: BLE001
+        except Exception:
             log.exception("outbox drain failed; the next run will retry")
 
     async def stop(self) -> int:

@@ -19,7 +19,7 @@ def _object(value: Any) -> bool:
     return isinstance(value, dict)
 
 
-def _optional(body: dict[str, Any], key: str, check) -> bool:  # noqa: ANN001 - a predicate
+def _optional(body: dict[str, Any], key: str, check) -> bool:
     return key not in body or body[key] is None or check(body[key])
 
 
@@ -65,10 +65,10 @@ def _event(body: dict[str, Any]) -> str | None:
     if wrong is not None:
         return f"event.{wrong}"
     user = event.get("user")
-    if user is not None and not isinstance(user, str):
-        if not (_object(user) and _text(user.get("id")) and _optional(user, "profile", _object)
-                and _texts(user, ("tz", "locale", "name", "real_name")) is None):
-            return "event.user must be a user id or a user object with an id"
+    if user is not None and not isinstance(user, str) and not (
+            _object(user) and _text(user.get("id")) and _optional(user, "profile", _object)
+            and _texts(user, ("tz", "locale", "name", "real_name")) is None):
+        return "event.user must be a user id or a user object with an id"
     if not _optional(event, "tokens", _object):
         return "event.tokens must be an object"
     return None

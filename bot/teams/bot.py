@@ -6,13 +6,14 @@ only then are the replies sent, so no database transaction waits on the Connecto
 from __future__ import annotations
 
 import logging
-from http import HTTPStatus
 from dataclasses import dataclass, field
+from http import HTTPStatus
 
 from botbuilder.core import BotAdapter, InvokeResponse, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler
 from botbuilder.schema import Activity, ActivityTypes
 from msrest.exceptions import DeserializationError
+
 from bot import units
 from bot.teams import references
 from bot.teams.identity import TEAMS_PLATFORM, caller_from
@@ -89,7 +90,7 @@ class TandemTeamsBot(TeamsActivityHandler):
                         activity.type, str(error)[:200])
             await _answer_invoke_quietly(turn_context)
             return
-        except Exception:  # noqa: BLE001 - Teams must get a reply, never a 500
+        except Exception:
             log.exception("Teams %s activity failed", activity.type)
             if activity.type == "message":
                 await turn_context.send_activity(text_activity(FAILED))
@@ -100,7 +101,7 @@ class TandemTeamsBot(TeamsActivityHandler):
             return
         await self._deliver(turn_context, turn)
 
-    async def _handle_turn(self, turn_context: TurnContext, caller: Caller) -> "Turn | None":
+    async def _handle_turn(self, turn_context: TurnContext, caller: Caller) -> Turn | None:
         """The activity in the one unit-of-work runner (nothing is sent before it commits, so its race retry
         is safe). None: a repeat of an activity already handled, ignored."""
         activity = turn_context.activity
@@ -213,7 +214,7 @@ class TandemTeamsBot(TeamsActivityHandler):
         return PRIVATE_SENT
 
 
-INVOKE_RESPONSE_KEY = BotAdapter._INVOKE_RESPONSE_KEY  # noqa: SLF001 - where the adapter looks for it
+INVOKE_RESPONSE_KEY = BotAdapter._INVOKE_RESPONSE_KEY
 
 
 async def _answer_invoke_quietly(turn_context: TurnContext) -> None:

@@ -12,11 +12,9 @@ from botbuilder.core import TurnContext
 from botbuilder.schema import Activity
 
 from bot.teams.identity import TEAMS_PLATFORM
-from handlers.delivery import reachability
 from handlers.context import Ctx
+from handlers.delivery import reachability
 from storage.models import Person
-
-
 
 
 def is_personal(reference: dict[str, Any] | None) -> bool:

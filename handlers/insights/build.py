@@ -15,9 +15,9 @@ from handlers.insights import privacy
 from handlers.insights.figures import figures_from, organisation_digest
 from handlers.insights.report import TeamDigest
 from handlers.insights.weeks import WeekView, team_weeks
-from storage.calendar import iso_week_bounds
 from handlers.messages import DigestMessage
 from storage import digests as digest_store
+from storage.calendar import iso_week_bounds
 from storage.models import Team
 
 

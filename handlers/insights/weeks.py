@@ -14,8 +14,8 @@ from functools import lru_cache
 from handlers.context import Ctx
 from handlers.insights import privacy, stats
 from handlers.insights.report import WeekPoint
-from storage.calendar import iso_week_bounds, iso_week_of
 from storage import digests as digest_store
+from storage.calendar import iso_week_bounds, iso_week_of
 from storage.digests import WeekAggregate
 
 HISTORY_WEEKS = 12  # weeks of history before the digest's week (trend, chart, correlation, alert baselines)

@@ -7,7 +7,7 @@ boosters, caps, "but", "!"/"?" emphasis, idioms) are VADER's own, unchanged.
 """
 from __future__ import annotations
 
-from vaderSentiment.vaderSentiment import BOOSTER_DICT, SentiText, SentimentIntensityAnalyzer
+from vaderSentiment.vaderSentiment import BOOSTER_DICT, SentimentIntensityAnalyzer, SentiText
 
 from handlers.sentiment.rules import weigh_contrast
 

@@ -28,8 +28,14 @@ from tests.e2e.slack_support import SlackRig, eventually, slack_rig
 from tests.e2e.teams_support import TeamsServer, card_actions, cards, new_tenant, new_user, running_server
 from tests.fakes import teams_activities as ta
 from tests.fakes.slack_api import Call
-from tests.fakes.slack_signing import app_home_opened_event, block_actions_payload, event_body, plain_text_value, \
-    slash_command_form, view_submission_payload
+from tests.fakes.slack_signing import (
+    app_home_opened_event,
+    block_actions_payload,
+    event_body,
+    plain_text_value,
+    slash_command_form,
+    view_submission_payload,
+)
 from tests.fakes.teams_activities import DEFAULT_TIMEZONE as TIMEZONE
 
 PEOPLE = ("Alice", "Bob", "Cara")  # Alice comes first, so she is the workspace admin

@@ -27,7 +27,7 @@ OUTAGE_SECONDS = 30
 
 
 @pytest.mark.slow
-async def test_requests_get_a_temporary_error_and_scheduled_work_resumes(clock) -> None:  # noqa: ANN001
+async def test_requests_get_a_temporary_error_and_scheduled_work_resumes(clock) -> None:
     url = require_postgres()
     target = urlparse(url.replace("+asyncpg", ""))
     schema = f"outage_{uuid.uuid4().hex[:10]}"

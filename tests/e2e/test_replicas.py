@@ -103,7 +103,7 @@ async def _outbox_open(database_url: str) -> int:
         await engine.dispose()
 
 
-async def _wait_for(condition, timeout: float, servers: list[Server], what: str) -> None:  # noqa: ANN001
+async def _wait_for(condition, timeout: float, servers: list[Server], what: str) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if await condition():

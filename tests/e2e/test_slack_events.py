@@ -6,8 +6,14 @@ from sqlalchemy import select
 from bot.slack import ids
 from storage.models import ConversationRef, CustomerMoment, Person, SeenEvent, Workspace
 from tests.e2e.slack_support import SlackRig, all_text, backend, eventually, eventually_async, rig  # noqa: F401
-from tests.fakes.slack_signing import app_home_opened_event, block_actions_payload, event_body, im_message_event, \
-    slash_command_form, url_verification_body
+from tests.fakes.slack_signing import (
+    app_home_opened_event,
+    block_actions_payload,
+    event_body,
+    im_message_event,
+    slash_command_form,
+    url_verification_body,
+)
 
 
 async def test_url_verification_echoes_the_challenge(rig: SlackRig) -> None:

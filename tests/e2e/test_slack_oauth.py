@@ -12,7 +12,7 @@ from tests.fakes.slack_signing import slash_command_form
 
 
 @pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-async def test_install_via_oauth_then_commands_use_the_stored_token(database, clock) -> None:  # noqa: ANN001
+async def test_install_via_oauth_then_commands_use_the_stored_token(database, clock) -> None:
     async with slack_rig(database, clock, SLACK_BOT_TOKEN="", SLACK_CLIENT_ID="111.222",
                          SLACK_CLIENT_SECRET="shh") as rig:
         start = await rig.client.get("/slack/install", allow_redirects=False)
@@ -23,7 +23,7 @@ async def test_install_via_oauth_then_commands_use_the_stored_token(database, cl
         cookie = {"Cookie": f"slack-app-oauth-state={start.cookies['slack-app-oauth-state'].value}"}  # Secure: sent by hand
         done = await rig.client.get(f"/slack/oauth_redirect?code=abc&state={state}", headers=cookie)
         assert done.status == 200
-        [access] = rig.fake.delivered("oauth.v2.access")
+        [_access] = rig.fake.delivered("oauth.v2.access")
         [workspace] = await rig.rows(Workspace)
         assert (workspace.external_id, workspace.active) == ("T111", True)
 

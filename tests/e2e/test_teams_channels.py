@@ -74,7 +74,7 @@ async def test_channel_commands_strip_the_bot_mention_and_answer_in_the_private_
     before = len(server.connector.activities_in(chat))
     status, _ = await server.post(ta.channel_message("checkin", url, tenant, user, channel, aad_object_id=aad))
     assert status == 200
-    [card] = [a for a in server.connector.activities_in(chat)[before:]]
+    [card] = list(server.connector.activities_in(chat)[before:])
     assert cards(card)[0]["actions"][4]["data"]["score"] == 5
     channel_posts = [a for s in server.connector.sent if s.conversation_id.startswith(channel)
                      for a in [s.activity]]

@@ -3,6 +3,7 @@ fake Bot Connector — install, proactive check-in, mood click (card updated in 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+
 import pytest
 import pytest_asyncio
 from sqlalchemy import select

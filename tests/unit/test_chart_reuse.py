@@ -11,8 +11,8 @@ import pytest
 from PIL import Image
 
 from handlers.insights import chart
-from handlers.insights.chart import render_chart
 from handlers.insights.build import digest_message
+from handlers.insights.chart import render_chart
 from handlers.insights.report import MomentFigures, TeamDigest, WeekPoint
 from handlers.messages import DigestMessage
 

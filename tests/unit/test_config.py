@@ -10,7 +10,7 @@ from bot.config import ConfigError, load_settings
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _load(tmp_path: Path, text: str, **env: str):  # noqa: ANN202
+def _load(tmp_path: Path, text: str, **env: str):
     path = tmp_path / "app.yaml"
     path.write_text(text, encoding="utf-8")
     return load_settings({"TANDEM_CONFIG": str(path), **env})
@@ -52,7 +52,7 @@ def test_bad_values_stop_start_up_naming_the_key(tmp_path: Path, yaml_text: str,
 def test_not_yaml_and_missing_file_are_explained(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="not valid YAML"):
         _load(tmp_path, "checkin: [unclosed\n")
-    with pytest.raises(ConfigError, match="TANDEM_CONFIG: .* does not exist"):
+    with pytest.raises(ConfigError, match=r"TANDEM_CONFIG: .* does not exist"):
         load_settings({"TANDEM_CONFIG": str(tmp_path / "nope.yaml")})
 
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.config import AppYaml, Environment
 from bot.cli.config_reference import render, splice
+from bot.config import AppYaml, Environment
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -96,13 +96,13 @@ def _png(width: int = 600, height: int = 400) -> bytes:
 
 
 def _digest(**changes: Any) -> TeamDigest:
-    base = dict(team="Support", iso_week="2026-W47", week_start=date(2026, 11, 16), week_end=date(2026, 11, 22),
-                members=7, respondents=6, participation=0.857, min_group=5,
-                mood=MoodFigures(mean=3.83, distribution={2: 1, 3: 1, 4: 3, 5: 1}, note_count=5, note_sentiment=0.21),
-                moments=MomentFigures(logged=9, share_positive=0.556, share_negative=0.222, mean_sentiment=0.18,
+    base = {"team": "Support", "iso_week": "2026-W47", "week_start": date(2026, 11, 16), "week_end": date(2026, 11, 22),
+                "members": 7, "respondents": 6, "participation": 0.857, "min_group": 5,
+                "mood": MoodFigures(mean=3.83, distribution={2: 1, 3: 1, 4: 3, 5: 1}, note_count=5, note_sentiment=0.21),
+                "moments": MomentFigures(logged=9, share_positive=0.556, share_negative=0.222, mean_sentiment=0.18,
                                       quality_index=64.0),
-                notices=("Notes were written by fewer than 5 people.",),
-                history=tuple(WeekPoint(f"2026-W{35 + i}", 3.5, 60.0, 0.8) for i in range(12)))
+                "notices": ("Notes were written by fewer than 5 people.",),
+                "history": tuple(WeekPoint(f"2026-W{35 + i}", 3.5, 60.0, 0.8) for i in range(12))}
     return TeamDigest(**(base | changes))
 
 

@@ -135,7 +135,7 @@ def test_build_is_reproducible(tmp_path: Path) -> None:
 
 
 def test_limits_are_enforced() -> None:
-    with pytest.raises(ValueError, match="name.short"):
+    with pytest.raises(ValueError, match=r"name\.short"):
         package.build_manifest(app_id=APP_ID, base_url=BASE, name="A name far longer than thirty characters")
     with pytest.raises(ValueError, match="version"):
         package.build_manifest(app_id=APP_ID, base_url=BASE, version="1.0")
