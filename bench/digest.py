@@ -297,7 +297,7 @@ async def measure(backend: str, url: str, engine_options: dict, repeat: int) -> 
 
         settle_heap()  # as `serve` does before traffic (digests are built in its process); the floor gets it too
         await floor()  # warm the page cache for everyone alike
-        results = {"cold": await best(digests, clear_cache)}
+        results: dict[str, Any] = {"cold": await best(digests, clear_cache)}  # figures of several kinds
         shown = await digests()
         floors, warms = [], []
         for _ in range(repeat):  # interleaved, so a drift in the machine's speed moves both alike
@@ -347,6 +347,7 @@ async def run(args: argparse.Namespace) -> None:
     backends = ("sqlite", "postgresql") if args.backend == "both" else (args.backend,)
     size = f"{args.people}p-{args.teams}t-{args.weeks}w"
     for backend in backends:
+        options: dict[str, Any]  # engine options for the backend
         if backend == "sqlite":
             path = Path(args.sqlite or Path(tempfile.gettempdir()) / "tandem-bench" / f"digest-{size}.db")
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -25,6 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -246,7 +247,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--ablation", action="store_true", help="also score TandemScorer with parts off")
     parser.add_argument("--fit", action="store_true", help="re-run the combination fit on the fit half")
     args = parser.parse_args(argv)
-    sets = {
+    sets: dict[str, list[Any]] = {
         "tweets": load_rated(args.data / "tweets_GroundTruth.txt"),
         "movies": load_rated(args.data / "movieReviewSnippets_GroundTruth.txt"),
         "goemotions": load_goemotions(args.data),

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from datetime import time
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
@@ -29,8 +29,8 @@ from handlers.config import (
     WorkspaceDefaults,
 )
 from storage.calendar import SHORT_DAY_NAMES as WEEKDAYS
+from storage.calendar import ShortDayName as Weekday
 
-Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]  # a Literal must be spelt out: storage.calendar
 # Touchpoints are listed in every moment form, card and refusal: these caps keep a Slack select (100
 # options, 75-character labels) and a Teams card (40 KB) far from their limits.
 MAX_TOUCHPOINTS = 20
@@ -248,7 +248,8 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     """Read and validate app.yaml and the environment; raise ConfigError with every problem listed."""
     environ = dict(os.environ if environ is None else environ)
     try:
-        env = Environment(**{k.lower(): v for k, v in environ.items() if k.lower() in Environment.model_fields})
+        given: dict[str, Any] = {k.lower(): v for k, v in environ.items() if k.lower() in Environment.model_fields}
+        env = Environment(**given)
     except ValidationError as error:
         raise ConfigError(_describe(error, "The environment")) from None
     path = Path(env.tandem_config)

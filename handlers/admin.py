@@ -58,7 +58,8 @@ async def resolve_team(ctx: Ctx, workspace_id: int, name: str) -> Team:
     return team
 
 
-async def team_command(ctx: Ctx, person: Person, command: c.Command) -> Reply:
+async def team_command(ctx: Ctx, person: Person,
+                       command: c.TeamList | c.TeamCreate | c.TeamAdd | c.TeamRemove | c.TeamManager) -> Reply:
     workspace_id, today = person.workspace_id, person_today(ctx, person)
     if isinstance(command, c.TeamList):
         rows = []

@@ -35,6 +35,7 @@ from sqlalchemy.orm import aliased
 
 from storage.calendar import iso_week_bounds, iso_week_of
 from storage.models import CustomerMoment, DigestRun, Membership, MoodEntry, Team, TeamWeek
+from storage.statements import dialect_name
 from storage.teams import active_during
 
 SETTLE_AFTER = timedelta(days=3)  # Sunday 00:00 UTC + 3 days: after the latest answer a 36-hour window allows anywhere
@@ -134,7 +135,7 @@ def _member_on_entry_date():
 
 def _week_index(session: AsyncSession, column, first: date):
     """Whole weeks between `first` (a Monday) and a date column, computed by the database."""
-    if session.bind.dialect.name == "postgresql":
+    if dialect_name(session) == "postgresql":
         return (column - literal(first, Date)) // 7
     return cast((func.julianday(column) - func.julianday(literal(first.isoformat()))) / 7, Integer)
 
@@ -327,7 +328,7 @@ async def seal_weeks(session: AsyncSession, weeks: dict[tuple[int, date], Sealed
             **{f"score_{s}": a.distribution.get(s, 0) for s in range(1, 6)}, notes=a.notes,
             note_authors=a.note_authors, note_polarity_sum=a.note_polarity_sum, overlap_gap=sealed.overlap_gap,
             sealed=True))
-    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    insert = pg_insert if dialect_name(session) == "postgresql" else sqlite_insert
     for start in range(0, len(rows), 500):
         statement = insert(TeamWeek)
         updated = {name: statement.excluded[name] for name in rows[0] if name not in ("team_id", "iso_week")}
@@ -343,7 +344,7 @@ async def save_runs(session: AsyncSession, runs: Sequence[tuple[int, str, int, d
 
     if not runs:
         return
-    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    insert = pg_insert if dialect_name(session) == "postgresql" else sqlite_insert
     by_week: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for t, w, r, s in runs:
         by_week[w].append({"team_id": t, "iso_week": w, "respondents": r, "summary": s, "built_at": now})

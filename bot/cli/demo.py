@@ -93,7 +93,7 @@ async def run_demo(settings: Settings, options: DemoOptions) -> int:
         by_handle = {p.handle: p for p in people}
         digests: list[DigestMessage] = []
         end = START + timedelta(weeks=options.weeks, days=1)
-        moment_hours = {}
+        moment_hours: dict[tuple[str, str], bool] = {}
         now = START
         while now < end:
             if now.weekday() < 5 and TICK_HOURS_UTC[0] <= now.hour <= TICK_HOURS_UTC[1]:

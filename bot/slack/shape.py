@@ -5,7 +5,7 @@ is answered 400 here instead of failing inside Bolt or a listener, and nothing i
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeGuard
 
 HANDLED_INTERACTIONS = {"block_actions", "view_submission", "view_closed", "message_action", "shortcut",
                         "block_suggestion"}
@@ -15,7 +15,7 @@ def _text(value: Any, *, required: bool = True) -> bool:
     return isinstance(value, str) and (bool(value) or not required)
 
 
-def _object(value: Any) -> bool:
+def _object(value: Any) -> TypeGuard[dict[str, Any]]:
     return isinstance(value, dict)
 
 
