@@ -137,7 +137,8 @@ def evaluate(name: str, score: Callable[[str], Sentiment], sets: dict[str, list]
 
 
 def print_table(results: list[Result]) -> None:
-    print(f"{'scorer':<34} | {'tweets r':>8} | {'movies r':>8} | {'GoEmotions macro-F1':>19} | {'texts/s (one core)':>18}")
+    print(f"{'scorer':<34} | {'tweets r':>8} | {'movies r':>8} | {'GoEmotions macro-F1':>19} | "
+          f"{'texts/s (one core)':>18}")
     print("-" * 99)
     for r in results:
         print(f"{r.name:<34} | {r.tweets_r:8.3f} | {r.movies_r:8.3f} | {r.goemotions_f1:19.3f} | {r.per_second:18,.0f}")
@@ -172,7 +173,8 @@ def _figures(combine: Callable[[Evidence], float], rows: dict[str, list]) -> dic
 
 
 def _show(figures: dict[str, float]) -> str:
-    return f"tweets r {figures['tweets']:.3f}, movies r {figures['movies']:.3f}, GoEmotions F1 {figures['goemotions']:.3f}"
+    return (f"tweets r {figures['tweets']:.3f}, movies r {figures['movies']:.3f}, "
+            f"GoEmotions F1 {figures['goemotions']:.3f}")
 
 
 def fit(sets: dict[str, list]) -> None:
@@ -252,7 +254,8 @@ def main(argv: list[str] | None = None) -> None:
         "movies": load_rated(args.data / "movieReviewSnippets_GroundTruth.txt"),
         "goemotions": load_goemotions(args.data),
     }
-    print(f"tweets {len(sets['tweets'])}, movie snippets {len(sets['movies'])}, GoEmotions dev {len(sets['goemotions'])}")
+    print(f"tweets {len(sets['tweets'])}, movie snippets {len(sets['movies'])}, "
+          f"GoEmotions dev {len(sets['goemotions'])}")
     if args.fit:
         fit(sets)
         return

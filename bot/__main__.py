@@ -1,4 +1,7 @@
-"""`python -m bot <command>`: serve | console | demo | digest | db upgrade | rescore | slack-manifest | teams-package."""
+"""`python -m bot <command>`.
+
+Commands: serve | console | demo | digest | db upgrade | rescore | slack-manifest | teams-package.
+"""
 from __future__ import annotations
 
 import argparse
@@ -25,7 +28,8 @@ def _parser() -> argparse.ArgumentParser:
     console.add_argument("--as", dest="user", default="you", metavar="NAME", help="who you are (default: you)")
 
     demo = commands.add_parser("demo", help="simulate an organisation for some weeks and write its digests")
-    demo.add_argument("--employees", type=int, default=None, metavar="N", help="people in all (default: 3 teams of 6–12)")
+    demo.add_argument("--employees", type=int, default=None, metavar="N",
+                      help="people in all (default: 3 teams of 6–12)")
     demo.add_argument("--weeks", type=int, default=8, metavar="W", help="weeks to simulate (default 8)")
     demo.add_argument("--seed", type=int, default=7, metavar="S", help="random seed (default 7)")
     demo.add_argument("--out", default="demo-output", metavar="DIR", help="where digests go (default ./demo-output)")

@@ -233,7 +233,8 @@ class Dispatcher:
         batch = sent[:]
         async with self.deps.context() as ctx:
             done = await delivery.record_sent(ctx, [i.row_id for i in batch],
-                                              [i.outgoing.prompt_id for i in batch if i.outgoing.prompt_id], self.claims.name)
+                                              [i.outgoing.prompt_id for i in batch if i.outgoing.prompt_id],
+                                              self.claims.name)
         del sent[:len(batch)]
         report.sent += len(batch)
         if done < len(batch):

@@ -19,7 +19,8 @@ from bot.http.keys import DEPS_KEY, METRICS_KEY
 from bot.http.metrics import Metrics
 
 log = logging.getLogger("tandem.http")
-TAGS: dict[str, web.RequestKey[str]] = {name: web.RequestKey(f"tandem.{name}", str) for name in ("workspace", "event_id")}
+TAGS: dict[str, web.RequestKey[str]] = {name: web.RequestKey(f"tandem.{name}", str)
+                                        for name in ("workspace", "event_id")}
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 

@@ -36,7 +36,8 @@ TURN_KEY = "tandem.turn"
 WELCOME = ("Hi, I'm Tandem. A few times a week I'll ask how work feels — one click, an optional note. "
            "Managers only ever see team-wide figures, never your answers. Log a notable customer moment any time "
            "with `moment <what happened>`. Type `checkin` to start now, or `tandem help` for everything.")
-NO_TENANT = "I can't tell which organisation this message comes from, so I can't answer it. Please message me from Teams."
+NO_TENANT = ("I can't tell which organisation this message comes from, so I can't answer it. "
+             "Please message me from Teams.")
 OTHER_TENANT = ("Sorry — this Tandem is set up for one organisation only, and your Microsoft 365 tenant isn't it. "
                 "Ask your Teams admin about installing Tandem for your organisation.")
 EMPTY = "I didn't catch a command there. Type `checkin`, `moment <what happened>` or `tandem help`."

@@ -54,7 +54,8 @@ def install_teams(app: web.Application, deps: Deps) -> None:
     else:
         log.warning("Teams: MICROSOFT_APP_ID is not set, so POST /api/messages runs in LOCAL EMULATOR MODE: "
                     "requests are not authenticated. Use it with the Bot Framework Emulator only; set "
-                    "MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD to connect real Teams (README: Connecting Microsoft Teams).")
+                    "MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD to connect real Teams "
+                    "(README: Connecting Microsoft Teams).")
 
 
 def _problem(status: int, detail: str) -> web.Response:

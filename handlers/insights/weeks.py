@@ -136,8 +136,9 @@ async def _overlap_gaps(ctx: Ctx, sharing: dict[tuple[int, int], int], mondays: 
     gaps: dict[tuple[int, date], int] = {}
     for monday in mondays:
         index = (monday - mondays[0]).days // 7
-        pairs: list[tuple[int, int, int, int, int | None]] = [(a, b, aggs[(a, monday)].respondents, aggs[(b, monday)].respondents, None)
-                 for a, b, m in known if m == monday]
+        pairs: list[tuple[int, int, int, int, int | None]] = [
+            (a, b, aggs[(a, monday)].respondents, aggs[(b, monday)].respondents, None)
+            for a, b, m in known if m == monday]
         pairs += [(a, b, aggs[(a, monday)].respondents, aggs[(b, monday)].respondents,
                    len(sets.get((a, index), set()) ^ sets.get((b, index), set())))
                   for a, b, m in suspicious if m == monday]

@@ -301,7 +301,8 @@ CONTENT_TYPES = st.sampled_from([FORM_CONTENT_TYPE, JSON_CONTENT_TYPE, "text/pla
 
 
 BROKEN_BYTES = st.one_of(st.binary(max_size=200), st.text(max_size=200).map(str.encode),
-                         st.sampled_from([b"payload=%FF%FE", b"\xff\xfe{}", b"[]", b"null", b"payload=", b"payload=null",
+                         st.sampled_from([b"payload=%FF%FE", b"\xff\xfe{}", b"[]", b"null", b"payload=",
+                                          b"payload=null",
                                           b"payload=%7B%7D", b"command=%2Ftandem&text=%C3%28&user_id=UC9&team_id=T111",
                                           "{\"type\": \"ä\"}".encode("latin-1")]),
                          JSON_ANY.map(lambda v: json.dumps(v).encode()))

@@ -371,7 +371,8 @@ class FakeBotConnector:
         route = _route(request.method, parts)
         if route is None:
             return self._answer(
-                request, "unknown", None, None, body, 404, error_body(404, "NotFound", f"No route {request.method} {raw}")
+                request, "unknown", None, None, body, 404,
+                error_body(404, "NotFound", f"No route {request.method} {raw}")
             )
         kind, conversation_id, activity_id, extra = route
 

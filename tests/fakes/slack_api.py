@@ -431,7 +431,8 @@ class FakeSlackApi:
         and are counted in ``fake.refused[method]``.
         """
         with self._lock:
-            self._rate_limits[method] = _RateLimit(per_second, burst if burst is not None else max(1.0, per_second), per_arg)
+            self._rate_limits[method] = _RateLimit(per_second, burst if burst is not None else max(1.0, per_second),
+                                                   per_arg)
 
     def dm_channel_for(self, user_id: str) -> str:
         """The DM channel id conversations.open returns for a user."""
@@ -553,7 +554,8 @@ class FakeSlackApi:
     def _violate(self, method: str, reason: str, args: Mapping[str, Any]) -> None:
         self.violations.append(Violation(method, reason, dict(args)))
 
-    def _answer(self, method: str, args: dict[str, Any], headers: Mapping[str, str]) -> tuple[int, JsonDict, dict[str, str]]:
+    def _answer(self, method: str, args: dict[str, Any],
+                headers: Mapping[str, str]) -> tuple[int, JsonDict, dict[str, str]]:
         spec = self.methods.get(method)
         if spec is None:
             self._violate(method, "unknown method (not in Slack's Web API spec)", args)

@@ -181,7 +181,8 @@ async def test_release_hands_back_unfinished_claims(harness) -> None:
     await _queue(harness, await _people(harness, 3))
     dispatcher = Dispatcher(harness.deps)
     async with harness.deps.context() as ctx:
-        await outbox.claim_due(ctx.session, now=NOW, claimer=dispatcher.claims.name, lease=timedelta(minutes=5), limit=3)
+        await outbox.claim_due(ctx.session, now=NOW, claimer=dispatcher.claims.name, lease=timedelta(minutes=5),
+                               limit=3)
     assert await dispatcher.release() == 3
     async with harness.deps.context() as ctx:
         statuses = (await ctx.session.scalars(select(Outbox.status))).all()

@@ -127,7 +127,8 @@ async def test_a_person_who_changes_time_zone_gets_one_checkin_per_local_day(har
 async def test_leap_day_checkin(harness, timed) -> None:
     await harness.join("ada", timezone="Europe/London")
     dispatcher = Dispatcher(harness.deps)
-    await _ticks(harness, dispatcher, [datetime(2028, 2, 29, 9, 29, tzinfo=UTC), datetime(2028, 2, 29, 9, 30, tzinfo=UTC),
+    await _ticks(harness, dispatcher, [datetime(2028, 2, 29, 9, 29, tzinfo=UTC),
+                                       datetime(2028, 2, 29, 9, 30, tzinfo=UTC),
                                        datetime(2028, 2, 29, 12, 0, tzinfo=UTC)])
     assert timed.checkins("ada") == [datetime(2028, 2, 29, 9, 30, tzinfo=UTC)]
     [row] = await harness.rows(Outbox)

@@ -98,7 +98,8 @@ def _png(width: int = 600, height: int = 400) -> bytes:
 def _digest(**changes: Any) -> TeamDigest:
     base = {"team": "Support", "iso_week": "2026-W47", "week_start": date(2026, 11, 16), "week_end": date(2026, 11, 22),
                 "members": 7, "respondents": 6, "participation": 0.857, "min_group": 5,
-                "mood": MoodFigures(mean=3.83, distribution={2: 1, 3: 1, 4: 3, 5: 1}, note_count=5, note_sentiment=0.21),
+                "mood": MoodFigures(mean=3.83, distribution={2: 1, 3: 1, 4: 3, 5: 1}, note_count=5,
+                                    note_sentiment=0.21),
                 "moments": MomentFigures(logged=9, share_positive=0.556, share_negative=0.222, mean_sentiment=0.18,
                                       quality_index=64.0),
                 "notices": ("Notes were written by fewer than 5 people.",),
