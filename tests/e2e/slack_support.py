@@ -142,6 +142,8 @@ class SlackRig:
     def __init__(self, client: TestClient, deps: Deps, fake: FakeSlackApi, sink: ResponseSink,
                  clock: SimulatedClock) -> None:
         self.client, self.deps, self.fake, self.sink, self.clock = client, deps, fake, sink, clock
+        assert isinstance(client.server, TestServer)
+        self.app: web.Application = client.server.app  # Tandem's aiohttp application
 
     async def post(self, body: str, content_type: str = FORM_CONTENT_TYPE, *, secret: str = SECRET,
                    timestamp: int | None = None, headers: dict[str, str] | None = None):

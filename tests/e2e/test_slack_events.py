@@ -101,6 +101,7 @@ async def _is(rig: SlackRig, expected: tuple) -> bool:
 async def _tz(rig: SlackRig) -> tuple:
     async with rig.deps.context() as ctx:
         person = await ctx.session.scalar(select(Person))
+        assert person is not None
         return person.timezone, person.locale, person.display_name
 
 
@@ -111,7 +112,9 @@ async def test_app_uninstalled_and_tokens_revoked_stop_sending(rig: SlackRig) ->
 
     async def active() -> bool:
         async with rig.deps.context() as ctx:
-            return bool((await ctx.session.scalar(select(Workspace))).active)
+            workspace = await ctx.session.scalar(select(Workspace))
+            assert workspace is not None
+            return bool(workspace.active)
 
     async def inactive() -> bool:
         return not await active()

@@ -19,7 +19,9 @@ async def test_install_via_oauth_then_commands_use_the_stored_token(database, cl
         assert start.status in (200, 302)
         page = await start.text()
         assert "https://slack.com/oauth/v2/authorize?state=" in page and "client_id=111.222" in page
-        state = re.search(r"state=([0-9a-f-]{36})", page).group(1)
+        found = re.search(r"state=([0-9a-f-]{36})", page)
+        assert found is not None, page
+        state = found.group(1)
         # Secure: sent by hand
         cookie = {"Cookie": f"slack-app-oauth-state={start.cookies['slack-app-oauth-state'].value}"}
         done = await rig.client.get(f"/slack/oauth_redirect?code=abc&state={state}", headers=cookie)

@@ -39,6 +39,7 @@ async def test_a_mood_drop_alerts_each_manager_once_per_episode(harness) -> None
         assert await plan_alerts(ctx, after("2026-W47", days=3)) == 0
     async with harness.deps.context() as ctx:
         prepared = await prepare(ctx, first[0])
+    assert not isinstance(prepared, str), prepared
     assert isinstance(prepared.message, Text)
     assert "averaged 3.00 out of 5, well below its usual 4.00" in prepared.message.body
     assert "amy" not in prepared.message.body.lower()

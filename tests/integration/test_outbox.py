@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -39,8 +40,8 @@ async def _queue(harness, persons: list[Person], prefix: str = "test") -> None:
 async def test_enqueue_is_exactly_once_per_key(harness) -> None:
     persons = await _people(harness, 3)
     async with harness.deps.context() as ctx:
-        rows = [{"workspace_id": p.workspace_id, "person_id": p.id, "kind": "checkin", "dedupe_key": f"k:{p.id}",
-                 "payload": {}} for p in persons]
+        rows: list[dict[str, Any]] = [{"workspace_id": p.workspace_id, "person_id": p.id, "kind": "checkin",
+                                       "dedupe_key": f"k:{p.id}", "payload": {}} for p in persons]
         assert await outbox.enqueue_many(ctx.session, rows, now=NOW) == 3
         assert await outbox.enqueue_many(ctx.session, rows, now=NOW) == 0
         assert not await outbox.enqueue(ctx.session, now=NOW, **rows[0])

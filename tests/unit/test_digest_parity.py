@@ -251,8 +251,10 @@ def test_a_channel_that_drops_a_section_fails(monkeypatch: pytest.MonkeyPatch, m
 
 def test_a_channel_that_shows_a_withheld_figure_fails(monkeypatch: pytest.MonkeyPatch) -> None:
     full = _message(full_digest())
+    mood = full.report.mood
+    assert mood is not None
     monkeypatch.setattr(slack_render, "_wellbeing", lambda report: [slack_render.section(
-        f"Mood {full.report.mood.mean:.2f} / 5")])
+        f"Mood {mood.mean:.2f} / 5")])
     assert any("slack shows withheld mood.mean" in line for line in leaked(full, _message(suppressed_digest())))
 
 
