@@ -69,7 +69,7 @@ def _streak(team: str, week: str, views: list[WeekView], min_group: int) -> Find
     means = [v.mood(min_group) for v in views[-(STREAK + 1):]]
     if len(means) < STREAK + 1 or any(m is None for m in means):
         return Finding("mood_streak", None)
-    rounded = [round(m, 2) for m in means]  # type: ignore[arg-type]
+    rounded = [round(m, 2) for m in means if m is not None]  # all of them: a None returned above
     firing = all(a > b for a, b in itertools.pairwise(rounded))
     text = (f"Heads-up about {team}: the team's weekly mood has fallen {STREAK} weeks in a row, to {week}: "
             + " → ".join(f"{m:.2f}" for m in rounded) + ". Averages of at least "
