@@ -114,7 +114,7 @@ def _server(kind: str, database_url: str, schema: str | None, api_url: str, read
     asyncio.run(main())
 
 
-def _floor_app(api_url: str):
+def _floor_app(api_url: str):  # aiohttp Application
     from aiohttp import web
     from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
     from slack_bolt.async_app import AsyncApp

@@ -90,7 +90,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
-async def _run_async(args: argparse.Namespace, settings) -> int:
+async def _run_async(args: argparse.Namespace, settings) -> int:  # Settings
     if args.command == "db":
         from bot.wiring import build_ready
 

@@ -54,7 +54,7 @@ def _no_scores() -> dict[int, int]:
     return {1: 0, 2: 0, 3: 0, 4: 0, 5: 0}
 
 
-def _fixed(value: Any, type_: Any = None):
+def _fixed(value: Any, type_: Any = None):  # SQL expression
     """A value written into the SQL text rather than bound.
 
     PostgreSQL switches a statement run more than five times to a generic plan that doesn't know the week
@@ -64,12 +64,12 @@ def _fixed(value: Any, type_: Any = None):
     return bindparam(None, value, type_, literal_execute=True)
 
 
-def _among(column, ids: Sequence[int]):
+def _among(column, ids: Sequence[int]):  # SQL expression
     """`column IN (ids)` with the ids written into the SQL (see _fixed): a constant list PostgreSQL hashes."""
     return column.in_(bindparam(None, [int(i) for i in ids], expanding=True, literal_execute=True))
 
 
-def _in_dates(column, first: date, last: date):
+def _in_dates(column, first: date, last: date):  # SQL expression
     return and_(column >= _fixed(first, Date), column <= _fixed(last, Date))
 
 
@@ -118,7 +118,7 @@ class Excerpt(NamedTuple):
     text: str
 
 
-def _team_key():
+def _team_key():  # SQL expression
     """memberships.team_id as an expression (+ 0) for grouping and filtering mood rows by team.
 
     On a bare column SQLite drives the join from the team index and reads every week of every member's
@@ -127,13 +127,13 @@ def _team_key():
     return (Membership.team_id + _fixed(0, Integer)).label("team_key")
 
 
-def _member_on_entry_date():
+def _member_on_entry_date():  # SQL expression
     return and_(Membership.person_id == MoodEntry.person_id, Membership.role == "member",
                 Membership.started_on <= MoodEntry.local_date,
                 or_(Membership.ended_on.is_(None), Membership.ended_on > MoodEntry.local_date))
 
 
-def _week_index(session: AsyncSession, column, first: date):
+def _week_index(session: AsyncSession, column, first: date):  # SQL expressions
     """Whole weeks between `first` (a Monday) and a date column, computed by the database."""
     if dialect_name(session) == "postgresql":
         return (column - literal(first, Date)) // 7
@@ -280,7 +280,7 @@ _SEALED_SUMS = (TeamWeek.members, TeamWeek.respondents, TeamWeek.entries, TeamWe
                 TeamWeek.moment_polarity_sum)
 
 
-def _sealed_of(team_ids: Sequence[int], weeks: Iterable[str]):
+def _sealed_of(team_ids: Sequence[int], weeks: Iterable[str]):  # SQL expression
     return and_(_among(TeamWeek.team_id, team_ids), TeamWeek.iso_week.in_(list(weeks)), TeamWeek.sealed)
 
 

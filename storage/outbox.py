@@ -25,7 +25,7 @@ LIVENESS_LOCK_SPACE = 7244112
 _CHUNK = 500
 
 
-def _insert_for(session: AsyncSession):
+def _insert_for(session: AsyncSession):  # a dialect-specific insert()
     return pg_insert if dialect_name(session) == "postgresql" else sqlite_insert
 
 
@@ -57,7 +57,7 @@ async def enqueue_many(session: AsyncSession, rows: Sequence[dict[str, Any]], *,
     return len((await session.execute(statement, values)).all())
 
 
-def _due(now: datetime):
+def _due(now: datetime):  # a SQL condition
     return or_((Outbox.status == "pending") & (Outbox.next_attempt_at <= now),
                (Outbox.status == "sending") & (Outbox.claimed_until < now))
 

@@ -138,7 +138,7 @@ class Harness:
             async with self.deps.context() as ctx:
                 await identify(ctx, self.caller(user, timezone))
 
-    async def count(self, model) -> int:
+    async def count(self, model) -> int:  # a mapped class
         from sqlalchemy import func, select
 
         async with self.deps.context() as ctx:

@@ -171,7 +171,7 @@ class Dispatcher:
                         something_sent.set()
                         if len(sent) >= self.concurrency:
                             room.clear()
-                except Exception:
+                except Exception:  # recording an outcome failed; the claim's lease brings it back
                     log.exception("outbox row %s: could not record the outcome", item.row_id)
 
         async def flush_when_sent() -> None:
@@ -184,7 +184,7 @@ class Dispatcher:
                 something_sent.clear()
                 try:
                     await self._flush(sent, report)
-                except Exception:
+                except Exception:  # kept in `sent`; the next flush tries again
                     log.exception("could not mark sent outbox rows; will try again")
                     something_sent.set()
                 if len(sent) < self.concurrency:
@@ -295,7 +295,7 @@ class Dispatcher:
                         continue
                 await self._failed(item, failure, report)
                 return False
-            except Exception as error:
+            except Exception as error:  # any adapter error must not lose the row
                 log.exception("send of outbox row %s raised", item.row_id)
                 await self._failed(item, DeliveryFailed(f"{type(error).__name__}: {error}"), report)
                 return False

@@ -38,7 +38,7 @@ class TickScheduler:
     async def _safe_tick(self) -> None:
         try:
             await self.dispatcher.tick()
-        except Exception:
+        except Exception:  # the next tick retries; the scheduler must keep running
             log.exception("scheduling tick failed; the next tick will retry")
 
     async def apply_retention(self) -> tuple[int, int]:
@@ -47,7 +47,7 @@ class TickScheduler:
             async with self.dispatcher.deps.context() as ctx:
                 notes, moments = await apply_retention(ctx)
                 forgotten = await forget_old_deliveries(ctx)
-        except Exception:
+        except Exception:  # the next run retries
             log.exception("retention run failed; the next run will retry")
             return 0, 0
         if notes or moments:

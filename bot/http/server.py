@@ -63,7 +63,7 @@ def build_app(deps: Deps, *, with_scheduler: bool = True) -> web.Application:
         dispatcher = Dispatcher(deps)
         app[SCHEDULER_KEY] = TickScheduler(dispatcher)
 
-        async def lifecycle(app: web.Application):
+        async def lifecycle(app: web.Application):  # aiohttp cleanup context
             app[SCHEDULER_KEY].start()
             yield
             await app[SCHEDULER_KEY].stop()

@@ -19,7 +19,7 @@ def _object(value: Any) -> TypeGuard[dict[str, Any]]:
     return isinstance(value, dict)
 
 
-def _optional(body: dict[str, Any], key: str, check) -> bool:
+def _optional(body: dict[str, Any], key: str, check) -> bool:  # a predicate
     return key not in body or body[key] is None or check(body[key])
 
 

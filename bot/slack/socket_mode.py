@@ -27,7 +27,7 @@ log = logging.getLogger("tandem.slack")
 class CheckedSocketModeHandler(AsyncSocketModeHandler):
     """Bolt's Socket Mode handler with Tandem's shape check and pacing in front of the dispatch."""
 
-    def __init__(self, app, app_token: str, pacing: AckFirst) -> None:
+    def __init__(self, app, app_token: str, pacing: AckFirst) -> None:  # AsyncApp
         super().__init__(app, app_token)
         self.pacing = pacing
 

@@ -91,7 +91,7 @@ class TandemTeamsBot(TeamsActivityHandler):
                         activity.type, str(error)[:200])
             await _answer_invoke_quietly(turn_context)
             return
-        except Exception:
+        except Exception:  # Teams must get a reply, never a 500
             log.exception("Teams %s activity failed", activity.type)
             if activity.type == "message":
                 await turn_context.send_activity(text_activity(FAILED))
@@ -215,7 +215,7 @@ class TandemTeamsBot(TeamsActivityHandler):
         return PRIVATE_SENT
 
 
-INVOKE_RESPONSE_KEY = BotAdapter._INVOKE_RESPONSE_KEY
+INVOKE_RESPONSE_KEY = BotAdapter._INVOKE_RESPONSE_KEY  # where the adapter looks for it
 
 
 async def _answer_invoke_quietly(turn_context: TurnContext) -> None:

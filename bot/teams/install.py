@@ -95,7 +95,7 @@ def _endpoint(adapter: CloudAdapter, bot: TandemTeamsBot, *, authenticated: bool
             return _problem(401, "invalid Bot Framework token")
         try:
             invoke = await adapter.process_activity(auth, activity, bot.on_turn)
-        except Exception:
+        except Exception:  # e.g. the reply could not be delivered; the work itself is committed
             log.exception("Teams %s activity could not be completed", activity.type)
             return web.Response(status=200)
         if invoke is not None:

@@ -157,7 +157,7 @@ class SlackRig:
     async def event(self, body: dict[str, Any], headers: dict[str, str] | None = None):
         return await self.post(json.dumps(body), JSON_CONTENT_TYPE, headers=headers)
 
-    async def count(self, model) -> int:
+    async def count(self, model) -> int:  # a mapped class
         async with self.deps.context() as ctx:
             return int(await ctx.session.scalar(select(func.count()).select_from(model)) or 0)
 
@@ -166,7 +166,7 @@ class SlackRig:
             return list((await ctx.session.scalars(select(model).order_by(model.id))).all())
 
 
-def slack_settings(fake: FakeSlackApi, **extra: str):
+def slack_settings(fake: FakeSlackApi, **extra: str):  # Settings
     return load_settings({"TANDEM_CONFIG": str(ROOT / "app.yaml"), "SLACK_BOT_TOKEN": TOKEN,
                           "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": fake.base_url, **extra})
 

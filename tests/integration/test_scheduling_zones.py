@@ -20,7 +20,7 @@ from storage.models import Outbox, Prompt
 class TimedMessenger:
     """Records each delivery with the (simulated) time it happened."""
 
-    def __init__(self, clock) -> None:
+    def __init__(self, clock) -> None:  # SimulatedClock
         self.clock = clock
         self.sent: list[tuple[str, Message, datetime]] = []
 

@@ -20,7 +20,7 @@ def _load() -> ModuleType:
 
 
 @pytest.fixture(scope="module")
-def in_parallel():
+def in_parallel():  # the function under test
     return _load().in_parallel
 
 
