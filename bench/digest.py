@@ -43,11 +43,11 @@ from sqlalchemy import event, select, text  # noqa: E402
 from bot.config import load_settings  # noqa: E402
 from bot.http.server import settle_heap  # noqa: E402
 from bot.wiring import build  # noqa: E402
-from handlers.insights.chart import render_chart  # noqa: E402
 from handlers.insights.build import build_digests, build_team_digest  # noqa: E402
-from storage.calendar import iso_week_bounds  # noqa: E402
+from handlers.insights.chart import render_chart  # noqa: E402
 from handlers.ports import SimulatedClock  # noqa: E402
 from handlers.sentiment import TextBlobScorer  # noqa: E402
+from storage.calendar import iso_week_bounds  # noqa: E402
 from storage.db import upgrade  # noqa: E402
 from storage.models import Team  # noqa: E402
 
@@ -285,7 +285,7 @@ async def measure(backend: str, url: str, engine_options: dict, repeat: int) -> 
                 await ctx.session.execute(text("DELETE FROM team_weeks"))
                 await ctx.session.execute(text("DELETE FROM digest_runs"))
 
-        async def best(run, before=None, times_: int | None = None) -> float:  # noqa: ANN001
+        async def best(run, before=None, times_: int | None = None) -> float:
             times = []
             for _ in range(times_ or repeat):
                 if before is not None:
@@ -297,7 +297,7 @@ async def measure(backend: str, url: str, engine_options: dict, repeat: int) -> 
 
         settle_heap()  # as `serve` does before traffic (digests are built in its process); the floor gets it too
         await floor()  # warm the page cache for everyone alike
-        results = {"cold": await best(digests, clear_cache)}
+        results: dict[str, Any] = {"cold": await best(digests, clear_cache)}  # figures of several kinds
         shown = await digests()
         floors, warms = [], []
         for _ in range(repeat):  # interleaved, so a drift in the machine's speed moves both alike
@@ -347,6 +347,7 @@ async def run(args: argparse.Namespace) -> None:
     backends = ("sqlite", "postgresql") if args.backend == "both" else (args.backend,)
     size = f"{args.people}p-{args.teams}t-{args.weeks}w"
     for backend in backends:
+        options: dict[str, Any]  # engine options for the backend
         if backend == "sqlite":
             path = Path(args.sqlite or Path(tempfile.gettempdir()) / "tandem-bench" / f"digest-{size}.db")
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -375,7 +376,8 @@ async def run(args: argparse.Namespace) -> None:
               f"  floor (1 grouped query)     {r['floor']:8.3f} s\n"
               f"  digests, cold (no cache)    {r['cold']:8.3f} s   ratio {r['cold'] / r['floor']:5.2f}\n"
               f"  digests, warm (steady)      {r['warm']:8.3f} s   ratio {r['warm'] / r['floor']:5.2f}   (target ≤ 3)\n"
-              f"  digests + charts, warm      {r['charts']:8.3f} s   ratio {r['charts'] / r['floor']:5.2f}   (one run)\n"
+              f"  digests + charts, warm      {r['charts']:8.3f} s   ratio {r['charts'] / r['floor']:5.2f}   "
+              f"(one run)\n"
               f"  one team's digest alone     {r['one_team']:8.3f} s   (mean of {ONE_BY_ONE}, as the weekly "
               f"delivery builds them)\n"
               f"  warm, split (fastest of {args.repeat})   {total:8.3f} s = SQL {sql:.3f} s in {statements} statements "

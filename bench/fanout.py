@@ -157,7 +157,8 @@ async def main() -> int:
         print(f"    bare AsyncWebClient : {bare:7.2f} s  ({n / bare:6.0f} msg/s; runs before/after: {before:.2f} s, "
               f"{after:.2f} s)")
         print(f"    Tandem tick → last  : {ours.seconds:7.2f} s  ({n / ours.seconds:6.0f} msg/s)  delivered "
-              f"{ours.delivered}, duplicates {ours.duplicates}; re-planning the minute alone: {ours.plan_seconds:.2f} s")
+              f"{ours.delivered}, duplicates {ours.duplicates}; "
+              f"re-planning the minute alone: {ours.plan_seconds:.2f} s")
         print(f"    ratio               : {ours.seconds / bare:7.2f}  (target ≤ 1.30)")
         print(f"    CPU of this process (fake Slack included): bare {bare_cpu:.1f} s, Tandem {ours_cpu:.1f} s "
               f"(Tandem's includes seeding {n} people and the idempotent re-plan; PostgreSQL's own CPU is not counted)")
@@ -172,7 +173,8 @@ async def main() -> int:
         print(f"    delivered {limited.delivered}/{n}, duplicates {limited.duplicates}, 429 answers "
               f"{limited.refused}")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak RSS: {peak:.0f} MiB (the whole process: the fake Slack API in its thread keeps every message it was sent)")
+    print(f"peak RSS: {peak:.0f} MiB (the whole process: the fake Slack API in its thread keeps every message "
+          "it was sent)")
     return 0
 
 

@@ -25,6 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -136,7 +137,8 @@ def evaluate(name: str, score: Callable[[str], Sentiment], sets: dict[str, list]
 
 
 def print_table(results: list[Result]) -> None:
-    print(f"{'scorer':<34} | {'tweets r':>8} | {'movies r':>8} | {'GoEmotions macro-F1':>19} | {'texts/s (one core)':>18}")
+    print(f"{'scorer':<34} | {'tweets r':>8} | {'movies r':>8} | {'GoEmotions macro-F1':>19} | "
+          f"{'texts/s (one core)':>18}")
     print("-" * 99)
     for r in results:
         print(f"{r.name:<34} | {r.tweets_r:8.3f} | {r.movies_r:8.3f} | {r.goemotions_f1:19.3f} | {r.per_second:18,.0f}")
@@ -171,7 +173,8 @@ def _figures(combine: Callable[[Evidence], float], rows: dict[str, list]) -> dic
 
 
 def _show(figures: dict[str, float]) -> str:
-    return f"tweets r {figures['tweets']:.3f}, movies r {figures['movies']:.3f}, GoEmotions F1 {figures['goemotions']:.3f}"
+    return (f"tweets r {figures['tweets']:.3f}, movies r {figures['movies']:.3f}, "
+            f"GoEmotions F1 {figures['goemotions']:.3f}")
 
 
 def fit(sets: dict[str, list]) -> None:
@@ -246,12 +249,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--ablation", action="store_true", help="also score TandemScorer with parts off")
     parser.add_argument("--fit", action="store_true", help="re-run the combination fit on the fit half")
     args = parser.parse_args(argv)
-    sets = {
+    sets: dict[str, list[Any]] = {
         "tweets": load_rated(args.data / "tweets_GroundTruth.txt"),
         "movies": load_rated(args.data / "movieReviewSnippets_GroundTruth.txt"),
         "goemotions": load_goemotions(args.data),
     }
-    print(f"tweets {len(sets['tweets'])}, movie snippets {len(sets['movies'])}, GoEmotions dev {len(sets['goemotions'])}")
+    print(f"tweets {len(sets['tweets'])}, movie snippets {len(sets['movies'])}, "
+          f"GoEmotions dev {len(sets['goemotions'])}")
     if args.fit:
         fit(sets)
         return

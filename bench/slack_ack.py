@@ -114,7 +114,7 @@ def _server(kind: str, database_url: str, schema: str | None, api_url: str, read
     asyncio.run(main())
 
 
-def _floor_app(api_url: str):  # noqa: ANN202 - aiohttp Application
+def _floor_app(api_url: str):  # aiohttp Application
     from aiohttp import web
     from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
     from slack_bolt.async_app import AsyncApp
@@ -123,11 +123,11 @@ def _floor_app(api_url: str):  # noqa: ANN202 - aiohttp Application
     bolt = AsyncApp(signing_secret=SECRET, client=AsyncWebClient(token=TOKEN, base_url=api_url, retry_handlers=[]))
 
     @bolt.command(re.compile(".*"))
-    async def command(ack) -> None:  # noqa: ANN001
+    async def command(ack) -> None:
         await ack()
 
     @bolt.action(re.compile(".*"))
-    async def action(ack) -> None:  # noqa: ANN001
+    async def action(ack) -> None:
         await ack()
 
     async def events(request: web.Request) -> web.Response:

@@ -1,12 +1,15 @@
-"""`python -m bot <command>`: serve | console | demo | digest | db upgrade | cx | rescore | slack-manifest | teams-package."""
+"""`python -m bot <command>`.
+
+Commands: serve | console | demo | digest | db upgrade | cx | rescore | slack-manifest | teams-package.
+"""
 from __future__ import annotations
 
 import argparse
 import asyncio
 import os
 import sys
-from pathlib import Path
 from collections.abc import Sequence
+from pathlib import Path
 
 from bot.config import ConfigError, load_settings
 from bot.logs import configure as configure_logging
@@ -25,7 +28,8 @@ def _parser() -> argparse.ArgumentParser:
     console.add_argument("--as", dest="user", default="you", metavar="NAME", help="who you are (default: you)")
 
     demo = commands.add_parser("demo", help="simulate an organisation for some weeks and write its digests")
-    demo.add_argument("--employees", type=int, default=None, metavar="N", help="people in all (default: 3 teams of 6–12)")
+    demo.add_argument("--employees", type=int, default=None, metavar="N",
+                      help="people in all (default: 3 teams of 6–12)")
     demo.add_argument("--weeks", type=int, default=8, metavar="W", help="weeks to simulate (default 8)")
     demo.add_argument("--seed", type=int, default=7, metavar="S", help="random seed (default 7)")
     demo.add_argument("--out", default="demo-output", metavar="DIR", help="where digests go (default ./demo-output)")
@@ -103,7 +107,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
-async def _run_async(args: argparse.Namespace, settings) -> int:  # noqa: ANN001 - Settings
+async def _run_async(args: argparse.Namespace, settings) -> int:  # Settings
     if args.command == "db":
         from bot.wiring import build_ready
 

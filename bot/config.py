@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from datetime import time
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
@@ -28,10 +28,9 @@ from handlers.config import (
     TandemConfig,
     WorkspaceDefaults,
 )
-
 from storage.calendar import SHORT_DAY_NAMES as WEEKDAYS
+from storage.calendar import ShortDayName as Weekday
 
-Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]  # a Literal must be spelt out: storage.calendar
 # Touchpoints are listed in every moment form, card and refusal: these caps keep a Slack select (100
 # options, 75-character labels) and a Teams card (40 KB) far from their limits.
 MAX_TOUCHPOINTS = 20
@@ -63,7 +62,8 @@ class _Strict(BaseModel):
 
 class WorkspaceSection(_Strict):
     timezone: str = Field(WorkspaceDefaults.timezone, description="IANA time zone for people whose own zone is unknown")
-    holiday_country: str = Field(WorkspaceDefaults.holiday_country, description="ISO 3166 country for public holidays; empty for none")
+    holiday_country: str = Field(WorkspaceDefaults.holiday_country,
+                                 description="ISO 3166 country for public holidays; empty for none")
     admins: list[str] = Field(default_factory=list, description="platform user ids that are always admins")
 
     @field_validator("timezone")
@@ -80,7 +80,8 @@ class WorkspaceSection(_Strict):
     def _known_country(cls, value: str) -> str:
         value = value.strip().upper()
         if value and value not in holidays.list_supported_countries():
-            raise ValueError(f"{value!r} is not a country the holidays package knows (ISO 3166 alpha-2, e.g. GB, US, DE)")
+            raise ValueError(f"{value!r} is not a country the holidays package knows "
+                             "(ISO 3166 alpha-2, e.g. GB, US, DE)")
         return value
 
 
@@ -88,9 +89,11 @@ class CheckinSection(_Strict):
     days: list[Weekday] = Field(default_factory=lambda: [WEEKDAYS[d] for d in CheckinConfig.weekdays],
                                 description="weekdays check-ins are sent (mon..sun)")
     time: Clock = Field(CheckinConfig.at, description="local time of each person")
-    answer_window_hours: int = Field(CheckinConfig.answer_window_hours, ge=1, le=36, description="hours a prompt stays answerable (at most 36, "
+    answer_window_hours: int = Field(CheckinConfig.answer_window_hours, ge=1, le=36,
+                                     description="hours a prompt stays answerable (at most 36, "
                                      "so every week is complete when its digest figures are sealed)")
-    catch_up_hours: int = Field(CheckinConfig.catch_up_hours, ge=0, le=12, description="hours a missed slot may still be sent late")
+    catch_up_hours: int = Field(CheckinConfig.catch_up_hours, ge=0, le=12,
+                                description="hours a missed slot may still be sent late")
 
     _clock = field_validator("time", mode="before")(classmethod(lambda cls, v: _parse_clock(v)))
 
@@ -109,26 +112,29 @@ class WorkingHours(_Strict):
     _clock = field_validator("start", "end", mode="before")(classmethod(lambda cls, v: _parse_clock(v)))
 
     @model_validator(mode="after")
-    def _ordered(self) -> "WorkingHours":
+    def _ordered(self) -> WorkingHours:
         if self.start >= self.end:
             raise ValueError("start must be before end")
         return self
 
 
 class ReminderSection(_Strict):
-    after_hours: int = Field(ReminderConfig.after_hours, ge=0, le=12, description="hours after the prompt; 0 turns reminders off")
+    after_hours: int = Field(ReminderConfig.after_hours, ge=0, le=12,
+                             description="hours after the prompt; 0 turns reminders off")
     working_hours: WorkingHours = Field(default_factory=WorkingHours)
 
 
 class DigestSection(_Strict):
-    day: Weekday = Field(WEEKDAYS[DigestConfig.weekday], description="weekday the digest of the week just ended is sent")
+    day: Weekday = Field(WEEKDAYS[DigestConfig.weekday],
+                         description="weekday the digest of the week just ended is sent")
     time: Clock = Field(DigestConfig.at, description="manager's local time")
 
     _clock = field_validator("time", mode="before")(classmethod(lambda cls, v: _parse_clock(v)))
 
 
 class PrivacySection(_Strict):
-    min_group: int = Field(PrivacyConfig.min_group, description=f"fewest respondents behind any figure (never below {MIN_GROUP_FLOOR})")
+    min_group: int = Field(PrivacyConfig.min_group,
+                           description=f"fewest respondents behind any figure (never below {MIN_GROUP_FLOOR})")
 
     @field_validator("min_group")
     @classmethod
@@ -166,7 +172,8 @@ class MomentsSection(_Strict):
 
 
 class RetentionSection(_Strict):
-    text_months: int = Field(RetentionConfig.text_months, ge=0, le=120, description="delete note and moment text older than this many "
+    text_months: int = Field(RetentionConfig.text_months, ge=0, le=120,
+                             description="delete note and moment text older than this many "
                              "months (scores and aggregates are kept); 0 keeps text forever")
 
 
@@ -249,7 +256,8 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     """Read and validate app.yaml and the environment; raise ConfigError with every problem listed."""
     environ = dict(os.environ if environ is None else environ)
     try:
-        env = Environment(**{k.lower(): v for k, v in environ.items() if k.lower() in Environment.model_fields})
+        given: dict[str, Any] = {k.lower(): v for k, v in environ.items() if k.lower() in Environment.model_fields}
+        env = Environment(**given)
     except ValidationError as error:
         raise ConfigError(_describe(error, "The environment")) from None
     path = Path(env.tandem_config)

@@ -1,7 +1,6 @@
 """Admin use cases: schedules, teams, admins, holiday calendars, the privacy threshold."""
 from __future__ import annotations
 
-
 import holidays as holiday_calendars
 
 from handlers import commands as c
@@ -9,10 +8,11 @@ from handlers.context import Ctx
 from handlers.errors import BadArguments, NotFound
 from handlers.identity import person_today
 from handlers.localtime import format_hhmm
-from handlers.schedule import describe_schedule
 from handlers.messages import Reply, Text
+from handlers.schedule import describe_schedule
 from storage import people, teams, workspaces
 from storage.models import Person, Schedule, Team
+
 
 async def _schedule(ctx: Ctx, person: Person) -> Schedule:
     schedule = await workspaces.get_schedule(ctx.session, person.workspace_id)
@@ -58,7 +58,8 @@ async def resolve_team(ctx: Ctx, workspace_id: int, name: str) -> Team:
     return team
 
 
-async def team_command(ctx: Ctx, person: Person, command: c.Command) -> Reply:
+async def team_command(ctx: Ctx, person: Person,
+                       command: c.TeamList | c.TeamCreate | c.TeamAdd | c.TeamRemove | c.TeamManager) -> Reply:
     workspace_id, today = person.workspace_id, person_today(ctx, person)
     if isinstance(command, c.TeamList):
         rows = []

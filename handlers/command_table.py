@@ -121,7 +121,8 @@ TABLE: tuple[Row, ...] = (
             Action(c.ScheduleDigest, admin.change_schedule, Role.ADMIN),
             Action(c.ScheduleReminder, admin.change_schedule, Role.ADMIN),
             Action(c.ScheduleEnabled, admin.change_schedule, Role.ADMIN))),
-    Row("tandem team", "/tandem team list | create NAME | add TEAM @user... | remove TEAM @user... | manager TEAM @user",
+    Row("tandem team",
+        "/tandem team list | create NAME | add TEAM @user... | remove TEAM @user... | manager TEAM @user",
         "teams and their managers (history is kept when people move)", ADMINS, c.parse_team, (
             Action(c.TeamList, admin.team_command, Role.ADMIN, changes=False),
             Action(c.TeamCreate, admin.team_command, Role.ADMIN),

@@ -13,9 +13,9 @@ from handlers.context import Ctx
 from handlers.errors import BadArguments, NotAuthorized
 from handlers.identity import person_today
 from handlers.insights.build import build_digests, digest_message
-from storage.calendar import iso_week_of, previous_iso_week
 from handlers.messages import DigestMessage, Reply, Text
 from storage import teams
+from storage.calendar import iso_week_of, previous_iso_week
 from storage.models import Person
 
 ORGANISATION_WORDS = ("org", "organisation", "organization")

@@ -35,7 +35,7 @@ async def _authorise(ctx: Ctx, person: Person, role: Role, command: object) -> N
 
 async def run_command(ctx: Ctx, person: Person, command: Any, *, raise_refusals: bool = False) -> Reply:
     """Run one command for a known person; TandemErrors become replies (or are raised), refusals are audited."""
-    row, action = table.action_for(command)
+    _row, action = table.action_for(command)
     try:
         async with ctx.session.begin_nested():
             await _authorise(ctx, person, action.role, command)

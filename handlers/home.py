@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from handlers.schedule import describe_schedule
 from handlers.context import Ctx
 from handlers.identity import person_today
-from storage.calendar import iso_week_of
 from handlers.personal import HISTORY_WEEKS
+from handlers.schedule import describe_schedule
 from storage import checkins, digests, moments, teams, workspaces
+from storage.calendar import iso_week_of
 from storage.models import Person
 
 RECENT_MOMENTS = 5

@@ -122,7 +122,7 @@ class Reply:
     messages: tuple[Message, ...] = field(default_factory=tuple)
 
     @staticmethod
-    def of(*messages: Message) -> "Reply":
+    def of(*messages: Message) -> Reply:
         return Reply(tuple(messages))
 
 

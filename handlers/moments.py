@@ -31,7 +31,8 @@ def _check_details(ctx: Ctx, outcome: str | None, touchpoint: str | None, custom
 
 async def log_moment(ctx: Ctx, person: Person, command: c.LogMoment) -> Reply:
     """Store a moment with its sentiment; outcome and touchpoint can follow later."""
-    body, outcome, touchpoint, customer = (command.text or "").strip(), command.outcome, command.touchpoint, command.customer
+    body = (command.text or "").strip()
+    outcome, touchpoint, customer = command.outcome, command.touchpoint, command.customer
     source_link = command.source_link
     limit = ctx.config.moments.max_length
     if not body:

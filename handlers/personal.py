@@ -7,12 +7,12 @@ from datetime import timedelta
 
 from handlers import commands as c
 from handlers.context import Ctx
-from handlers.insights.build import forget_quotes
 from handlers.errors import BadArguments
 from handlers.identity import person_today
-from storage.calendar import iso_week_of
+from handlers.insights.build import forget_quotes
 from handlers.messages import Confirm, Export, Reply, Text, mood_choice
 from storage import checkins, moments, people, ratings, teams
+from storage.calendar import iso_week_of
 from storage.models import Person
 
 HISTORY_WEEKS = 8

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from handlers.schedule import describe_schedule, format_when
 from handlers import commands as c
 from handlers.context import Ctx
+from handlers.delivery.planning import next_checkin
 from handlers.identity import person_zone_name
 from handlers.messages import Reply, Text
-from handlers.delivery.planning import next_checkin
+from handlers.schedule import describe_schedule, format_when
 from storage import outbox, people, workspaces
 from storage.models import Person
 
@@ -26,7 +26,7 @@ async def status(ctx: Ctx, person: Person, _: c.ShowStatus) -> Reply:
         upcoming = [(when, p) for p in await people.schedulable_people(ctx.session, workspace.id)
                     if (when := next_checkin(p, workspace, schedule, now)) is not None]
         if upcoming:
-            when, first = min(upcoming, key=lambda pair: pair[0])
+            when, _first = min(upcoming, key=lambda pair: pair[0])
             lines.append(f"Next check-in: {format_when(when, person_zone_name(person))} (your time), "
                          f"{sum(1 for w, _ in upcoming if w == when)} person(s) due then; "
                          f"{len(upcoming)} people scheduled in all.")

@@ -11,6 +11,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import AlertCheck, AlertEpisode
+from storage.statements import dialect_name
 
 
 async def unchecked(session: AsyncSession, team_ids: Sequence[int], iso_week: str) -> list[int]:
@@ -24,9 +25,9 @@ async def unchecked(session: AsyncSession, team_ids: Sequence[int], iso_week: st
 async def mark_checked(session: AsyncSession, team_ids: Sequence[int], iso_week: str, now: datetime) -> None:
     if not team_ids:
         return
-    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    insert = pg_insert if dialect_name(session) == "postgresql" else sqlite_insert
     await session.execute(insert(AlertCheck).values(
-        [dict(team_id=t, iso_week=iso_week, checked_at=now) for t in team_ids]).on_conflict_do_nothing(
+        [{"team_id": t, "iso_week": iso_week, "checked_at": now} for t in team_ids]).on_conflict_do_nothing(
         index_elements=["team_id", "iso_week"]))
 
 

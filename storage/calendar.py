@@ -5,8 +5,10 @@ It lives in storage, the lowest layer, so storage never imports handlers for a d
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Literal, get_args
 
-SHORT_DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # index = date.weekday()
+ShortDayName = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+SHORT_DAY_NAMES: tuple[ShortDayName, ...] = get_args(ShortDayName)  # index = date.weekday()
 FULL_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import MoodEntry, Person, Prompt, is_row_id
+from storage.statements import dialect_name
 
 
 async def find_prompt(session: AsyncSession, person_id: int, local_date: date, slot: str) -> Prompt | None:
@@ -81,11 +82,12 @@ async def add_prompts_many(session: AsyncSession, rows: list[dict], slot: str) -
     from sqlalchemy.dialects.postgresql import insert as pg_insert
     from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    insert = pg_insert if dialect_name(session) == "postgresql" else sqlite_insert
     if not rows:
         return {}
     values = [dict(row, slot=slot) for row in sorted(rows, key=lambda row: (row["person_id"], row["local_date"]))]
     table = Prompt.__table__
+    assert isinstance(table, Table)  # declarative types it as any FromClause; a mapped class's is its Table
     statement = (insert(table).on_conflict_do_nothing(index_elements=["person_id", "local_date", "slot"])
                  .returning(table.c.id, table.c.person_id, table.c.local_date))
     return {(person_id, local_date): prompt_id

@@ -35,6 +35,7 @@ from sqlalchemy.orm import aliased
 
 from storage.calendar import iso_week_bounds, iso_week_of
 from storage.models import CustomerMoment, DigestRun, Membership, MoodEntry, Team, TeamWeek
+from storage.statements import dialect_name
 from storage.teams import active_during
 
 SETTLE_AFTER = timedelta(days=3)  # Sunday 00:00 UTC + 3 days: after the latest answer a 36-hour window allows anywhere
@@ -53,7 +54,7 @@ def _no_scores() -> dict[int, int]:
     return {1: 0, 2: 0, 3: 0, 4: 0, 5: 0}
 
 
-def _fixed(value: Any, type_: Any = None):  # noqa: ANN202 - SQL expression
+def _fixed(value: Any, type_: Any = None):  # SQL expression
     """A value written into the SQL text rather than bound.
 
     PostgreSQL switches a statement run more than five times to a generic plan that doesn't know the week
@@ -63,12 +64,12 @@ def _fixed(value: Any, type_: Any = None):  # noqa: ANN202 - SQL expression
     return bindparam(None, value, type_, literal_execute=True)
 
 
-def _among(column, ids: Sequence[int]):  # noqa: ANN001, ANN202 - SQL expression
+def _among(column, ids: Sequence[int]):  # SQL expression
     """`column IN (ids)` with the ids written into the SQL (see _fixed): a constant list PostgreSQL hashes."""
     return column.in_(bindparam(None, [int(i) for i in ids], expanding=True, literal_execute=True))
 
 
-def _in_dates(column, first: date, last: date):  # noqa: ANN001, ANN202 - SQL expression
+def _in_dates(column, first: date, last: date):  # SQL expression
     return and_(column >= _fixed(first, Date), column <= _fixed(last, Date))
 
 
@@ -117,7 +118,7 @@ class Excerpt(NamedTuple):
     text: str
 
 
-def _team_key():  # noqa: ANN202 - SQL expression
+def _team_key():  # SQL expression
     """memberships.team_id as an expression (+ 0) for grouping and filtering mood rows by team.
 
     On a bare column SQLite drives the join from the team index and reads every week of every member's
@@ -126,15 +127,15 @@ def _team_key():  # noqa: ANN202 - SQL expression
     return (Membership.team_id + _fixed(0, Integer)).label("team_key")
 
 
-def _member_on_entry_date():  # noqa: ANN202 - SQL expression
+def _member_on_entry_date():  # SQL expression
     return and_(Membership.person_id == MoodEntry.person_id, Membership.role == "member",
                 Membership.started_on <= MoodEntry.local_date,
                 or_(Membership.ended_on.is_(None), Membership.ended_on > MoodEntry.local_date))
 
 
-def _week_index(session: AsyncSession, column, first: date):  # noqa: ANN001, ANN202 - SQL expressions
+def _week_index(session: AsyncSession, column, first: date):  # SQL expressions
     """Whole weeks between `first` (a Monday) and a date column, computed by the database."""
-    if session.bind.dialect.name == "postgresql":
+    if dialect_name(session) == "postgresql":
         return (column - literal(first, Date)) // 7
     return cast((func.julianday(column) - func.julianday(literal(first.isoformat()))) / 7, Integer)
 
@@ -279,7 +280,7 @@ _SEALED_SUMS = (TeamWeek.members, TeamWeek.respondents, TeamWeek.entries, TeamWe
                 TeamWeek.moment_polarity_sum)
 
 
-def _sealed_of(team_ids: Sequence[int], weeks: Iterable[str]):  # noqa: ANN202 - SQL expression
+def _sealed_of(team_ids: Sequence[int], weeks: Iterable[str]):  # SQL expression
     return and_(_among(TeamWeek.team_id, team_ids), TeamWeek.iso_week.in_(list(weeks)), TeamWeek.sealed)
 
 
@@ -327,7 +328,7 @@ async def seal_weeks(session: AsyncSession, weeks: dict[tuple[int, date], Sealed
             **{f"score_{s}": a.distribution.get(s, 0) for s in range(1, 6)}, notes=a.notes,
             note_authors=a.note_authors, note_polarity_sum=a.note_polarity_sum, overlap_gap=sealed.overlap_gap,
             sealed=True))
-    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    insert = pg_insert if dialect_name(session) == "postgresql" else sqlite_insert
     for start in range(0, len(rows), 500):
         statement = insert(TeamWeek)
         updated = {name: statement.excluded[name] for name in rows[0] if name not in ("team_id", "iso_week")}
@@ -343,10 +344,10 @@ async def save_runs(session: AsyncSession, runs: Sequence[tuple[int, str, int, d
 
     if not runs:
         return
-    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    insert = pg_insert if dialect_name(session) == "postgresql" else sqlite_insert
     by_week: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for t, w, r, s in runs:
-        by_week[w].append(dict(team_id=t, iso_week=w, respondents=r, summary=s, built_at=now))
+        by_week[w].append({"team_id": t, "iso_week": w, "respondents": r, "summary": s, "built_at": now})
     for week, rows in by_week.items():
         statement = insert(DigestRun)
         await _execute(session, statement.on_conflict_do_update(

@@ -18,14 +18,15 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from storage.models import Outbox
+from storage.statements import dialect_name, rows_changed
 
 #: First key of the two-key advisory locks that mark a claimer as alive (the second is its token).
 LIVENESS_LOCK_SPACE = 7244112
 _CHUNK = 500
 
 
-def _insert_for(session: AsyncSession):  # noqa: ANN202 - a dialect-specific insert()
-    return pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+def _insert_for(session: AsyncSession):  # a dialect-specific insert()
+    return pg_insert if dialect_name(session) == "postgresql" else sqlite_insert
 
 
 async def enqueue(session: AsyncSession, *, workspace_id: int, person_id: int, kind: str, dedupe_key: str,
@@ -37,7 +38,7 @@ async def enqueue(session: AsyncSession, *, workspace_id: int, person_id: int, k
         status=status, attempts=0, next_attempt_at=not_before or now, created_at=now,
     ).on_conflict_do_nothing(index_elements=["dedupe_key"])
     result = await session.execute(statement)
-    return bool(result.rowcount)
+    return bool(rows_changed(result))
 
 
 async def enqueue_many(session: AsyncSession, rows: Sequence[dict[str, Any]], *, now: datetime,
@@ -56,7 +57,7 @@ async def enqueue_many(session: AsyncSession, rows: Sequence[dict[str, Any]], *,
     return len((await session.execute(statement, values)).all())
 
 
-def _due(now: datetime):  # noqa: ANN202 - a SQL condition
+def _due(now: datetime):  # a SQL condition
     return or_((Outbox.status == "pending") & (Outbox.next_attempt_at <= now),
                (Outbox.status == "sending") & (Outbox.claimed_until < now))
 
@@ -73,7 +74,7 @@ async def claim_due(session: AsyncSession, *, now: datetime, claimer: str, lease
     if excluded:
         candidates = candidates.where(Outbox.workspace_id.not_in(excluded))
     candidates = candidates.order_by(Outbox.next_attempt_at, Outbox.id).limit(limit)
-    if session.bind.dialect.name == "postgresql":
+    if dialect_name(session) == "postgresql":
         candidates = candidates.with_for_update(skip_locked=True)
     claimed = await session.scalars(update(Outbox).where(Outbox.id.in_(candidates.scalar_subquery())).values(
         status="sending", claimed_by=claimer, claimed_until=now + lease).returning(Outbox)
@@ -89,7 +90,7 @@ async def mark_sent_many(session: AsyncSession, row_ids: Sequence[int], claimer:
             Outbox.id.in_(row_ids[start:start + _CHUNK]), Outbox.claimed_by == claimer, Outbox.status == "sending",
         ).values(status="sent", sent_at=now, claimed_until=None, attempts=Outbox.attempts + 1)
             .execution_options(synchronize_session=False))
-        done += int(result.rowcount or 0)
+        done += rows_changed(result)
     return done
 
 
@@ -115,7 +116,7 @@ async def release_claims(session: AsyncSession, claimer: str) -> int:
     result = await session.execute(update(Outbox).where(Outbox.claimed_by == claimer, Outbox.status == "sending")
                                    .values(status="pending", claimed_by=None, claimed_until=None)
                                    .execution_options(synchronize_session=False))
-    return int(result.rowcount or 0)
+    return rows_changed(result)
 
 
 def claimer_token(claimer: str) -> int | None:
@@ -137,7 +138,7 @@ async def drop_liveness_lock(connection: AsyncConnection, token: int) -> None:
 
 async def orphaned_claimers(session: AsyncSession) -> list[str]:
     """Claimers (PostgreSQL) holding rows in `sending` whose liveness lock is gone: their process died."""
-    if session.bind.dialect.name != "postgresql":
+    if dialect_name(session) != "postgresql":
         return []
     claimers = [c for c in (await session.scalars(select(Outbox.claimed_by).where(
         Outbox.status == "sending").distinct())).all() if c]

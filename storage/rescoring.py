@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import CustomerMoment, CustomerRating, MoodEntry
 
 
-def _stale_note(version: str):  # noqa: ANN202 - SQL expression
+def _stale_note(version: str):  # SQL expression
     return (MoodEntry.note.is_not(None)) & or_(MoodEntry.sentiment_version.is_(None),
                                                  MoodEntry.sentiment_version != version)
 

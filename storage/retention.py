@@ -7,6 +7,7 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import CustomerMoment, MoodEntry
+from storage.statements import rows_changed
 
 REMOVED_TEXT = ""
 
@@ -22,4 +23,4 @@ async def purge_text_before(session: AsyncSession, cutoff: date) -> tuple[int, i
     moments = await session.execute(update(CustomerMoment).where(
         CustomerMoment.local_date < cutoff, CustomerMoment.text != REMOVED_TEXT,
     ).values(text=REMOVED_TEXT, customer_ref=None, source_link=None))
-    return int(notes.rowcount or 0), int(moments.rowcount or 0)
+    return rows_changed(notes), rows_changed(moments)

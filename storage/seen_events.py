@@ -9,21 +9,22 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import SeenEvent
+from storage.statements import dialect_name, rows_changed
 
 
 async def first_time(session: AsyncSession, platform: str, workspace_key: str, event_id: str,
                      now: datetime) -> bool:
     """Record the event id; True only for the first delivery (INSERT ... ON CONFLICT DO NOTHING)."""
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    dialect = dialect_name(session)
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     statement = insert(SeenEvent).values(platform=platform, workspace_key=workspace_key[:128],
                                          event_id=event_id[:128], seen_at=now).on_conflict_do_nothing(
         index_elements=["platform", "workspace_key", "event_id"])
     result = await session.execute(statement)
-    return bool(result.rowcount)
+    return bool(rows_changed(result))
 
 
 async def forget_before(session: AsyncSession, cutoff: datetime) -> int:
     """Delete the ids of deliveries seen before `cutoff`; the number deleted."""
     result = await session.execute(delete(SeenEvent).where(SeenEvent.seen_at < cutoff))
-    return int(result.rowcount or 0)
+    return rows_changed(result)

@@ -9,12 +9,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import Membership, Person, Team, Workspace, is_row_id
 
 
-def active_on(day: date):  # noqa: ANN201 - a SQL expression
+def active_on(day: date):  # a SQL expression
     """Membership rows in force on `day`."""
     return and_(Membership.started_on <= day, or_(Membership.ended_on.is_(None), Membership.ended_on > day))
 
 
-def active_during(first: date, last: date):  # noqa: ANN201 - a SQL expression
+def active_during(first: date, last: date):  # a SQL expression
     """Membership rows in force on any day from `first` to `last`."""
     return and_(Membership.started_on <= last, or_(Membership.ended_on.is_(None), Membership.ended_on > first))
 

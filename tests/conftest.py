@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 import os
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -69,7 +69,7 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def settings(monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
+def settings(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("TANDEM_CONFIG", str(ROOT / "app.yaml"))
     return load_settings({"TANDEM_CONFIG": str(ROOT / "app.yaml")})
 
@@ -138,13 +138,13 @@ class Harness:
             async with self.deps.context() as ctx:
                 await identify(ctx, self.caller(user, timezone))
 
-    async def count(self, model) -> int:  # noqa: ANN001 - a mapped class
+    async def count(self, model) -> int:  # a mapped class
         from sqlalchemy import func, select
 
         async with self.deps.context() as ctx:
             return int(await ctx.session.scalar(select(func.count()).select_from(model)) or 0)
 
-    async def rows(self, model) -> list:  # noqa: ANN001
+    async def rows(self, model) -> list:
         from sqlalchemy import select
 
         async with self.deps.context() as ctx:
@@ -152,7 +152,7 @@ class Harness:
 
 
 @pytest.fixture
-async def harness(settings, database, clock: SimulatedClock) -> AsyncIterator[Harness]:  # noqa: ANN001
+async def harness(settings, database, clock: SimulatedClock) -> AsyncIterator[Harness]:
     url, engine_options = database
     deps = build(settings, clock=clock, database_url=url, scorer=TextBlobScorer(), engine_options=engine_options)
     await upgrade(deps.engine)

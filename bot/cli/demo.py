@@ -19,12 +19,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bot.cli.demo_page import render_page
+from bot.cli.demo_story import MOMENTS, NAMES, NOTES, TEAMS, TeamStory
 from bot.config import Settings
 from bot.console.messenger import CONSOLE_PLATFORM
 from bot.console.render import render_digest_text
 from bot.console.session import ConsoleSession
-from bot.cli.demo_page import render_page
-from bot.cli.demo_story import MOMENTS, NAMES, NOTES, TEAMS, TeamStory
 from bot.delivery.dispatcher import Dispatcher
 from bot.wiring import build_ready
 from handlers.messages import DigestMessage, Message, MoodPrompt
@@ -93,7 +93,7 @@ async def run_demo(settings: Settings, options: DemoOptions) -> int:
         by_handle = {p.handle: p for p in people}
         digests: list[DigestMessage] = []
         end = START + timedelta(weeks=options.weeks, days=1)
-        moment_hours = {}
+        moment_hours: dict[tuple[str, str], bool] = {}
         now = START
         while now < end:
             if now.weekday() < 5 and TICK_HOURS_UTC[0] <= now.hour <= TICK_HOURS_UTC[1]:
@@ -112,7 +112,7 @@ async def run_demo(settings: Settings, options: DemoOptions) -> int:
     return 0
 
 
-async def _set_up_organisation(deps, rng: random.Random, sizes: list[int],  # noqa: ANN001
+async def _set_up_organisation(deps, rng: random.Random, sizes: list[int],
                                transcript: list[str]) -> list[SimPerson]:
     """People make first contact; the admin builds teams with the real admin commands."""
     names = iter(rng.sample(NAMES, k=min(len(NAMES), sum(sizes) + len(TEAMS) + 1)))

@@ -22,7 +22,8 @@ nav a{margin-right:1rem}table{border-collapse:collapse;margin:.5rem 0}
 td,th{padding:.2rem .6rem;text-align:right;border-bottom:1px solid #dde}th:first-child,td:first-child{text-align:left}
 article{background:#fff;border:1px solid #dde;border-radius:8px;padding:.8rem 1.2rem;margin:1rem 0}
 article h3{margin:.2rem 0}.headline{font-weight:600;font-size:1.05rem}.muted{color:#5b6673;font-size:.9rem}
-.cols{display:flex;flex-wrap:wrap;gap:0 2.5rem}dl{display:grid;grid-template-columns:auto auto;gap:.1rem .8rem;margin:.4rem 0}
+.cols{display:flex;flex-wrap:wrap;gap:0 2.5rem}
+dl{display:grid;grid-template-columns:auto auto;gap:.1rem .8rem;margin:.4rem 0}
 dt{color:#5b6673}dd{margin:0}blockquote{margin:.3rem 0;padding-left:.8rem;border-left:3px solid #ccd}
 img{max-width:100%;height:auto;border:1px solid #eee}
 """
@@ -67,7 +68,8 @@ def _facts(heading: str, pairs: list[tuple[str, str]]) -> str:
 def _wellbeing(report: TeamDigest) -> str:
     pairs = wording.wellbeing_facts(report)
     if report.mood is not None:
-        pairs += [(f"{c.emoji} {c.label}", str(report.mood.distribution.get(c.score, 0))) for c in reversed(MOOD_CHOICES)]
+        pairs += [(f"{c.emoji} {c.label}", str(report.mood.distribution.get(c.score, 0)))
+                  for c in reversed(MOOD_CHOICES)]
     return "<div class=cols>" + _facts("Wellbeing", pairs)
 
 
@@ -87,7 +89,8 @@ def _links(report: TeamDigest) -> str:
     if not report.links:
         return ""
     return "<p><strong>Wellbeing ↔ customer quality</strong></p>" + "".join(
-        f"<p><strong>{escape(wording.link_label(link))}:</strong> {escape(link.statement)}</p>" for link in report.links)
+        f"<p><strong>{escape(wording.link_label(link))}:</strong> {escape(link.statement)}</p>"
+        for link in report.links)
 
 
 def _notices(report: TeamDigest) -> str:

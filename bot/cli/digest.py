@@ -9,12 +9,12 @@ from pathlib import Path
 from bot.config import Settings
 from bot.console.render import render_digest_text
 from bot.wiring import build_ready
-from handlers.insights.chart import render_chart
 from handlers.commands import parse_iso_week
 from handlers.digest import whole_week
-from handlers.insights.build import build_digests
-from handlers.insights.report import TeamDigest
 from handlers.errors import TandemError
+from handlers.insights.build import build_digests
+from handlers.insights.chart import render_chart
+from handlers.insights.report import TeamDigest
 from storage import teams as team_store
 
 CHART_DIR = Path("digest-charts")

@@ -100,7 +100,8 @@ def _customer_moments(report: TeamDigest) -> list[str]:
 def _links(report: TeamDigest) -> list[str]:
     if not report.links:
         return []
-    return ["Wellbeing ↔ customer quality", *(f"  {wording.link_label(link)}: {link.statement}" for link in report.links)]
+    return ["Wellbeing ↔ customer quality",
+            *(f"  {wording.link_label(link)}: {link.statement}" for link in report.links)]
 
 
 def _notices(report: TeamDigest) -> list[str]:

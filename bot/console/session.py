@@ -6,9 +6,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from bot import units
 from bot.console.messenger import CONSOLE_PLATFORM, CONSOLE_WORKSPACE
 from bot.console.render import render
-from bot import units
 from bot.wiring import Deps
 from handlers import commands as c
 from handlers.context import Ctx
@@ -79,7 +79,9 @@ class ConsoleSession:
                 return Reply.of(Text("Reply with a number from 1 to 5 (or type a command)."))
             return c.AnswerMood(int(text), state.prompt_id or 0)
         if state.kind == "note":
-            return c.AddNote(text, state.prompt_id) if text else Reply.of(Text("Okay, no note. Thanks for checking in!"))
+            if not text:
+                return Reply.of(Text("Okay, no note. Thanks for checking in!"))
+            return c.AddNote(text, state.prompt_id)
         if state.kind == "moment_text":
             return c.LogMoment(text)
         if state.kind in {"outcome", "touchpoint"}:

@@ -21,8 +21,8 @@ from bot.delivery.pacer import Pacer
 from bot.wiring import Deps
 from handlers.delivery import outgoing as delivery
 from handlers.delivery import policy
-from handlers.ports import DeliveryFailed
 from handlers.delivery.planning import PlanCursor, TickReport, plan_part
+from handlers.ports import DeliveryFailed
 from storage import outbox
 
 log = logging.getLogger("tandem.delivery")
@@ -171,7 +171,7 @@ class Dispatcher:
                         something_sent.set()
                         if len(sent) >= self.concurrency:
                             room.clear()
-                except Exception:  # noqa: BLE001 - recording an outcome failed; the claim's lease brings it back
+                except Exception:  # recording an outcome failed; the claim's lease brings it back
                     log.exception("outbox row %s: could not record the outcome", item.row_id)
 
         async def flush_when_sent() -> None:
@@ -184,7 +184,7 @@ class Dispatcher:
                 something_sent.clear()
                 try:
                     await self._flush(sent, report)
-                except Exception:  # noqa: BLE001 - kept in `sent`; the next flush tries again
+                except Exception:  # kept in `sent`; the next flush tries again
                     log.exception("could not mark sent outbox rows; will try again")
                     something_sent.set()
                 if len(sent) < self.concurrency:
@@ -233,7 +233,8 @@ class Dispatcher:
         batch = sent[:]
         async with self.deps.context() as ctx:
             done = await delivery.record_sent(ctx, [i.row_id for i in batch],
-                                              [i.outgoing.prompt_id for i in batch if i.outgoing.prompt_id], self.claims.name)
+                                              [i.outgoing.prompt_id for i in batch if i.outgoing.prompt_id],
+                                              self.claims.name)
         del sent[:len(batch)]
         report.sent += len(batch)
         if done < len(batch):
@@ -294,7 +295,7 @@ class Dispatcher:
                         continue
                 await self._failed(item, failure, report)
                 return False
-            except Exception as error:  # noqa: BLE001 - any adapter error must not lose the row
+            except Exception as error:  # any adapter error must not lose the row
                 log.exception("send of outbox row %s raised", item.row_id)
                 await self._failed(item, DeliveryFailed(f"{type(error).__name__}: {error}"), report)
                 return False

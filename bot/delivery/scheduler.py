@@ -38,7 +38,7 @@ class TickScheduler:
     async def _safe_tick(self) -> None:
         try:
             await self.dispatcher.tick()
-        except Exception:  # noqa: BLE001 - the next tick retries; the scheduler must keep running
+        except Exception:  # the next tick retries; the scheduler must keep running
             log.exception("scheduling tick failed; the next tick will retry")
 
     async def apply_retention(self) -> Purged:
@@ -47,7 +47,7 @@ class TickScheduler:
             async with self.dispatcher.deps.context() as ctx:
                 purged = await apply_retention(ctx)
                 forgotten = await forget_old_deliveries(ctx)
-        except Exception:  # noqa: BLE001 - the next run retries
+        except Exception:  # the next run retries
             log.exception("retention run failed; the next run will retry")
             return Purged(0, 0, 0)
         if any(purged):
@@ -60,7 +60,7 @@ class TickScheduler:
     async def _safe_drain(self) -> None:
         try:
             await self.dispatcher.drain()
-        except Exception:  # noqa: BLE001
+        except Exception:
             log.exception("outbox drain failed; the next run will retry")
 
     async def stop(self) -> int:

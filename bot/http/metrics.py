@@ -40,7 +40,7 @@ class Metrics:
         if name == "digest_build_seconds":
             self.digest_seconds.observe(seconds)
 
-    async def refresh_from_database(self, session) -> None:  # noqa: ANN001 - AsyncSession
+    async def refresh_from_database(self, session) -> None:  # AsyncSession
         figures = await ops.outbox_figures(session)
         for (kind, status), count in figures.rows.items():
             self.outbox_rows.labels(kind=kind, status=status).set(count)

@@ -12,13 +12,15 @@ import uuid
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
+from aiohttp.typedefs import Middleware
 from prometheus_client import CONTENT_TYPE_LATEST
 
 from bot.http.keys import DEPS_KEY, METRICS_KEY
 from bot.http.metrics import Metrics
 
 log = logging.getLogger("tandem.http")
-TAGS: dict[str, web.RequestKey[str]] = {name: web.RequestKey(f"tandem.{name}", str) for name in ("workspace", "event_id")}
+TAGS: dict[str, web.RequestKey[str]] = {name: web.RequestKey(f"tandem.{name}", str)
+                                        for name in ("workspace", "event_id")}
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
@@ -41,7 +43,7 @@ def route_name(request: web.Request) -> str:
     return resource.canonical if resource is not None else "unmatched"
 
 
-def observe_requests(metrics: Metrics) -> Callable[[web.Request, Handler], Awaitable[web.StreamResponse]]:
+def observe_requests(metrics: Metrics) -> Middleware:
     """Count, time and log every request; the response carries its request id (X-Request-Id)."""
     @web.middleware
     async def observe(request: web.Request, handler: Handler) -> web.StreamResponse:

@@ -11,11 +11,11 @@ from datetime import UTC, datetime
 from aiohttp import web
 
 from bot.config import Settings
+from bot.delivery.dispatcher import Dispatcher
+from bot.delivery.scheduler import TickScheduler
 from bot.http.keys import DEPS_KEY, METRICS_KEY, SCHEDULER_KEY
 from bot.http.metrics import Metrics
 from bot.http.observe import metrics_endpoint, observe_requests
-from bot.delivery.dispatcher import Dispatcher
-from bot.delivery.scheduler import TickScheduler
 from bot.slack.routes import install_slack
 from bot.slack.socket_mode import start_socket_mode, stop_socket_mode
 from bot.teams.install import install_teams
@@ -63,7 +63,7 @@ def build_app(deps: Deps, *, with_scheduler: bool = True) -> web.Application:
         dispatcher = Dispatcher(deps)
         app[SCHEDULER_KEY] = TickScheduler(dispatcher)
 
-        async def lifecycle(app: web.Application):  # noqa: ANN202 - aiohttp cleanup context
+        async def lifecycle(app: web.Application):  # aiohttp cleanup context
             app[SCHEDULER_KEY].start()
             yield
             await app[SCHEDULER_KEY].stop()

@@ -19,6 +19,7 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.slack.ack_first import AckFirst
 from bot.slack.http import Responder, SharedHttp
 from bot.slack.identity import PLATFORM, ProfileCache
 from bot.slack.installations import CachedInstallationStore
@@ -26,7 +27,6 @@ from bot.slack.listeners import actions, commands, events, home, views
 from bot.slack.listening import Listening
 from bot.slack.manifest import BOT_SCOPES
 from bot.slack.messenger import SlackMessenger
-from bot.slack.ack_first import AckFirst
 from bot.units import run_plain
 from bot.wiring import Deps
 from handlers import workspaces

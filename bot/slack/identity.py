@@ -32,7 +32,7 @@ class Profile:
 
 def profile_from_user(user: dict[str, Any]) -> Profile:
     """The parts of a Slack user object Tandem keeps (users.info answer or user_change event)."""
-    profile = user.get("profile") if isinstance(user.get("profile"), dict) else {}
+    profile = found if isinstance(found := user.get("profile"), dict) else {}
     name = (profile.get("display_name") or profile.get("real_name") or user.get("real_name")
             or user.get("name") or "")
     timezone, locale = user.get("tz"), user.get("locale")

@@ -20,7 +20,8 @@ from handlers.messages import DigestMessage, Message
 from handlers.ports import DeliveryFailed, Recipient
 
 PERMANENT_ERRORS = frozenset({"account_inactive", "token_revoked", "invalid_auth", "user_not_found",
-                              "not_authed", "user_disabled", "cannot_dm_bot", "missing_scope", "team_access_not_granted"})
+                              "not_authed", "user_disabled", "cannot_dm_bot", "missing_scope",
+                              "team_access_not_granted"})
 TokenLookup = Callable[[str], Awaitable[str | None]]
 
 

@@ -14,8 +14,8 @@ from slack_sdk.signature import SignatureVerifier
 
 from bot.http.observe import tag_request
 from bot.slack import shape
-from bot.slack.body import parse_request
 from bot.slack.app import SlackAdapter, build_slack_app, slack_configured
+from bot.slack.body import parse_request
 from bot.slack.identity import team_of
 from bot.slack.listening import REPLAY_KEY, signed_replay
 from bot.wiring import Deps
@@ -62,7 +62,7 @@ class SlackEndpoint:
             with self.adapter.pacing.request():
                 response = await self.adapter.bolt.async_dispatch(bolt_request)
             return await to_aiohttp_response(response)
-        except Exception:  # noqa: BLE001 - a body Bolt could not take apart: a clear 400, never a 500
+        except Exception:  # a body Bolt could not take apart: a clear 400, never a 500
             log.exception("Slack request could not be dispatched")
             return _refuse(400, "the Slack request could not be read")
 
@@ -87,7 +87,7 @@ def install_slack(app: web.Application, deps: Deps) -> None:
     endpoint = SlackEndpoint(adapter, deps.settings.env.slack_signing_secret)
     app.router.add_post("/slack/events", endpoint.events)
 
-    async def lifecycle(_: web.Application):  # noqa: ANN202 - aiohttp cleanup context
+    async def lifecycle(_: web.Application):  # aiohttp cleanup context
         await adapter.start()
         yield
         await adapter.stop()

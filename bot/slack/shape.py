@@ -5,7 +5,7 @@ is answered 400 here instead of failing inside Bolt or a listener, and nothing i
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeGuard
 
 HANDLED_INTERACTIONS = {"block_actions", "view_submission", "view_closed", "message_action", "shortcut",
                         "block_suggestion"}
@@ -15,11 +15,11 @@ def _text(value: Any, *, required: bool = True) -> bool:
     return isinstance(value, str) and (bool(value) or not required)
 
 
-def _object(value: Any) -> bool:
+def _object(value: Any) -> TypeGuard[dict[str, Any]]:
     return isinstance(value, dict)
 
 
-def _optional(body: dict[str, Any], key: str, check) -> bool:  # noqa: ANN001 - a predicate
+def _optional(body: dict[str, Any], key: str, check) -> bool:  # a predicate
     return key not in body or body[key] is None or check(body[key])
 
 
@@ -65,10 +65,10 @@ def _event(body: dict[str, Any]) -> str | None:
     if wrong is not None:
         return f"event.{wrong}"
     user = event.get("user")
-    if user is not None and not isinstance(user, str):
-        if not (_object(user) and _text(user.get("id")) and _optional(user, "profile", _object)
-                and _texts(user, ("tz", "locale", "name", "real_name")) is None):
-            return "event.user must be a user id or a user object with an id"
+    if user is not None and not isinstance(user, str) and not (
+            _object(user) and _text(user.get("id")) and _optional(user, "profile", _object)
+            and _texts(user, ("tz", "locale", "name", "real_name")) is None):
+        return "event.user must be a user id or a user object with an id"
     if not _optional(event, "tokens", _object):
         return "event.tokens must be an object"
     return None

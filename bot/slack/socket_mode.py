@@ -12,7 +12,7 @@ from time import time
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_bolt.adapter.socket_mode.async_internals import run_async_bolt_app, send_async_response
-from slack_sdk.socket_mode.aiohttp import SocketModeClient
+from slack_sdk.socket_mode.async_client import AsyncBaseSocketModeClient
 from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.socket_mode.response import SocketModeResponse
 
@@ -27,11 +27,11 @@ log = logging.getLogger("tandem.slack")
 class CheckedSocketModeHandler(AsyncSocketModeHandler):
     """Bolt's Socket Mode handler with Tandem's shape check and pacing in front of the dispatch."""
 
-    def __init__(self, app, app_token: str, pacing: AckFirst) -> None:  # noqa: ANN001 - AsyncApp
+    def __init__(self, app, app_token: str, pacing: AckFirst) -> None:  # AsyncApp
         super().__init__(app, app_token)
         self.pacing = pacing
 
-    async def handle(self, client: SocketModeClient, req: SocketModeRequest) -> None:  # type: ignore[override]
+    async def handle(self, client: AsyncBaseSocketModeClient, req: SocketModeRequest) -> None:
         started = time()
         wrong = shape.problem(req.payload) if isinstance(req.payload, dict) else "the payload is not an object"
         if wrong is not None:

@@ -6,13 +6,14 @@ only then are the replies sent, so no database transaction waits on the Connecto
 from __future__ import annotations
 
 import logging
-from http import HTTPStatus
 from dataclasses import dataclass, field, replace
+from http import HTTPStatus
 
 from botbuilder.core import BotAdapter, InvokeResponse, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler
 from botbuilder.schema import Activity, ActivityTypes
 from msrest.exceptions import DeserializationError
+
 from bot import units
 from bot.teams import references
 from bot.teams.identity import TEAMS_PLATFORM, caller_from
@@ -36,7 +37,8 @@ TURN_KEY = "tandem.turn"
 WELCOME = ("Hi, I'm Tandem. A few times a week I'll ask how work feels — one click, an optional note. "
            "Managers only ever see team-wide figures, never your answers. Log a notable customer moment any time "
            "with `moment <what happened>`. Type `checkin` to start now, or `tandem help` for everything.")
-NO_TENANT = "I can't tell which organisation this message comes from, so I can't answer it. Please message me from Teams."
+NO_TENANT = ("I can't tell which organisation this message comes from, so I can't answer it. "
+             "Please message me from Teams.")
 OTHER_TENANT = ("Sorry — this Tandem is set up for one organisation only, and your Microsoft 365 tenant isn't it. "
                 "Ask your Teams admin about installing Tandem for your organisation.")
 EMPTY = "I didn't catch a command there. Type `checkin`, `moment <what happened>` or `tandem help`."
@@ -94,7 +96,7 @@ class TandemTeamsBot(TeamsActivityHandler):
                         activity.type, str(error)[:200])
             await _answer_invoke_quietly(turn_context)
             return
-        except Exception:  # noqa: BLE001 - Teams must get a reply, never a 500
+        except Exception:  # Teams must get a reply, never a 500
             log.exception("Teams %s activity failed", activity.type)
             if activity.type == "message":
                 await turn_context.send_activity(text_activity(FAILED))
@@ -105,7 +107,7 @@ class TandemTeamsBot(TeamsActivityHandler):
             return
         await self._deliver(turn_context, turn)
 
-    async def _handle_turn(self, turn_context: TurnContext, caller: Caller) -> "Turn | None":
+    async def _handle_turn(self, turn_context: TurnContext, caller: Caller) -> Turn | None:
         """The activity in the one unit-of-work runner (nothing is sent before it commits, so its race retry
         is safe). None: a repeat of an activity already handled, ignored."""
         activity = turn_context.activity
@@ -218,7 +220,7 @@ class TandemTeamsBot(TeamsActivityHandler):
         return PRIVATE_SENT
 
 
-INVOKE_RESPONSE_KEY = BotAdapter._INVOKE_RESPONSE_KEY  # noqa: SLF001 - where the adapter looks for it
+INVOKE_RESPONSE_KEY = BotAdapter._INVOKE_RESPONSE_KEY  # where the adapter looks for it
 
 
 async def _answer_invoke_quietly(turn_context: TurnContext) -> None:

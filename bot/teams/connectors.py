@@ -13,8 +13,13 @@ from typing import Any
 from botbuilder.integration.aiohttp import ConfigurationBotFrameworkAuthentication
 from botbuilder.schema import Activity
 from botframework.connector import ConnectorClient
-from botframework.connector.auth import (AuthenticateRequestResult, AuthenticationConstants, ClaimsIdentity,
-                                         ConnectorFactory, UserTokenClient)
+from botframework.connector.auth import (
+    AuthenticateRequestResult,
+    AuthenticationConstants,
+    ClaimsIdentity,
+    ConnectorFactory,
+    UserTokenClient,
+)
 
 #: Service URLs are few in practice (a handful of Teams regions); the bound keeps odd ones from piling up.
 MAX_CLIENTS = 64

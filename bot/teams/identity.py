@@ -18,7 +18,7 @@ EMULATOR_TENANT = "emulator"
 def tenant_of(activity: Activity) -> str | None:
     """The tenant id from channelData (always set by Teams), else the conversation's."""
     channel_data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
-    tenant = channel_data.get("tenant") if isinstance(channel_data.get("tenant"), dict) else {}
+    tenant = given if isinstance(given := channel_data.get("tenant"), dict) else {}
     found = tenant.get("id") or (activity.conversation.tenant_id if activity.conversation else None)
     if not found and activity.conversation is not None:
         found = (activity.conversation.additional_properties or {}).get("tenantId")

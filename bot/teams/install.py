@@ -15,8 +15,8 @@ from aiohttp import web
 from botbuilder.core import serializer_helper
 from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity
-from msrest.serialization import Model
 from botframework.connector.auth import AuthenticateRequestResult, BotFrameworkAuthentication
+from msrest.serialization import Model
 
 from bot.http.observe import tag_request
 from bot.teams.bot import TandemTeamsBot
@@ -54,7 +54,8 @@ def install_teams(app: web.Application, deps: Deps) -> None:
     else:
         log.warning("Teams: MICROSOFT_APP_ID is not set, so POST /api/messages runs in LOCAL EMULATOR MODE: "
                     "requests are not authenticated. Use it with the Bot Framework Emulator only; set "
-                    "MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD to connect real Teams (README: Connecting Microsoft Teams).")
+                    "MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD to connect real Teams "
+                    "(README: Connecting Microsoft Teams).")
 
 
 def _problem(status: int, detail: str) -> web.Response:
@@ -71,7 +72,7 @@ async def _authenticate(auth: BotFrameworkAuthentication, activity: Activity, he
                                   AUTH_TIMEOUT)
 
 
-def _endpoint(adapter: CloudAdapter, bot: TandemTeamsBot, *, authenticated: bool):  # noqa: ANN202
+def _endpoint(adapter: CloudAdapter, bot: TandemTeamsBot, *, authenticated: bool):
     async def messages(request: web.Request) -> web.Response:
         if "application/json" not in request.headers.get("Content-Type", ""):
             return _problem(415, "Content-Type must be application/json")
@@ -94,7 +95,7 @@ def _endpoint(adapter: CloudAdapter, bot: TandemTeamsBot, *, authenticated: bool
             return _problem(401, "invalid Bot Framework token")
         try:
             invoke = await adapter.process_activity(auth, activity, bot.on_turn)
-        except Exception:  # noqa: BLE001 - e.g. the reply could not be delivered; the work itself is committed
+        except Exception:  # e.g. the reply could not be delivered; the work itself is committed
             log.exception("Teams %s activity could not be completed", activity.type)
             return web.Response(status=200)
         if invoke is not None:

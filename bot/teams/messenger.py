@@ -13,7 +13,6 @@ from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 from aiohttp import ClientError
-from msrest.exceptions import ClientRequestError
 from botbuilder.core import BotAdapter, TurnContext
 from botbuilder.schema import (
     ChannelAccount,
@@ -21,11 +20,12 @@ from botbuilder.schema import (
     ConversationReference,
     ErrorResponseException,
 )
+from msrest.exceptions import ClientRequestError
 
 from bot.teams import references
 from bot.teams.render import render
-from handlers.delivery import reachability
 from handlers.context import Ctx
+from handlers.delivery import reachability
 from handlers.messages import Message
 from handlers.ports import DeliveryFailed, Recipient
 

@@ -12,11 +12,9 @@ from botbuilder.core import TurnContext
 from botbuilder.schema import Activity
 
 from bot.teams.identity import TEAMS_PLATFORM
-from handlers.delivery import reachability
 from handlers.context import Ctx
+from handlers.delivery import reachability
 from storage.models import Person
-
-
 
 
 def is_personal(reference: dict[str, Any] | None) -> bool:
@@ -51,10 +49,12 @@ async def remember(ctx: Ctx, person: Person, activity: Activity) -> bool:
     if current is not None and not personal and is_personal(current.reference):
         return False
     new_personal = personal and (current is None or current.channel_id != reference["conversation"]["id"])
-    await reachability.remember(ctx, person.id, TEAMS_PLATFORM, channel_id=reference["conversation"]["id"], reference=reference)
+    await reachability.remember(ctx, person.id, TEAMS_PLATFORM, channel_id=reference["conversation"]["id"],
+                                reference=reference)
     return new_personal
 
 
 async def save_personal(ctx: Ctx, person_id: int, reference: dict[str, Any]) -> None:
     """After the messenger opened a 1:1 chat itself."""
-    await reachability.remember(ctx, person_id, TEAMS_PLATFORM, channel_id=reference["conversation"]["id"], reference=reference)
+    await reachability.remember(ctx, person_id, TEAMS_PLATFORM, channel_id=reference["conversation"]["id"],
+                                reference=reference)

@@ -194,7 +194,8 @@ def _digest_top(report: TeamDigest) -> list[dict[str, Any]]:
 def _wellbeing(report: TeamDigest) -> list[dict[str, Any]]:
     pairs = wording.wellbeing_facts(report)
     if report.mood is not None:
-        pairs += [(f"{c.emoji} {c.label}", str(report.mood.distribution.get(c.score, 0))) for c in reversed(MOOD_CHOICES)]
+        pairs += [(f"{c.emoji} {c.label}", str(report.mood.distribution.get(c.score, 0)))
+                  for c in reversed(MOOD_CHOICES)]
     return [_heading("Wellbeing"), facts(pairs)]
 
 

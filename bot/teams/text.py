@@ -17,7 +17,7 @@ def command_text(activity: Activity) -> str:
         if getattr(entity, "type", "") != "mention":
             continue
         props = getattr(entity, "additional_properties", None) or {}
-        mentioned = props.get("mentioned") if isinstance(props.get("mentioned"), dict) else {}
+        mentioned = found if isinstance(found := props.get("mentioned"), dict) else {}
         if bot_id and mentioned.get("id") == bot_id and isinstance(props.get("text"), str) and props["text"]:
             text = text.replace(props["text"], " ")
     if activity.recipient and activity.recipient.name:

@@ -17,8 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.checkins import QUESTION
 from handlers.context import Ctx
-from handlers.insights.build import build_team_digest, digest_message
 from handlers.identity import person_zone_name
+from handlers.insights.build import build_team_digest, digest_message
 from handlers.localtime import zone
 from handlers.messages import Message, MoodPrompt, Text
 from handlers.ports import Recipient

@@ -9,21 +9,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 from datetime import date, datetime, timedelta
 from functools import lru_cache
+from typing import Any
 
 import holidays as holiday_calendars
 
-from handlers.schedule import is_paused, schedule_days
 from handlers.checkins import CHECKIN_SLOT
-from handlers.insights.alerts import plan_alerts
 from handlers.context import Ctx
 from handlers.delivery.outgoing import in_working_hours, useful_window
 from handlers.identity import person_zone_name
+from handlers.insights.alerts import plan_alerts
 from handlers.localtime import parse_hhmm, slot_instant, zone
-from storage.calendar import previous_iso_week
+from handlers.schedule import is_paused, schedule_days
 from storage import checkins, outbox, people, teams, workspaces
+from storage.calendar import previous_iso_week
 from storage.models import Person, Schedule, Workspace
 
 
@@ -64,7 +64,7 @@ def next_checkin(person: Person, workspace: Workspace, schedule: Schedule, now: 
     tz = zone(person_zone_name(person))
     today = now.astimezone(tz).date()
     at = parse_hhmm(schedule.checkin_time)
-    for offset in range(0, 400):
+    for offset in range(400):
         day = today + timedelta(days=offset)
         if checkin_due_on(person, workspace, schedule_days(schedule), day):
             instant = slot_instant(day, at, tz)

@@ -10,18 +10,19 @@ doesn't; a week that can't be judged (too few answers) leaves it open, so it ale
 """
 from __future__ import annotations
 
+import itertools
 import logging
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from handlers.insights import privacy, stats
 from handlers.context import Ctx
 from handlers.delivery.outgoing import queue_alert
+from handlers.insights import privacy, stats
 from handlers.insights.weeks import WeekView, team_weeks
 from handlers.localtime import zone
-from storage.calendar import iso_week_bounds, iso_week_of, previous_iso_week
 from storage import alerts as alert_store
 from storage import teams, workspaces
+from storage.calendar import iso_week_bounds, iso_week_of, previous_iso_week
 from storage.models import Person, Team
 
 log = logging.getLogger("tandem.alerts")
@@ -68,8 +69,8 @@ def _streak(team: str, week: str, views: list[WeekView], min_group: int) -> Find
     means = [v.mood(min_group) for v in views[-(STREAK + 1):]]
     if len(means) < STREAK + 1 or any(m is None for m in means):
         return Finding("mood_streak", None)
-    rounded = [round(m, 2) for m in means]  # type: ignore[arg-type]
-    firing = all(a > b for a, b in zip(rounded, rounded[1:]))
+    rounded = [round(m, 2) for m in means if m is not None]  # all of them: a None returned above
+    firing = all(a > b for a, b in itertools.pairwise(rounded))
     text = (f"Heads-up about {team}: the team's weekly mood has fallen {STREAK} weeks in a row, to {week}: "
             + " → ".join(f"{m:.2f}" for m in rounded) + ". Averages of at least "
             f"{min_group} people's answers each; no individual answers are shown.")

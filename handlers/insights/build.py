@@ -15,9 +15,9 @@ from handlers.insights import privacy
 from handlers.insights.figures import figures_from, organisation_digest
 from handlers.insights.report import TeamDigest
 from handlers.insights.weeks import WeekView, team_weeks
-from storage.calendar import iso_week_bounds
 from handlers.messages import DigestMessage
 from storage import digests as digest_store
+from storage.calendar import iso_week_bounds
 from storage.models import Team
 
 
@@ -53,7 +53,8 @@ async def _build_digests(ctx: Ctx, chosen: Sequence[Team], iso_week: str, min_gr
         built_ids = [t.id for t in to_build]
         with_moments = [t for t in built_ids if privacy.enough(current[t].moment_authors, min_group)]
         touchpoints = await digest_store.top_touchpoints(ctx.session, first, last, with_moments) if with_moments else {}
-        candidates = await digest_store.excerpt_candidates(ctx.session, first, last, with_moments) if with_moments else {}
+        candidates = (await digest_store.excerpt_candidates(ctx.session, first, last, with_moments)
+                      if with_moments else {})
         for team in to_build:
             *previous, this_week = views[team.id]
             quotes = privacy.choose_quotes(((e.person_id, e.polarity, e.text) for e in candidates.get(team.id, ())),

@@ -86,7 +86,7 @@ class _ChartCanvas:
         from matplotlib.figure import Figure
 
         figure = Figure(figsize=(WIDTH_PX / DPI, HEIGHT_PX / DPI), dpi=DPI)
-        FigureCanvasAgg(figure)
+        self.canvas = FigureCanvasAgg(figure)  # also figure.canvas; kept here with its Agg type
         grid = figure.add_gridspec(2, 1, height_ratios=(3, 1.2), hspace=0.15, left=0.11, right=0.89, top=0.86,
                                    bottom=0.1)
         top = figure.add_subplot(grid[0])
@@ -105,7 +105,7 @@ class _ChartCanvas:
         quality_axis.tick_params(axis="y", colors=QUALITY_COLOUR)
         quality_axis.spines["top"].set_visible(False)
         handles = [self.mood, self.quality]
-        top.legend(handles, [h.get_label() for h in handles], loc="upper center", bbox_to_anchor=(0.5, 1.17),
+        top.legend(handles, [str(h.get_label()) for h in handles], loc="upper center", bbox_to_anchor=(0.5, 1.17),
                    ncol=2, frameon=False, fontsize=9)
         top.tick_params(axis="x", labelbottom=False)
         bottom.set_ylim(0, 100)
@@ -149,16 +149,16 @@ class _ChartCanvas:
         try:
             for artist in hidden:
                 artist.set_visible(False)
-            self.figure.canvas.draw()
+            self.canvas.draw()
         finally:
             for artist, visible in zip(hidden, shown):
                 artist.set_visible(visible)
-        self.axes_pixels = self.figure.canvas.copy_from_bbox(self.figure.bbox)
+        self.axes_pixels = self.canvas.copy_from_bbox(self.figure.bbox)
         self.count, self.weeks = len(x), None
 
     def _draw_weeks(self, weeks: tuple[str, ...]) -> None:
         """Add the week labels: they sit below the axes, clear of the data, so they can be background."""
-        canvas = self.figure.canvas
+        canvas = self.canvas
         canvas.restore_region(self.axes_pixels)
         self.bottom.set_xticklabels(weeks, fontsize=8)
         renderer = canvas.get_renderer()
@@ -181,7 +181,7 @@ class _ChartCanvas:
         for bar, point in zip(self.bars, points):
             bar.set_height(0 if point.participation is None else point.participation * 100)
         self.title.set_text(f"{report.team} — last {len(points)} weeks to {report.iso_week}")
-        canvas = self.figure.canvas
+        canvas = self.canvas
         canvas.restore_region(self.background)
         renderer = canvas.get_renderer()
         for artist in (self.mood, *self.over_mood, self.quality, *self.over_quality, *self.bars, *self.over_bars,

@@ -3,6 +3,7 @@ the organisation view pooled from figures already shown (so it reveals nothing a
 """
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import timedelta
@@ -71,7 +72,8 @@ def figures_from(team_name: str, iso_week: str, agg: WeekAggregate, min_group: i
 def _links(history: Sequence[WeekPoint], subject: str) -> tuple[tuple[LinkFigures, ...], str | None]:
     """Same-week and one-week-later rank correlations, once at least MIN_LINK_WEEKS pairs have both figures."""
     same = [(p.mood, p.quality) for p in history if p.mood is not None and p.quality is not None]
-    lagged = [(a.mood, b.quality) for a, b in zip(history, history[1:]) if a.mood is not None and b.quality is not None]
+    lagged = [(a.mood, b.quality) for a, b in itertools.pairwise(history)
+              if a.mood is not None and b.quality is not None]
     links: list[LinkFigures] = []
     for lag, pairs in ((0, same), (1, lagged)):
         if len(pairs) < MIN_LINK_WEEKS:

@@ -18,13 +18,21 @@ from __future__ import annotations
 import re
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, Protocol, TypeVar
 
 from handlers.config import MIN_GROUP_FLOOR, PrivacyConfig
 
 EXCERPT_LENGTH = 140
 
-K = TypeVar("K", bound=Hashable)
+
+
+class GroupKey(Hashable, Protocol):
+    """What names a group here: a dict key that is also ordered (a tie withholds the larger key)."""
+
+    def __gt__(self, other: Any, /) -> bool: ...
+
+
+K = TypeVar("K", bound=GroupKey)
 
 
 def effective_min_group(value: int | None) -> int:
@@ -47,7 +55,7 @@ def to_withhold(a: K, b: K, size_a: int, size_b: int) -> K:
     """Of two groups too close to each other, the one withheld: the smaller; on a tie, the larger key."""
     if size_a != size_b:
         return a if size_a < size_b else b
-    return a if a > b else b  # type: ignore[operator] - keys are comparable
+    return a if a > b else b
 
 
 def overlap_gaps(pairs: Iterable[tuple[K, K, int, int, int | None]], cap: int) -> dict[K, int]:

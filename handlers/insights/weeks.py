@@ -14,8 +14,8 @@ from functools import lru_cache
 from handlers.context import Ctx
 from handlers.insights import privacy, stats
 from handlers.insights.report import WeekPoint
-from storage.calendar import iso_week_bounds, iso_week_of
 from storage import digests as digest_store
+from storage.calendar import iso_week_bounds, iso_week_of
 from storage.digests import WeekAggregate
 
 HISTORY_WEEKS = 12  # weeks of history before the digest's week (trend, chart, correlation, alert baselines)
@@ -136,8 +136,9 @@ async def _overlap_gaps(ctx: Ctx, sharing: dict[tuple[int, int], int], mondays: 
     gaps: dict[tuple[int, date], int] = {}
     for monday in mondays:
         index = (monday - mondays[0]).days // 7
-        pairs = [(a, b, aggs[(a, monday)].respondents, aggs[(b, monday)].respondents, None)
-                 for a, b, m in known if m == monday]
+        pairs: list[tuple[int, int, int, int, int | None]] = [
+            (a, b, aggs[(a, monday)].respondents, aggs[(b, monday)].respondents, None)
+            for a, b, m in known if m == monday]
         pairs += [(a, b, aggs[(a, monday)].respondents, aggs[(b, monday)].respondents,
                    len(sets.get((a, index), set()) ^ sets.get((b, index), set())))
                   for a, b, m in suspicious if m == monday]

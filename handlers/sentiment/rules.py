@@ -146,7 +146,8 @@ def is_sarcastic(text: str, valence: Callable[[str], float]) -> bool:
         return True
     for match in _INTERJECTION.finditer(text):
         rest = text[match.end() :]
-        clause = rest[: _CLAUSE_END.search(rest).start()]  # type: ignore[union-attr]
+        end = _CLAUSE_END.search(rest)  # always found: the pattern ends with `|$`
+        clause = rest[: end.start()] if end else rest
         if len(clause.split()) > SARCASM_MAX_WORDS:
             continue
         clause_valence = valence(clause)

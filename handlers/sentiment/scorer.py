@@ -33,9 +33,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from handlers.sentiment.polarity import Sentiment, clamp, label_for
 from handlers.sentiment.emoji import emoji_lexicon
 from handlers.sentiment.lexicon import lexicon_entries, phrase_pattern, phrase_token
+from handlers.sentiment.pattern import FastPattern, textblob_tokens
+from handlers.sentiment.polarity import Sentiment, clamp, label_for
 from handlers.sentiment.rules import (
     AFTER_CONTRAST,
     BEFORE_CONTRAST,
@@ -45,7 +46,6 @@ from handlers.sentiment.rules import (
     mark_negated_events,
 )
 from handlers.sentiment.text import normalise
-from handlers.sentiment.pattern import FastPattern, textblob_tokens
 
 # How VADER and TextBlob are combined (`bench/sentiment_eval.py --fit` reproduces the search):
 # - VADER's valence sum is divided by sqrt(number of words that carried valence) before squashing

@@ -7,7 +7,7 @@ boosters, caps, "but", "!"/"?" emphasis, idioms) are VADER's own, unchanged.
 """
 from __future__ import annotations
 
-from vaderSentiment.vaderSentiment import BOOSTER_DICT, SentiText, SentimentIntensityAnalyzer
+from vaderSentiment.vaderSentiment import BOOSTER_DICT, SentimentIntensityAnalyzer, SentiText
 
 from handlers.sentiment.rules import weigh_contrast
 
@@ -17,9 +17,9 @@ class WorkplaceVader(SentimentIntensityAnalyzer):
 
     def __init__(self, extra: dict[str, float]) -> None:
         super().__init__()
-        self.lexicon = {**self.lexicon, **extra}
+        self.lexicon: dict[str, float] = {**self.lexicon, **extra}
 
-    def sentiment_valence(self, valence, sentitext, item, i, sentiments):  # type: ignore[no-untyped-def]
+    def sentiment_valence(self, valence, sentitext, item, i, sentiments):
         """VADER's rule, except 'pretty' before an opinion word is a degree adverb ('pretty tired')."""
         words = sentitext.words_and_emoticons
         if item.lower() == "pretty" and i + 1 < len(words) and words[i + 1].lower() in self.lexicon:

@@ -36,9 +36,10 @@ F = TypeVar("F", bound=Callable[..., Any])
 #: `pytest --hypothesis-seed=N tests/e2e/test_hostile_*.py` then draws other examples for each N.
 FIXED_SEED = 33
 EXPLORE = os.environ.get("TANDEM_HOSTILE_RANDOM") == "1"
-BATCH_SETTINGS = dict(deadline=None, derandomize=False, database=None, phases=(Phase.explicit, Phase.generate),
-                      suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                                             HealthCheck.large_base_example, HealthCheck.filter_too_much])
+BATCH_SETTINGS: dict[str, Any] = {
+    "deadline": None, "derandomize": False, "database": None, "phases": (Phase.explicit, Phase.generate),
+    "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example,
+                              HealthCheck.filter_too_much]}
 
 
 #: Text over the 3,000-character limit, cheap to generate (a drawn 3,000-character string costs thousands of
@@ -56,7 +57,7 @@ def batch_of(size: int, *parts: st.SearchStrategy) -> st.SearchStrategy[list]:
 
 def hostile_settings(max_examples: int) -> Callable[[F], F]:
     """The settings of a hostile property, with the fixed seed unless exploring (see FIXED_SEED)."""
-    chosen = settings(max_examples=max_examples, **BATCH_SETTINGS)  # type: ignore[arg-type]
+    chosen = settings(max_examples=max_examples, **BATCH_SETTINGS)
 
     def apply(test: F) -> F:
         test = chosen(test)
@@ -91,7 +92,7 @@ class Effects:
     must_moment: bool = False
     may_delete: bool = False
 
-    def __or__(self, other: "Effects") -> "Effects":
+    def __or__(self, other: Effects) -> Effects:
         return Effects(self.may_mood or other.may_mood, self.may_moment or other.may_moment,
                        self.must_moment or other.must_moment, self.may_delete or other.may_delete)
 

@@ -36,7 +36,7 @@ class ResponseSink:
     runner: web.AppRunner | None = None
     origin: str = ""
 
-    async def start(self) -> "ResponseSink":
+    async def start(self) -> ResponseSink:
         app = web.Application()
         app.router.add_post("/hooks/{name}", self._receive)
         self.runner = web.AppRunner(app, access_log=None)
@@ -142,29 +142,31 @@ class SlackRig:
     def __init__(self, client: TestClient, deps: Deps, fake: FakeSlackApi, sink: ResponseSink,
                  clock: SimulatedClock) -> None:
         self.client, self.deps, self.fake, self.sink, self.clock = client, deps, fake, sink, clock
+        assert isinstance(client.server, TestServer)
+        self.app: web.Application = client.server.app  # Tandem's aiohttp application
 
     async def post(self, body: str, content_type: str = FORM_CONTENT_TYPE, *, secret: str = SECRET,
-                   timestamp: int | None = None, headers: dict[str, str] | None = None):  # noqa: ANN201
+                   timestamp: int | None = None, headers: dict[str, str] | None = None):
         signed = signed_headers(body, secret, content_type=content_type, timestamp=timestamp)
         return await self.client.post("/slack/events", data=body.encode("utf-8"),
                                       headers={**signed, **(headers or {})})
 
-    async def interact(self, payload: dict[str, Any]):  # noqa: ANN201
+    async def interact(self, payload: dict[str, Any]):
         return await self.post(interactive_form(payload))
 
-    async def event(self, body: dict[str, Any], headers: dict[str, str] | None = None):  # noqa: ANN201
+    async def event(self, body: dict[str, Any], headers: dict[str, str] | None = None):
         return await self.post(json.dumps(body), JSON_CONTENT_TYPE, headers=headers)
 
-    async def count(self, model) -> int:  # noqa: ANN001 - a mapped class
+    async def count(self, model) -> int:  # a mapped class
         async with self.deps.context() as ctx:
             return int(await ctx.session.scalar(select(func.count()).select_from(model)) or 0)
 
-    async def rows(self, model) -> list:  # noqa: ANN001
+    async def rows(self, model) -> list:
         async with self.deps.context() as ctx:
             return list((await ctx.session.scalars(select(model).order_by(model.id))).all())
 
 
-def slack_settings(fake: FakeSlackApi, **extra: str):  # noqa: ANN201 - Settings
+def slack_settings(fake: FakeSlackApi, **extra: str):  # Settings
     return load_settings({"TANDEM_CONFIG": str(ROOT / "app.yaml"), "SLACK_BOT_TOKEN": TOKEN,
                           "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": fake.base_url, **extra})
 
@@ -187,7 +189,7 @@ async def slack_rig(database: tuple[str, dict], clock: SimulatedClock, **env: st
             await sink.stop()
 
 
-# Fixtures (import them into a test module: `from tests.e2e.slack_support import backend, rig  # noqa: F401`).
+# Fixtures (a test module imports them, `from tests.e2e.slack_support import backend, rig`, with a noqa for F401).
 import pytest  # noqa: E402
 
 
@@ -198,6 +200,6 @@ def backend() -> str:
 
 
 @pytest.fixture
-async def rig(database, clock) -> AsyncIterator[SlackRig]:  # noqa: ANN001
+async def rig(database, clock) -> AsyncIterator[SlackRig]:
     async with slack_rig(database, clock) as running:
         yield running

@@ -28,8 +28,14 @@ from tests.e2e.slack_support import SlackRig, eventually, slack_rig
 from tests.e2e.teams_support import TeamsServer, card_actions, cards, new_tenant, new_user, running_server
 from tests.fakes import teams_activities as ta
 from tests.fakes.slack_api import Call
-from tests.fakes.slack_signing import app_home_opened_event, block_actions_payload, event_body, plain_text_value, \
-    slash_command_form, view_submission_payload
+from tests.fakes.slack_signing import (
+    app_home_opened_event,
+    block_actions_payload,
+    event_body,
+    plain_text_value,
+    slash_command_form,
+    view_submission_payload,
+)
 from tests.fakes.teams_activities import DEFAULT_TIMEZONE as TIMEZONE
 
 PEOPLE = ("Alice", "Bob", "Cara")  # Alice comes first, so she is the workspace admin
@@ -160,14 +166,14 @@ class TeamsChannel:
         self.tenant = new_tenant()
         self.users: dict[str, dict[str, str]] = {}
 
-    def _ids(self, name: str) -> dict[str, str]:
+    def _ids(self, name: str) -> dict[str, Any]:
         return {"service_url": self.server.connector.service_url, "tenant_id": self.tenant} | self.users[name]
 
     async def _post(self, activity: dict[str, Any]) -> None:
         status, body = await self.server.post(activity)
         assert status == 200, body
 
-    def _chat(self, name: str) -> list[dict[str, Any]]:
+    def _chat(self, name: str) -> list[tuple[str, dict[str, Any]]]:
         """What the person sees in their 1:1 chat now (cards updated in place)."""
         conversation = self.users[name]["conversation_id"]
         return list(self.server.connector.visible_in(conversation).items())
@@ -334,8 +340,15 @@ class SlackChannel:
             blocks = call.json_arg("blocks")
             if blocks[0]["type"] == "header" and call.args["text"].startswith("Weekly digest"):
                 fields = [f["text"] for b in blocks if b["type"] == "section" for f in b.get("fields", [])]
-                found.append(dict(re.fullmatch(r"\*(.+?)\*\n(.*)", f, re.S).groups() for f in fields))
+                found.append({m.group(1): m.group(2)
+                              for m in (_matched(re.fullmatch(r"\*(.+?)\*\n(.*)", f, re.S)) for f in fields)})
         return found
+
+
+def _matched(found: re.Match[str] | None) -> re.Match[str]:
+    """A match a channel's text must give: its absence fails the test here, not as an AttributeError."""
+    assert found is not None
+    return found
 
 
 def buttons(blocks: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -366,8 +379,9 @@ def figures_shown(channel: str, digest: dict[str, Any]) -> tuple[int, int, str, 
         answered, logged = digest["Answered"], digest["Moments"]
         counts = dict(re.findall(r"(\S+) \w+ (\d+)", digest["Spread"]))
         spread = tuple(int(counts[c.emoji]) for c in MOOD_CHOICES)
-    respondents, members = re.match(r"(\d+) of (\d+) ", answered).groups()
-    mean = re.match(r"(\d\.\d\d) / 5", digest["Mood"]).group(1)
+    shown = _matched(re.match(r"(\d+) of (\d+) ", answered))
+    respondents, members = shown.group(1), shown.group(2)
+    mean = _matched(re.match(r"(\d\.\d\d) / 5", digest["Mood"])).group(1)
     return int(respondents), int(members), mean, spread, int(logged.split()[0])
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from datetime import UTC, datetime
+from functools import partial
 from urllib.parse import urlparse
 
 import asyncpg
@@ -27,7 +28,7 @@ OUTAGE_SECONDS = 30
 
 
 @pytest.mark.slow
-async def test_requests_get_a_temporary_error_and_scheduled_work_resumes(clock) -> None:  # noqa: ANN001
+async def test_requests_get_a_temporary_error_and_scheduled_work_resumes(clock) -> None:
     url = require_postgres()
     target = urlparse(url.replace("+asyncpg", ""))
     schema = f"outage_{uuid.uuid4().hex[:10]}"
@@ -50,7 +51,7 @@ async def test_requests_get_a_temporary_error_and_scheduled_work_resumes(clock) 
             await rig.post(slash_command_form("/moment", "The customer renewed early outcome:positive",
                                               user_id="U2BEN", response_url=rig.sink.url("before")))
             for done in ("U1ADA", "U2BEN", "before"):  # both people exist before the outage starts
-                await eventually(lambda done=done: rig.sink.to(done))
+                await eventually(partial(rig.sink.to, done))
             assert await rig.count(CustomerMoment) == 1
 
             await proxy.cut()

@@ -23,8 +23,19 @@ from handlers.sentiment import TextBlobScorer
 from storage.db import upgrade
 from storage.models import CustomerMoment, MoodEntry
 from tests.conftest import ROOT
-from tests.e2e.hostile_support import (LONG_TEXT, NO_EFFECT, Effects, LoopRunner, Tally, attach_error_log,
-                                       detach_error_log, effects_of_line, hostile_settings, leaked, table_counts)
+from tests.e2e.hostile_support import (
+    LONG_TEXT,
+    NO_EFFECT,
+    Effects,
+    LoopRunner,
+    Tally,
+    attach_error_log,
+    detach_error_log,
+    effects_of_line,
+    hostile_settings,
+    leaked,
+    table_counts,
+)
 
 BATCH = 100
 LINES = 10_400

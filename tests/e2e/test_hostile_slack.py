@@ -29,9 +29,21 @@ from bot.slack.text import from_slack
 from handlers.ports import SimulatedClock
 from storage.models import CustomerMoment, MoodEntry, SeenEvent
 from tests.conftest import START
-from tests.e2e.hostile_support import (LONG_TEXT, NO_EFFECT, Effects, LoopRunner, Tally, attach_error_log, batch_of,
-                                       changed, detach_error_log, effects_of_line, hostile_settings, leaked,
-                                       table_counts)
+from tests.e2e.hostile_support import (
+    LONG_TEXT,
+    NO_EFFECT,
+    Effects,
+    LoopRunner,
+    Tally,
+    attach_error_log,
+    batch_of,
+    changed,
+    detach_error_log,
+    effects_of_line,
+    hostile_settings,
+    leaked,
+    table_counts,
+)
 from tests.e2e.slack_support import SECRET, SlackRig, settle, slack_rig
 from tests.fakes.slack_signing import FORM_CONTENT_TYPE, JSON_CONTENT_TYPE, event_body, im_message_event, sign_request
 
@@ -146,7 +158,7 @@ def slash_commands(draw: st.DrawFn, sink_url: str) -> Payload:
     return Payload(form(fields).encode(), FORM_CONTENT_TYPE, effects, f"{command} {typed} {user} {team}")
 
 
-ACTION_IDS = st.one_of(st.sampled_from([*(f"mood_{n}" for n in range(0, 8)), ids.ADD_NOTE_ACTION,
+ACTION_IDS = st.one_of(st.sampled_from([*(f"mood_{n}" for n in range(8)), ids.ADD_NOTE_ACTION,
                                         ids.MOMENT_TOUCHPOINT_ACTION, ids.CONFIRM_ACTION, ids.CHECKIN_HOME_ACTION,
                                         ids.MOMENT_HOME_ACTION, "moment_outcome_positive", "moment_outcome_",
                                         "moment_outcome_nope", "mood_", "mood_1x"]), SHORT_TEXT[20])
@@ -289,7 +301,8 @@ CONTENT_TYPES = st.sampled_from([FORM_CONTENT_TYPE, JSON_CONTENT_TYPE, "text/pla
 
 
 BROKEN_BYTES = st.one_of(st.binary(max_size=200), st.text(max_size=200).map(str.encode),
-                         st.sampled_from([b"payload=%FF%FE", b"\xff\xfe{}", b"[]", b"null", b"payload=", b"payload=null",
+                         st.sampled_from([b"payload=%FF%FE", b"\xff\xfe{}", b"[]", b"null", b"payload=",
+                                          b"payload=null",
                                           b"payload=%7B%7D", b"command=%2Ftandem&text=%C3%28&user_id=UC9&team_id=T111",
                                           "{\"type\": \"ä\"}".encode("latin-1")]),
                          JSON_ANY.map(lambda v: json.dumps(v).encode()))

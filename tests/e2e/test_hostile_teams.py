@@ -21,8 +21,20 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from storage.models import CustomerMoment, MoodEntry
-from tests.e2e.hostile_support import (LONG_TEXT, NO_EFFECT, Effects, LoopRunner, Tally, attach_error_log, batch_of,
-                                       changed, detach_error_log, hostile_settings, leaked, table_counts)
+from tests.e2e.hostile_support import (
+    LONG_TEXT,
+    NO_EFFECT,
+    Effects,
+    LoopRunner,
+    Tally,
+    attach_error_log,
+    batch_of,
+    changed,
+    detach_error_log,
+    hostile_settings,
+    leaked,
+    table_counts,
+)
 from tests.e2e.teams_support import TeamsServer, running_server
 from tests.e2e.test_teams_auth import APP_ID, forged_token
 from tests.fakes import teams_activities as ta
@@ -226,7 +238,7 @@ def test_unauthenticated_activities_get_401_and_store_nothing_anywhere(guarded: 
         before = await table_counts(server.deps)
         attempts = len(server.connector.attempts)
         answers = await asyncio.gather(*(_post(server, sent, auth[how]) for sent, how in batch))
-        for (sent, how), (status, body) in zip(batch, answers):
+        for (_sent, how), (status, body) in zip(batch, answers):
             assert status in (400, 401), (status, body, how)
             assert leaked(body) is None, body
         assert changed(before, await table_counts(server.deps)) == {}

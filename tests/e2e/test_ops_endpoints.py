@@ -8,7 +8,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from bot.http.server import build_app
 
 
-async def _client(harness, with_scheduler: bool = True) -> TestClient:  # noqa: ANN001
+async def _client(harness, with_scheduler: bool = True) -> TestClient:
     client = TestClient(TestServer(build_app(harness.deps, with_scheduler=with_scheduler)))
     await client.start_server()
     return client
@@ -38,7 +38,7 @@ async def test_healthz_is_503_with_the_reason_when_the_database_is_gone(harness)
         await client.close()
 
 
-def _broken_engine():  # noqa: ANN202
+def _broken_engine():
     from storage.db import create_engine
 
     return create_engine("postgresql://nobody@127.0.0.1:1/nothing", pool_pre_ping=False)

@@ -41,7 +41,7 @@ async def _send_to_each(rigs: tuple[SlackRig, ...], body: str, headers: dict[str
     await settle(rigs[0])
 
 
-async def test_a_replayed_slash_command_is_stored_once_on_every_replica(database, clock) -> None:  # noqa: ANN001
+async def test_a_replayed_slash_command_is_stored_once_on_every_replica(database, clock) -> None:
     async with slack_rig(database, clock) as one, slack_rig(database, clock) as two:
         body = slash_command_form("/moment", "The customer renewed for two years", response_url=one.sink.url("m"))
         await _send_to_each((one, two), body, signed_headers(body, SECRET))
@@ -53,7 +53,7 @@ async def test_a_replayed_slash_command_is_stored_once_on_every_replica(database
         assert await one.count(CustomerMoment) == 2
 
 
-async def test_a_replayed_view_submission_and_click_take_effect_once(database, clock) -> None:  # noqa: ANN001
+async def test_a_replayed_view_submission_and_click_take_effect_once(database, clock) -> None:
     async with slack_rig(database, clock) as one, slack_rig(database, clock) as two:
         submit = interactive_form(view_submission_payload("moment_modal", {
             "text": {"text": plain_text_value("A customer thanked the whole team")}}))
@@ -71,7 +71,7 @@ async def test_a_replayed_view_submission_and_click_take_effect_once(database, c
         assert len(one.sink.to("k")) == 1  # the mood was recorded and answered once
 
 
-async def test_a_replayed_dm_event_is_answered_once(database, clock) -> None:  # noqa: ANN001
+async def test_a_replayed_dm_event_is_answered_once(database, clock) -> None:
     async with slack_rig(database, clock) as one, slack_rig(database, clock) as two:
         body = json.dumps(event_body(im_message_event("moment A customer called back to say thanks"),
                                      event_id="EvReplay"))

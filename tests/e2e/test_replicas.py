@@ -69,7 +69,8 @@ class Server:
                    TANDEM_TEST_MESSENGER_DIR=str(deliveries), TANDEM_TEST_MESSENGER_DELAY_MS=str(delay_ms))
         self.log = logs / f"serve-{self.port}.log"
         with self.log.open("wb") as out:
-            self.process = subprocess.Popen([sys.executable, "-m", "tests.support.recording_messenger", "--port", str(self.port)],
+            self.process = subprocess.Popen([sys.executable, "-m", "tests.support.recording_messenger",
+                                             "--port", str(self.port)],
                                             cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
 
     def kill(self) -> None:
@@ -103,7 +104,7 @@ async def _outbox_open(database_url: str) -> int:
         await engine.dispose()
 
 
-async def _wait_for(condition, timeout: float, servers: list[Server], what: str) -> None:  # noqa: ANN001
+async def _wait_for(condition, timeout: float, servers: list[Server], what: str) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if await condition():

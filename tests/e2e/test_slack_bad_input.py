@@ -74,8 +74,8 @@ async def test_mood_click_with_missing_or_bad_value_is_answered_not_stored(rig: 
 
 
 async def test_slash_command_with_missing_fields_or_unknown_text_never_500s(rig: SlackRig) -> None:
-    fields = dict(command="/tandem", text="frobnicate", team_id="T111", user_id="U111",
-                  response_url=rig.sink.url("unknown_cmd"), trigger_id="1.2.3")
+    fields = {"command": "/tandem", "text": "frobnicate", "team_id": "T111", "user_id": "U111",
+                  "response_url": rig.sink.url("unknown_cmd"), "trigger_id": "1.2.3"}
     response = await rig.post(urlencode(fields))
     assert response.status == 200
     reply = (await eventually(lambda: rig.sink.to("unknown_cmd")))[0]

@@ -9,8 +9,12 @@ import pytest
 from bot.slack import ids
 from storage.models import MoodEntry
 from tests.e2e.slack_support import SlackRig, all_text, backend, eventually, rig  # noqa: F401
-from tests.fakes.slack_signing import block_actions_payload, plain_text_value, slash_command_form, \
-    view_submission_payload
+from tests.fakes.slack_signing import (
+    block_actions_payload,
+    plain_text_value,
+    slash_command_form,
+    view_submission_payload,
+)
 
 
 async def checkin(rig: SlackRig, user: str = "U111") -> dict:
@@ -21,7 +25,7 @@ async def checkin(rig: SlackRig, user: str = "U111") -> dict:
     return post
 
 
-def click(rig: SlackRig, score: int, prompt_id: int, hook: str = "click", **kw) -> dict:  # noqa: ANN003
+def click(rig: SlackRig, score: int, prompt_id: int, hook: str = "click", **kw) -> dict:
     payload = block_actions_payload(ids.mood_action_id(score), str(prompt_id), **kw)
     payload["response_url"] = rig.sink.url(hook)
     return payload

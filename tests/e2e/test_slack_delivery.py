@@ -121,5 +121,5 @@ async def test_a_digest_asked_for_by_command_gets_its_chart_in_the_dm_never_the_
     [opened, *_] = rig.fake.delivered("conversations.open")
     upload = rig.fake.last_upload
     assert upload is not None and upload.completed and upload.data == PNG and upload.alt_txt == "Mood over 12 weeks"
-    assert upload.channel_id == posted.args["channel"] and upload.channel_id.startswith("D")
+    assert upload.channel_id == posted.args["channel"] and str(upload.channel_id).startswith("D")
     assert opened.args["users"] == "U111" and rig.fake.violations == []

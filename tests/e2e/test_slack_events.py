@@ -6,8 +6,14 @@ from sqlalchemy import select
 from bot.slack import ids
 from storage.models import ConversationRef, CustomerMoment, Person, SeenEvent, Workspace
 from tests.e2e.slack_support import SlackRig, all_text, backend, eventually, eventually_async, rig  # noqa: F401
-from tests.fakes.slack_signing import app_home_opened_event, block_actions_payload, event_body, im_message_event, \
-    slash_command_form, url_verification_body
+from tests.fakes.slack_signing import (
+    app_home_opened_event,
+    block_actions_payload,
+    event_body,
+    im_message_event,
+    slash_command_form,
+    url_verification_body,
+)
 
 
 async def test_url_verification_echoes_the_challenge(rig: SlackRig) -> None:
@@ -98,6 +104,7 @@ async def _is(rig: SlackRig, expected: tuple) -> bool:
 async def _tz(rig: SlackRig) -> tuple:
     async with rig.deps.context() as ctx:
         person = await ctx.session.scalar(select(Person))
+        assert person is not None
         return person.timezone, person.locale, person.display_name
 
 
@@ -108,7 +115,9 @@ async def test_app_uninstalled_and_tokens_revoked_stop_sending(rig: SlackRig) ->
 
     async def active() -> bool:
         async with rig.deps.context() as ctx:
-            return bool((await ctx.session.scalar(select(Workspace))).active)
+            workspace = await ctx.session.scalar(select(Workspace))
+            assert workspace is not None
+            return bool(workspace.active)
 
     async def inactive() -> bool:
         return not await active()

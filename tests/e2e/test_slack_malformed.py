@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import inspect, text
 
 from tests.e2e.slack_support import SlackRig, backend, rig  # noqa: F401
-from tests.fakes.slack_signing import JSON_CONTENT_TYPE, interactive_form, signed_headers
+from tests.fakes.slack_signing import JSON_CONTENT_TYPE, JsonDict, interactive_form, signed_headers
 
 EVENT_BODIES = {
     "event is null": {"type": "event_callback", "team_id": "T1", "event_id": "Ev1", "event": None},
@@ -19,7 +19,7 @@ EVENT_BODIES = {
                          "event": {"type": "tokens_revoked", "tokens": []}},
     "no type at all": {"hello": "world"},
 }
-INTERACTIONS = {
+INTERACTIONS: dict[str, JsonDict] = {
     "view is a list": {"type": "view_submission", "user": {"id": "U1"}, "view": []},
     "unknown type with a view list": {"type": "x", "view": []},
     "actions is text": {"type": "block_actions", "user": {"id": "U1"}, "actions": "x"},

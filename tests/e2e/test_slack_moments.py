@@ -7,8 +7,13 @@ import json
 from bot.slack import ids
 from storage.models import CustomerMoment
 from tests.e2e.slack_support import SlackRig, all_text, backend, eventually, rig  # noqa: F401
-from tests.fakes.slack_signing import block_actions_payload, message_shortcut_payload, plain_text_value, \
-    slash_command_form, view_submission_payload
+from tests.fakes.slack_signing import (
+    block_actions_payload,
+    message_shortcut_payload,
+    plain_text_value,
+    slash_command_form,
+    view_submission_payload,
+)
 
 INJECTION = "Customer said <!channel> ask <@U123> about <https://evil.example|this link> & more"
 
@@ -24,7 +29,7 @@ async def test_moment_with_text_logs_at_once_and_offers_outcome_buttons(rig: Sla
     assert reply["response_type"] == "ephemeral"
     [moment] = await rig.rows(CustomerMoment)
     assert moment.text.startswith("Renewal call went great") and moment.outcome is None
-    actions = [b for b in reply["blocks"] if b["type"] == "actions"][0]["elements"]
+    actions = next(b for b in reply["blocks"] if b["type"] == "actions")["elements"]
     outcome_ids = [e["action_id"] for e in actions if e["type"] == "button"]
     assert outcome_ids == ["moment_outcome_positive", "moment_outcome_mixed", "moment_outcome_negative"]
     assert actions[0]["value"] == str(moment.id)

@@ -10,7 +10,7 @@ from tests.fakes.slack_signing import slash_command_form
 
 
 async def test_work_waits_for_pending_acks_but_a_modal_opens_at_once(rig: SlackRig) -> None:
-    pacing = rig.client.server.app[SLACK_KEY].pacing
+    pacing = rig.app[SLACK_KEY].pacing
     with pacing.request():  # a request that has not been acknowledged yet
         response = await rig.post(slash_command_form("/checkin", response_url=rig.sink.url("cmd")))
         assert response.status == 200

@@ -14,9 +14,9 @@ from tests.fakes.slack_signing import block_actions_payload, slash_command_form
 APP_TOKEN = "xapp-1-A111-test"
 
 
-async def test_a_command_and_a_click_over_socket_mode(database, clock) -> None:  # noqa: ANN001
+async def test_a_command_and_a_click_over_socket_mode(database, clock) -> None:
     async with slack_rig(database, clock, SLACK_APP_TOKEN=APP_TOKEN) as rig:
-        handler = await start_socket_mode(rig.client.server.app, rig.deps.settings)
+        handler = await start_socket_mode(rig.app, rig.deps.settings)
         try:
             [opened] = rig.fake.calls_to("apps.connections.open")
             assert opened.token == APP_TOKEN
@@ -41,9 +41,9 @@ async def test_a_command_and_a_click_over_socket_mode(database, clock) -> None: 
             await stop_socket_mode(handler)
 
 
-async def test_an_envelope_of_the_wrong_shape_is_acknowledged_and_changes_nothing(database, clock) -> None:  # noqa: ANN001
+async def test_an_envelope_of_the_wrong_shape_is_acknowledged_and_changes_nothing(database, clock) -> None:
     async with slack_rig(database, clock, SLACK_APP_TOKEN=APP_TOKEN) as rig:
-        handler = await start_socket_mode(rig.client.server.app, rig.deps.settings)
+        handler = await start_socket_mode(rig.app, rig.deps.settings)
         try:
             bad = block_actions_payload(ids.mood_action_id(4), "1")
             bad["user"] = "U111"  # a string where Slack sends an object

@@ -48,7 +48,7 @@ class User:
         status, _ = await self.server.post(ta.personal_message(text, **self.ids()))
         return status, self.server.connector.activities_in(self.conversation)[before:]
 
-    async def submit(self, value, reply_to: str = "1700000000000") -> tuple[int, list[dict]]:  # noqa: ANN001
+    async def submit(self, value, reply_to: str = "1700000000000") -> tuple[int, list[dict]]:
         before = len(self.server.connector.activities_in(self.conversation))
         status, _ = await self.server.post(ta.card_submit(value, reply_to, **self.ids()))
         return status, self.server.connector.activities_in(self.conversation)[before:]

@@ -35,6 +35,7 @@ async def test_bot_added_to_a_personal_chat_is_greeted_once_across_both_install_
         assert status == 200
     person = await server.person(tenant, aad)
     ref = await _ref(server, person.id)
+    assert ref.reference is not None
     assert ref.reference["conversation"]["conversationType"] == "personal" and ref.channel_id == chat
     assert len(server.connector.activities_in(chat)) == 1
 
@@ -49,7 +50,8 @@ async def test_team_install_reaches_the_installer_privately_and_never_posts_chec
     [greeting] = server.connector.activities_in(channel)
     assert greeting["text"] == TEAM_WELCOME
     person = await server.person(tenant, aad)
-    assert (await _ref(server, person.id)).reference["conversation"]["id"] == channel
+    reference = (await _ref(server, person.id)).reference
+    assert reference is not None and reference["conversation"]["id"] == channel
 
     server.clock.set(datetime(2026, 11, 16, 9, 30, tzinfo=UTC))
     await server.dispatcher.tick()
@@ -60,6 +62,7 @@ async def test_team_install_reaches_the_installer_privately_and_never_posts_chec
     assert cards(prompt)[0]["actions"][0]["data"]["tandem"] == "mood"
     assert len(server.connector.activities_in(channel)) == 1  # still only the greeting
     ref = await _ref(server, person.id)
+    assert ref.reference is not None
     assert ref.channel_id == chat and ref.reference["conversation"]["conversationType"] == "personal"
     # a later channel message does not replace the private chat as the way to reach them
     await server.post(ta.channel_message("tandem help", url, tenant, user, channel, aad_object_id=aad))
@@ -74,7 +77,7 @@ async def test_channel_commands_strip_the_bot_mention_and_answer_in_the_private_
     before = len(server.connector.activities_in(chat))
     status, _ = await server.post(ta.channel_message("checkin", url, tenant, user, channel, aad_object_id=aad))
     assert status == 200
-    [card] = [a for a in server.connector.activities_in(chat)[before:]]
+    [card] = list(server.connector.activities_in(chat)[before:])
     assert cards(card)[0]["actions"][4]["data"]["score"] == 5
     channel_posts = [a for s in server.connector.sent if s.conversation_id.startswith(channel)
                      for a in [s.activity]]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+
 import pytest
 import pytest_asyncio
 from sqlalchemy import select
@@ -39,7 +41,7 @@ async def _install(server: TeamsServer, tenant: str, user: str, aad: str, conver
 
 async def test_install_stores_the_reference_and_a_scheduled_checkin_is_answered_in_place(server) -> None:
     tenant, (user, aad), conversation = new_tenant(), new_user(), personal_conversation()
-    server.clock.set(ta.datetime(2026, 11, 16, 9, 0, tzinfo=ta.dt_timezone.utc))
+    server.clock.set(datetime(2026, 11, 16, 9, 0, tzinfo=UTC))
     await _install(server, tenant, user, aad, conversation)
 
     person = await server.person(tenant, aad)
@@ -51,7 +53,7 @@ async def test_install_stores_the_reference_and_a_scheduled_checkin_is_answered_
     [welcome] = server.connector.activities_in(conversation)
     assert "Tandem" in welcome["text"] and "checkin" in welcome["text"]
 
-    server.clock.set(ta.datetime(2026, 11, 16, 9, 30, tzinfo=ta.dt_timezone.utc))
+    server.clock.set(datetime(2026, 11, 16, 9, 30, tzinfo=UTC))
     await server.dispatcher.tick()
     [prompt] = server.connector.of_kind("send")
     assert prompt.conversation_id == conversation

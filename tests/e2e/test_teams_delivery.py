@@ -33,7 +33,9 @@ async def _installed(server: TeamsServer, day: int = 0) -> tuple[Person, str]:
     await server.post(ta.installation_update_add(server.connector.service_url, tenant, user, chat,
                                                  aad_object_id=aad))
     server.clock.set(CHECKIN_TIME + timedelta(days=day))
-    return await server.person(tenant, aad), chat
+    person = await server.person(tenant, aad)
+    assert person is not None
+    return person, chat
 
 
 async def _row(server: TeamsServer, person: Person) -> Outbox:
@@ -58,7 +60,7 @@ async def test_a_long_429_goes_back_to_the_outbox_until_retry_after_and_nothing_
     asked_at = server.clock.now()
     await server.dispatcher.tick()
     row = await _row(server, person)
-    assert row.status == "pending" and "429" in row.last_error
+    assert row.status == "pending" and row.last_error is not None and "429" in row.last_error
     assert row.next_attempt_at == asked_at + timedelta(seconds=120)
     assert (await server.dispatcher.drain()).sent == 0  # not before Retry-After
     server.clock.set(row.next_attempt_at)
@@ -73,7 +75,8 @@ async def test_server_errors_back_off_and_nothing_is_lost(server, status) -> Non
     server.connector.fail_next(status, times=2, conversation_id=chat)
     await server.dispatcher.tick()
     row = await _row(server, person)
-    assert row.status == "pending" and row.attempts == 1 and str(status) in row.last_error
+    assert row.status == "pending" and row.attempts == 1
+    assert row.last_error is not None and str(status) in row.last_error
     assert row.next_attempt_at > server.clock.now()
     for _ in range(2):
         server.clock.set(row.next_attempt_at)
@@ -90,7 +93,7 @@ async def test_a_user_who_blocked_tandem_is_marked_inactive_and_not_retried(serv
     _, drained = await server.dispatcher.tick()
     assert drained.failed == 1
     row = await _row(server, person)
-    assert row.status == "failed" and "blocked" in row.last_error
+    assert row.status == "failed" and row.last_error is not None and "blocked" in row.last_error
     refreshed = await server.scalar(select(Person).where(Person.id == person.id))
     assert refreshed.active is False
     assert await server.count(ConversationRef, ConversationRef.person_id == person.id) == 0

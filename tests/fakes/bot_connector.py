@@ -18,8 +18,9 @@ import random
 import threading
 import time
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from typing import Any, Iterable
+from typing import Any
 from urllib.parse import unquote
 
 from aiohttp import web
@@ -135,7 +136,7 @@ class FakeBotConnector:
         self._lock = threading.Lock()
 
     # ------------------------------------------------------------------ lifecycle
-    async def start(self) -> "FakeBotConnector":
+    async def start(self) -> FakeBotConnector:
         if not self._in_thread:
             await self._serve()
             return self
@@ -169,7 +170,7 @@ class FakeBotConnector:
         await asyncio.get_running_loop().run_in_executor(None, thread.join, 10)
         self._loop = self._thread = None
 
-    async def __aenter__(self) -> "FakeBotConnector":
+    async def __aenter__(self) -> FakeBotConnector:
         return await self.start()
 
     async def __aexit__(self, *exc: object) -> None:
@@ -181,7 +182,7 @@ class FakeBotConnector:
         asyncio.set_event_loop(loop)
         try:
             loop.run_until_complete(self._serve())
-        except BaseException as error:  # reported to start()
+        except BaseException as error:  # noqa: BLE001 - any failure of the server thread is reported to start()
             failure.append(error)
             ready.set()
             loop.close()
@@ -370,7 +371,8 @@ class FakeBotConnector:
         route = _route(request.method, parts)
         if route is None:
             return self._answer(
-                request, "unknown", None, None, body, 404, error_body(404, "NotFound", f"No route {request.method} {raw}")
+                request, "unknown", None, None, body, 404,
+                error_body(404, "NotFound", f"No route {request.method} {raw}")
             )
         kind, conversation_id, activity_id, extra = route
 

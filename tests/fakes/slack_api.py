@@ -28,12 +28,13 @@ import random
 import threading
 import time
 from collections import Counter, deque
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any
 from urllib.parse import parse_qsl
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -430,7 +431,8 @@ class FakeSlackApi:
         and are counted in ``fake.refused[method]``.
         """
         with self._lock:
-            self._rate_limits[method] = _RateLimit(per_second, burst if burst is not None else max(1.0, per_second), per_arg)
+            self._rate_limits[method] = _RateLimit(per_second, burst if burst is not None else max(1.0, per_second),
+                                                   per_arg)
 
     def dm_channel_for(self, user_id: str) -> str:
         """The DM channel id conversations.open returns for a user."""
@@ -552,7 +554,8 @@ class FakeSlackApi:
     def _violate(self, method: str, reason: str, args: Mapping[str, Any]) -> None:
         self.violations.append(Violation(method, reason, dict(args)))
 
-    def _answer(self, method: str, args: dict[str, Any], headers: Mapping[str, str]) -> tuple[int, JsonDict, dict[str, str]]:
+    def _answer(self, method: str, args: dict[str, Any],
+                headers: Mapping[str, str]) -> tuple[int, JsonDict, dict[str, str]]:
         spec = self.methods.get(method)
         if spec is None:
             self._violate(method, "unknown method (not in Slack's Web API spec)", args)
@@ -603,10 +606,10 @@ class FakeSlackApi:
         if method == "conversations.open" and _blank(args.get("users")) and _blank(args.get("channel")):
             self._violate(method, "conversations.open needs users or channel", args)
             return "invalid_arguments"
-        if method == "oauth.v2.access" and not headers.get("Authorization", "").startswith("Basic "):
-            if _blank(args.get("client_id")) or _blank(args.get("client_secret")):
-                self._violate(method, "no client credentials (Basic auth or client_id/client_secret)", args)
-                return "invalid_client_id"
+        if (method == "oauth.v2.access" and not headers.get("Authorization", "").startswith("Basic ")
+                and (_blank(args.get("client_id")) or _blank(args.get("client_secret")))):
+            self._violate(method, "no client credentials (Basic auth or client_id/client_secret)", args)
+            return "invalid_client_id"
         return None
 
     def _fault_for(self, method: str, args: Mapping[str, Any]) -> tuple[int, JsonDict, dict[str, str]] | None:

@@ -15,8 +15,8 @@ import itertools
 import json
 import os
 import uuid
-from datetime import datetime, timezone as dt_timezone
-from functools import lru_cache
+from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -55,7 +55,7 @@ def teams_specs_dir() -> Path:
     return shared_dir() / "specs" / "teams"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load_text(path: str) -> str:
     return Path(path).read_text(encoding="utf-8")
 
@@ -312,12 +312,12 @@ def card_submit(
 
 
 def _iso(moment: datetime) -> str:
-    return moment.astimezone(dt_timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def _message_id(timestamp: datetime | None) -> str:
     """Teams message ids look like epoch milliseconds; a counter keeps ids built in the same ms distinct."""
-    moment = timestamp or datetime.now(dt_timezone.utc)
+    moment = timestamp or datetime.now(UTC)
     return f"{int(moment.timestamp() * 1000)}{next(_ids) % 1000:03d}"
 
 
@@ -334,9 +334,9 @@ def _apply_common(
     locale: str,
     timestamp: datetime | None,
 ) -> None:
-    moment = timestamp or datetime.now(dt_timezone.utc)
+    moment = timestamp or datetime.now(UTC)
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt_timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     a["serviceUrl"] = service_url
     a["recipient"] = {"id": bot_id, "name": bot_name}
     a["timestamp"] = _iso(moment)
@@ -361,4 +361,4 @@ def _apply_common(
         "timezone": tz_name,
     }
     entities = [e for e in a.get("entities", []) if e.get("type") != "clientInfo"]
-    a["entities"] = [client_info] + entities
+    a["entities"] = [client_info, *entities]

@@ -14,7 +14,7 @@ from storage.models import CustomerMoment, Membership, MoodEntry, Person, Prompt
 LONG_AGO = date(2025, 1, 6)
 
 
-async def make_team(harness, name: str, members: Sequence[str], manager: str, admin: str = "ada") -> None:  # noqa: ANN001
+async def make_team(harness, name: str, members: Sequence[str], manager: str, admin: str = "ada") -> None:
     """Create the team by command, then date its memberships back so seeded history counts."""
     await harness.join(admin, *members, manager)
     await harness.say(admin, f"tandem team create {name}")
@@ -24,17 +24,17 @@ async def make_team(harness, name: str, members: Sequence[str], manager: str, ad
         await ctx.session.execute(update(Membership).values(started_on=LONG_AGO))
 
 
-async def people(harness) -> dict[str, int]:  # noqa: ANN001
+async def people(harness) -> dict[str, int]:
     async with harness.deps.context() as ctx:
         return {p.platform_user_id: p.id for p in (await ctx.session.scalars(select(Person))).all()}
 
 
-async def team_id(harness, name: str) -> int:  # noqa: ANN001
+async def team_id(harness, name: str) -> int:
     async with harness.deps.context() as ctx:
         return int(await ctx.session.scalar(select(Team.id).where(Team.name == name)))
 
 
-async def seed_moods(harness, iso_week: str, scores: Mapping[str, int | Sequence[int]],  # noqa: ANN001
+async def seed_moods(harness, iso_week: str, scores: Mapping[str, int | Sequence[int]],
                      notes: Mapping[str, float] | None = None) -> None:
     """Mood answers for a week: one score = Monday only; a list = Monday, Tuesday, ... in order."""
     ids = await people(harness)
@@ -54,7 +54,7 @@ async def seed_moods(harness, iso_week: str, scores: Mapping[str, int | Sequence
                                           note_label=None, sentiment_version="test", answered_at=at, updated_at=at))
 
 
-async def seed_moments(harness, team: str, iso_week: str,  # noqa: ANN001
+async def seed_moments(harness, team: str, iso_week: str,
                        moments: Sequence[tuple[str, str | None, float, str | None, str]]) -> None:
     """Moments as (author, outcome, polarity, touchpoint, text), all on the week's Tuesday."""
     ids = await people(harness)

@@ -42,7 +42,7 @@ def backend() -> str:
     return "sqlite"
 
 
-async def _organisation(harness) -> None:  # noqa: ANN001
+async def _organisation(harness) -> None:
     await harness.join("ada", "emma", "mia", "max", "sam")
     for line in ("tandem team create Support", "tandem team add Support @emma @sam", "tandem team manager Support @mia",
                  "tandem team create Sales", "tandem team add Sales @sam", "tandem team manager Sales @max"):

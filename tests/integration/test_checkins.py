@@ -93,7 +93,7 @@ async def test_someone_else_cannot_answer_my_prompt(harness) -> None:
         bob = await identify(ctx, harness.caller("bob"))
         try:
             await checkins.record_mood(ctx, bob, prompt.prompt_id, 1)
-        except Exception as error:  # noqa: BLE001
+        except Exception as error:  # noqa: BLE001 - whatever it raises, its message must say so
             assert "can't find" in str(error)
     assert await harness.count(MoodEntry) == 0
 
@@ -131,7 +131,7 @@ async def test_an_id_too_large_for_the_database_is_simply_not_found(harness) -> 
         for bad in (2**63, -1, 0, 10**30):
             try:
                 await checkins.record_mood(ctx, person, bad, 3)
-            except Exception as error:  # noqa: BLE001
+            except Exception as error:  # noqa: BLE001 - whatever it raises, its message must say so
                 assert "can't find" in str(error), (bad, error)
             else:
                 raise AssertionError(f"prompt id {bad} accepted")

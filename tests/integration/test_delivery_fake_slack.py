@@ -2,6 +2,7 @@
 everything is delivered, nothing twice, and a 429's Retry-After is honoured before the next try."""
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 
@@ -48,7 +49,7 @@ async def test_random_429_and_500_everything_delivered_once_and_retries_spaced_a
     delivered = [channel for channel, tries in by_channel.items() for call in tries if call.ok]
     assert sorted(delivered) == sorted(f"DU{i:06d}" for i in range(PEOPLE))  # everyone, once
     for tries in by_channel.values():
-        for refused, retry in zip(tries, tries[1:]):
+        for refused, retry in itertools.pairwise(tries):
             if refused.status == 429:
                 assert retry.at - refused.at >= 1.0  # Retry-After: 1
     statuses = {row.status for row in await harness.rows(Outbox)}

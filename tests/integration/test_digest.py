@@ -9,20 +9,20 @@ from storage.models import DigestRun
 MEMBERS = ("amy", "ben", "cat", "dan", "eve", "fay")
 
 
-async def _team(harness, name: str = "Support", members=MEMBERS, manager: str = "mia") -> None:  # noqa: ANN001
+async def _team(harness, name: str = "Support", members=MEMBERS, manager: str = "mia") -> None:
     await harness.join("ada", *members, manager)
     await harness.say("ada", f"tandem team create {name}")
     await harness.say("ada", f"tandem team add {name} " + " ".join(f"@{m}" for m in members))
     await harness.say("ada", f"tandem team manager {name} @{manager}")
 
 
-async def _answer(harness, scores: dict[str, int]) -> None:  # noqa: ANN001
+async def _answer(harness, scores: dict[str, int]) -> None:
     for user, score in scores.items():
         await harness.say(user, "checkin")
         await harness.say(user, f"mood {score}")
 
 
-async def _digest(harness, user: str, text: str = "tandem digest"):  # noqa: ANN001, ANN202
+async def _digest(harness, user: str, text: str = "tandem digest"):
     harness.clock.advance(timedelta(days=7))  # the week is over
     return (await harness.reply(user, text)).messages
 

@@ -22,12 +22,12 @@ def _schema() -> dict:
     return json.loads((ROOT / "docs" / "digest.schema.json").read_text(encoding="utf-8"))
 
 
-async def _support_week(harness) -> None:  # noqa: ANN001
+async def _support_week(harness) -> None:
     await make_team(harness, "Support", SIX, "mia")
-    await seed_moods(harness, "2026-W43", {u: 4 for u in SIX})
-    await seed_moods(harness, "2026-W44", {u: 3 for u in SIX})
-    await seed_moods(harness, "2026-W45", {u: 4 for u in SIX})
-    await seed_moods(harness, "2026-W46", {u: 5 for u in SIX[:4]})  # 4 respondents: never shown
+    await seed_moods(harness, "2026-W43", dict.fromkeys(SIX, 4))
+    await seed_moods(harness, "2026-W44", dict.fromkeys(SIX, 3))
+    await seed_moods(harness, "2026-W45", dict.fromkeys(SIX, 4))
+    await seed_moods(harness, "2026-W46", dict.fromkeys(SIX[:4], 5))  # 4 respondents: never shown
     await seed_moods(harness, "2026-W47", {"amy": 5, "ben": 4, "cat": 4, "dan": 2, "eve": 3})
     await seed_moments(harness, "Support", "2026-W47", [
         ("amy", "positive", 0.8, "support", "Customer *loved* the fix <@U0AMY> see <https://x.example/t/1|ticket>"),
@@ -87,7 +87,7 @@ async def test_mood_and_quality_moving_together_is_stated_with_its_uncertainty(h
 async def test_no_link_is_claimed_before_six_weeks_have_both_figures(harness) -> None:
     await make_team(harness, "Support", FIVE, "mia")
     for k, week in enumerate(["2026-W43", "2026-W44", "2026-W45", "2026-W46", "2026-W47"]):
-        await seed_moods(harness, week, {u: 3 + (k % 2) for u in FIVE})
+        await seed_moods(harness, week, dict.fromkeys(FIVE, 3 + k % 2))
         await seed_moments(harness, "Support", week, [(u, "positive", 0.5, None, "ok") for u in FIVE])
     harness.clock.set(after("2026-W47"))
     [message] = (await harness.reply("mia", "tandem digest")).messages
@@ -125,9 +125,9 @@ async def test_admin_asks_for_the_organisation_view(harness) -> None:
     assert "There is no team called “org”" in await harness.say("mia", "tandem digest org")  # admins only
 
 
-async def test_cli_writes_png_charts_and_json(harness, tmp_path, capsys) -> None:  # noqa: ANN001
-    from bot.config import load_settings
+async def test_cli_writes_png_charts_and_json(harness, tmp_path, capsys) -> None:
     from bot.cli.digest import print_digests
+    from bot.config import load_settings
 
     if harness.deps.engine.dialect.name != "sqlite":
         return  # the CLI reads DATABASE_URL; the SQLite run covers it

@@ -67,7 +67,7 @@ async def test_only_the_author_can_change_a_moment(harness) -> None:
         bob = await identify(ctx, harness.caller("bob"))
         try:
             await moments.set_moment_details(ctx, bob, logged.moment_id, outcome="negative")
-        except Exception as error:  # noqa: BLE001
+        except Exception as error:  # noqa: BLE001 - whatever it raises, its message must say so
             assert "can't find" in str(error)
         else:
             raise AssertionError("bob changed alice's moment")

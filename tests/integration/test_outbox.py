@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -19,12 +20,12 @@ postgres_only = pytest.mark.parametrize("backend", [pytest.param("postgresql", m
                                         indirect=True)
 
 
-async def _people(harness, n: int) -> list[Person]:  # noqa: ANN001
+async def _people(harness, n: int) -> list[Person]:
     await harness.join(*[f"p{i:02d}" for i in range(n)], timezone="Europe/London")
     return sorted(await harness.rows(Person), key=lambda p: p.id)
 
 
-async def _queue(harness, persons: list[Person], prefix: str = "test") -> None:  # noqa: ANN001
+async def _queue(harness, persons: list[Person], prefix: str = "test") -> None:
     """Queue one drop alert per person (a kind with no prompt to close or answer)."""
     harness.clock.set(NOW)
     assert "Created team" in await harness.say("p00", "tandem team create Ops")
@@ -39,8 +40,8 @@ async def _queue(harness, persons: list[Person], prefix: str = "test") -> None: 
 async def test_enqueue_is_exactly_once_per_key(harness) -> None:
     persons = await _people(harness, 3)
     async with harness.deps.context() as ctx:
-        rows = [{"workspace_id": p.workspace_id, "person_id": p.id, "kind": "checkin", "dedupe_key": f"k:{p.id}",
-                 "payload": {}} for p in persons]
+        rows: list[dict[str, Any]] = [{"workspace_id": p.workspace_id, "person_id": p.id, "kind": "checkin",
+                                       "dedupe_key": f"k:{p.id}", "payload": {}} for p in persons]
         assert await outbox.enqueue_many(ctx.session, rows, now=NOW) == 3
         assert await outbox.enqueue_many(ctx.session, rows, now=NOW) == 0
         assert not await outbox.enqueue(ctx.session, now=NOW, **rows[0])
@@ -65,11 +66,10 @@ async def test_two_transactions_enqueueing_the_same_keys_at_once_queue_each_once
 async def test_skip_locked_claims_are_disjoint_and_do_not_wait(harness) -> None:
     await _queue(harness, await _people(harness, 10))
     sessions = harness.deps.sessions
-    async with sessions() as first, sessions() as second:
-        async with first.begin(), second.begin():
-            mine = await outbox.claim_due(first, now=NOW, claimer="h:1:1", lease=timedelta(minutes=5), limit=6)
-            theirs = await asyncio.wait_for(  # would block on the first claim's row locks without SKIP LOCKED
-                outbox.claim_due(second, now=NOW, claimer="h:2:2", lease=timedelta(minutes=5), limit=10), 5)
+    async with sessions() as first, sessions() as second, first.begin(), second.begin():
+        mine = await outbox.claim_due(first, now=NOW, claimer="h:1:1", lease=timedelta(minutes=5), limit=6)
+        theirs = await asyncio.wait_for(  # would block on the first claim's row locks without SKIP LOCKED
+            outbox.claim_due(second, now=NOW, claimer="h:2:2", lease=timedelta(minutes=5), limit=10), 5)
     assert len(mine) == 6 and len(theirs) == 4
     assert not {r.id for r in mine} & {r.id for r in theirs}
     claimed = {r.claimed_by for r in await harness.rows(Outbox)}
@@ -164,7 +164,7 @@ async def test_a_short_retry_after_is_waited_out_in_place_for_every_row(harness)
     sends: list[datetime] = []
     original = harness.messenger.send
 
-    async def timed_send(recipient, message) -> None:  # noqa: ANN001
+    async def timed_send(recipient, message) -> None:
         sends.append(harness.clock.now())
         await original(recipient, message)
 
@@ -182,7 +182,8 @@ async def test_release_hands_back_unfinished_claims(harness) -> None:
     await _queue(harness, await _people(harness, 3))
     dispatcher = Dispatcher(harness.deps)
     async with harness.deps.context() as ctx:
-        await outbox.claim_due(ctx.session, now=NOW, claimer=dispatcher.claims.name, lease=timedelta(minutes=5), limit=3)
+        await outbox.claim_due(ctx.session, now=NOW, claimer=dispatcher.claims.name, lease=timedelta(minutes=5),
+                               limit=3)
     assert await dispatcher.release() == 3
     async with harness.deps.context() as ctx:
         statuses = (await ctx.session.scalars(select(Outbox.status))).all()

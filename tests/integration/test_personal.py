@@ -9,7 +9,7 @@ from handlers.messages import Confirm, Export
 from storage.models import AgentLink, CustomerMoment, CustomerRating, Membership, MoodEntry, Outbox, Person, Prompt
 
 
-async def _checkin(harness, user: str, score: int, note: str | None = None) -> None:  # noqa: ANN001
+async def _checkin(harness, user: str, score: int, note: str | None = None) -> None:
     await harness.say(user, "checkin")
     await harness.say(user, f"mood {score}")
     if note:

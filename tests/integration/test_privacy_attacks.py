@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
-
 from bot.console.render import render
 from handlers.insights.report import TeamDigest
-from storage.calendar import iso_week_bounds
 from storage import digests as digest_store
+from storage.calendar import iso_week_bounds
 from storage.models import MoodEntry, Prompt
 from tests.integration.digest_seed import after, make_team, people, seed_moments, seed_moods, team_id
 
@@ -35,7 +34,7 @@ def subtract(bigger: TeamDigest, smaller: TeamDigest) -> tuple[int, int] | None:
     return a[0] - b[0], a[1] - b[1]
 
 
-async def _digests(harness, user: str, text: str = "tandem digest") -> list[TeamDigest]:  # noqa: ANN001
+async def _digests(harness, user: str, text: str = "tandem digest") -> list[TeamDigest]:
     return [m.report for m in (await harness.reply(user, text)).messages]
 
 
@@ -56,7 +55,7 @@ async def test_a_four_person_week_shows_no_mood_anywhere(harness) -> None:
 
 async def test_a_lone_quote_from_a_small_week_is_never_shown(harness) -> None:
     await make_team(harness, "Support", SIX, "mia")
-    await seed_moods(harness, "2026-W47", {u: 4 for u in SIX})
+    await seed_moods(harness, "2026-W47", dict.fromkeys(SIX, 4))
     await seed_moments(harness, "Support", "2026-W47", [
         ("amy", "negative", -0.9, "support", "I messed up the Acme renewal, my fault"),
         ("ben", "positive", 0.5, "sales", "Good call"),
@@ -120,7 +119,7 @@ async def test_a_manager_of_two_teams_that_differ_by_one_person_cannot_subtract(
 async def test_the_organisation_view_cannot_be_subtracted_from_a_team(harness) -> None:
     await make_team(harness, "Support", SIX, "mia")
     await make_team(harness, "Sales", ("gus", "hal", "ivy"), "max")
-    await seed_moods(harness, "2026-W47", {**{u: 4 for u in SIX}, "gus": 1, "hal": 5, "ivy": 5})
+    await seed_moods(harness, "2026-W47", {**dict.fromkeys(SIX, 4), "gus": 1, "hal": 5, "ivy": 5})
     harness.clock.set(after("2026-W47"))
     reports = {r.team: r for r in await _digests(harness, "ada")}
     organisation, support = reports["All teams"], reports["Support"]
@@ -132,13 +131,14 @@ async def test_the_organisation_view_cannot_be_subtracted_from_a_team(harness) -
 
 async def test_trend_and_history_do_not_reveal_a_withheld_week(harness) -> None:
     await make_team(harness, "Support", SIX, "mia")
-    await seed_moods(harness, "2026-W44", {u: 4 for u in SIX})
-    await seed_moods(harness, "2026-W45", {u: 4 for u in SIX})
+    await seed_moods(harness, "2026-W44", dict.fromkeys(SIX, 4))
+    await seed_moods(harness, "2026-W45", dict.fromkeys(SIX, 4))
     await seed_moods(harness, "2026-W46", {"amy": 1, "ben": 1, "cat": 1, "dan": 1})  # 4 people: withheld
-    await seed_moods(harness, "2026-W47", {u: 3 for u in SIX})
+    await seed_moods(harness, "2026-W47", dict.fromkeys(SIX, 3))
     harness.clock.set(after("2026-W47"))
     [report] = await _digests(harness, "mia")
     # had W46 been pooled into the baseline, baseline × answers − the shown weeks would give it away
+    assert report.mood is not None and report.mood.trend is not None
     assert (report.mood.trend.baseline, report.mood.trend.weeks) == (4.0, 2)
     assert [p.mood for p in report.history][-4:] == [4.0, 4.0, None, 3.0]
 
@@ -154,7 +154,7 @@ async def test_the_threshold_cannot_be_set_below_three(harness) -> None:
     assert report.min_group == 3 and report.mood is None  # two answers stay hidden even at the floor
 
 
-async def _open_answer(harness, user: str, day: date, score: int, closes_at: datetime) -> None:  # noqa: ANN001
+async def _open_answer(harness, user: str, day: date, score: int, closes_at: datetime) -> None:
     """An answer whose check-in stays open until `closes_at`, so it can still be changed through `mood N`."""
     person = (await people(harness))[user]
     at = datetime.combine(day, time(9, 30), tzinfo=UTC)
@@ -166,7 +166,7 @@ async def _open_answer(harness, user: str, day: date, score: int, closes_at: dat
                                   sentiment_version="test", answered_at=at, updated_at=at))
 
 
-async def _live_figures(harness, team: str, iso_week: str) -> tuple[int, int]:  # noqa: ANN001
+async def _live_figures(harness, team: str, iso_week: str) -> tuple[int, int]:
     """(respondents, sum of scores) recomputed from today's rows: what a recomputed digest would be built on."""
     first, last = iso_week_bounds(iso_week)
     tid = await team_id(harness, team)
@@ -177,7 +177,7 @@ async def _live_figures(harness, team: str, iso_week: str) -> tuple[int, int]:  
 
 async def test_a_settled_week_asked_for_again_after_an_edit_and_a_forget_me_is_unchanged(harness) -> None:
     await make_team(harness, "Support", SIX, "mia")
-    await seed_moods(harness, "2026-W47", {u: 4 for u in SIX[1:]})
+    await seed_moods(harness, "2026-W47", dict.fromkeys(SIX[1:], 4))
     sunday = iso_week_bounds("2026-W47")[1]
     await _open_answer(harness, "amy", sunday, 2, closes_at=after("2026-W47", days=5))  # a very late-closing check-in
     harness.clock.set(after("2026-W47"))  # Wednesday: the week has settled
@@ -200,16 +200,17 @@ async def test_a_settled_week_asked_for_again_after_an_edit_and_a_forget_me_is_u
     assert (await _digests(harness, "ada", "tandem digest org 2026-W47"))[0].to_json() == organisation_before.to_json()
 
     # the week as history of a later digest is the same frozen figure, not a recomputation
-    await seed_moods(harness, "2026-W48", {u: 3 for u in ("amy", "cat", "dan", "eve", "fay")})
+    await seed_moods(harness, "2026-W48", dict.fromkeys(("amy", "cat", "dan", "eve", "fay"), 3))
     harness.clock.set(after("2026-W48"))
     [next_week] = await _digests(harness, "mia", "tandem digest Support 2026-W48")
     assert next_week.history[-2] == before.history[-1]
+    assert next_week.mood is not None and before.mood is not None
     assert next_week.mood.trend is None or next_week.mood.trend.baseline == before.mood.mean
 
 
 async def test_late_answers_count_until_the_week_settles(harness) -> None:
     await make_team(harness, "Support", SIX, "mia")
-    await seed_moods(harness, "2026-W47", {u: 4 for u in SIX[:5]})
+    await seed_moods(harness, "2026-W47", dict.fromkeys(SIX[:5], 4))
     sunday = iso_week_bounds("2026-W47")[1]
     await _open_answer(harness, "fay", sunday, 4, closes_at=after("2026-W47", days=1) + timedelta(hours=8))
     harness.clock.set(after("2026-W47", days=1))  # Monday 09:00: the week is over but not settled
@@ -230,7 +231,7 @@ async def test_an_overlapping_team_first_asked_for_after_a_forget_me_cannot_be_s
     others = ("gus", "hal", "ivy", "jon", "kim")
     await make_team(harness, "Support", SIX, "mia")
     await make_team(harness, "Service", SIX + others, "max")  # Support and five more: both may be shown
-    await seed_moods(harness, "2026-W47", {**{u: 4 for u in SIX}, **{u: 2 for u in others}})
+    await seed_moods(harness, "2026-W47", {**dict.fromkeys(SIX, 4), **dict.fromkeys(others, 2)})
     harness.clock.set(after("2026-W47"))
     [support] = await _digests(harness, "mia", "tandem digest Support 2026-W47")  # only Support is asked for
     for user in ("gus", "hal", "ivy"):
@@ -240,7 +241,8 @@ async def test_an_overlapping_team_first_asked_for_after_a_forget_me_cannot_be_s
     [service] = await _digests(harness, "max", "tandem digest Service 2026-W47")
     # the whole workspace was sealed with Support's digest: Service shows 11, so the difference stays 5 people
     assert answers(service) == (34, 11) and answers(support) == (24, 6)
-    assert subtract(service, support)[1] >= 5
+    difference = subtract(service, support)
+    assert difference is not None and difference[1] >= 5
 
 
 async def test_forget_me_takes_a_persons_quote_out_of_frozen_digests(harness) -> None:
@@ -263,7 +265,7 @@ async def test_forget_me_takes_a_persons_quote_out_of_frozen_digests(harness) ->
 async def test_a_team_created_after_a_week_settled_does_not_reopen_it(harness) -> None:
     """The new team's rows are sealed then; everyone else's sealed figures stay as first sealed."""
     await make_team(harness, "Support", SIX, "mia")
-    await seed_moods(harness, "2026-W47", {**{u: 4 for u in SIX}, "ben": 1})
+    await seed_moods(harness, "2026-W47", {**dict.fromkeys(SIX, 4), "ben": 1})
     harness.clock.set(after("2026-W48"))
     [first] = await _digests(harness, "mia", "tandem digest Support 2026-W48")  # seals W47 for the workspace
     assert first.history[-2].mood == 3.5  # (5 × 4 + 1) / 6

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
-from zoneinfo import ZoneInfo
 
 from bot.delivery.dispatcher import Dispatcher
 from handlers.messages import Message, MoodPrompt
@@ -20,7 +20,7 @@ from storage.models import Outbox, Prompt
 class TimedMessenger:
     """Records each delivery with the (simulated) time it happened."""
 
-    def __init__(self, clock) -> None:  # noqa: ANN001 - SimulatedClock
+    def __init__(self, clock) -> None:  # SimulatedClock
         self.clock = clock
         self.sent: list[tuple[str, Message, datetime]] = []
 
@@ -36,13 +36,13 @@ class TimedMessenger:
 
 
 @pytest.fixture
-def timed(harness) -> TimedMessenger:  # noqa: ANN001
+def timed(harness) -> TimedMessenger:
     messenger = TimedMessenger(harness.clock)
     harness.deps.messengers["console"] = messenger
     return messenger
 
 
-async def _ticks(harness, dispatcher: Dispatcher, moments) -> None:  # noqa: ANN001
+async def _ticks(harness, dispatcher: Dispatcher, moments) -> None:
     for moment in sorted(moments):
         harness.clock.set(moment)
         await dispatcher.tick()
@@ -127,7 +127,8 @@ async def test_a_person_who_changes_time_zone_gets_one_checkin_per_local_day(har
 async def test_leap_day_checkin(harness, timed) -> None:
     await harness.join("ada", timezone="Europe/London")
     dispatcher = Dispatcher(harness.deps)
-    await _ticks(harness, dispatcher, [datetime(2028, 2, 29, 9, 29, tzinfo=UTC), datetime(2028, 2, 29, 9, 30, tzinfo=UTC),
+    await _ticks(harness, dispatcher, [datetime(2028, 2, 29, 9, 29, tzinfo=UTC),
+                                       datetime(2028, 2, 29, 9, 30, tzinfo=UTC),
                                        datetime(2028, 2, 29, 12, 0, tzinfo=UTC)])
     assert timed.checkins("ada") == [datetime(2028, 2, 29, 9, 30, tzinfo=UTC)]
     [row] = await harness.rows(Outbox)

@@ -85,7 +85,7 @@ async def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path) -> None:
         await engine.dispose()
 
 
-async def _raises_integrity(harness, make) -> None:  # noqa: ANN001
+async def _raises_integrity(harness, make) -> None:
     with pytest.raises(IntegrityError):
         async with harness.deps.context() as ctx:
             ctx.session.add(await make(ctx))
@@ -97,11 +97,11 @@ async def test_one_prompt_per_person_per_slot_and_one_entry_per_prompt(harness) 
     await harness.say("alice", "mood 3")
     [prompt] = await harness.rows(Prompt)
 
-    async def second_prompt(ctx):  # noqa: ANN001, ANN202
+    async def second_prompt(ctx):
         return Prompt(person_id=prompt.person_id, slot="checkin", local_date=prompt.local_date, due_at=NOW,
                       closes_at=NOW)
 
-    async def second_entry(ctx):  # noqa: ANN001, ANN202
+    async def second_entry(ctx):
         return MoodEntry(prompt_id=prompt.id, person_id=prompt.person_id, local_date=prompt.local_date, score=1,
                          answered_at=NOW, updated_at=NOW)
 
@@ -120,7 +120,7 @@ async def test_one_digest_run_per_team_and_week(harness) -> None:
             await save_runs(ctx.session, [(team.id, "2026-W46", 5, {})], NOW)
     assert await harness.count(DigestRun) == 1
 
-    async def duplicate(ctx):  # noqa: ANN001, ANN202
+    async def duplicate(ctx):
         return DigestRun(team_id=team.id, iso_week="2026-W46", respondents=1, summary={}, built_at=NOW)
 
     await _raises_integrity(harness, duplicate)
@@ -138,7 +138,7 @@ async def test_outbox_dedupe_key_enqueues_once(harness) -> None:
 
 
 async def test_seen_events_are_unique_per_platform_workspace_and_id(harness) -> None:
-    async def seen(ctx):  # noqa: ANN001, ANN202
+    async def seen(ctx):
         return SeenEvent(platform="slack", workspace_key="T1", event_id="Ev1", seen_at=NOW)
 
     async with harness.deps.context() as ctx:

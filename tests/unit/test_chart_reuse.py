@@ -11,8 +11,8 @@ import pytest
 from PIL import Image
 
 from handlers.insights import chart
-from handlers.insights.chart import render_chart
 from handlers.insights.build import digest_message
+from handlers.insights.chart import render_chart
 from handlers.insights.report import MomentFigures, TeamDigest, WeekPoint
 from handlers.messages import DigestMessage
 
@@ -81,9 +81,9 @@ def _chart_and_full_draw(*reports: TeamDigest) -> tuple[bytes, np.ndarray]:
     """The last report's chart, and then its figure drawn whole, in matplotlib's own order."""
     def run() -> tuple[bytes, np.ndarray]:
         png = [render_chart(report) for report in reports][-1][0]
-        figure = chart._canvas().figure
-        figure.canvas.draw()
-        return png, np.asarray(figure.canvas.buffer_rgba()).copy()
+        canvas = chart._canvas().canvas
+        canvas.draw()
+        return png, np.asarray(canvas.buffer_rgba()).copy()
 
     with ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(run).result()
@@ -115,5 +115,5 @@ async def test_the_async_digest_message_draws_the_chart_off_the_event_loop(monke
     monkeypatch.setattr(chart, "render_chart", recording)
     message = await digest_message(LONG)
     assert isinstance(message, DigestMessage) and message.chart_alt == _fresh(LONG)[1]
-    assert Image.open(io.BytesIO(message.chart_png)).size == (600, 400)
+    assert message.chart_png is not None and Image.open(io.BytesIO(message.chart_png)).size == (600, 400)
     assert threads and threads[0] != threading.get_ident()

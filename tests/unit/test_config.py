@@ -10,7 +10,7 @@ from bot.config import ConfigError, load_settings
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _load(tmp_path: Path, text: str, **env: str):  # noqa: ANN202
+def _load(tmp_path: Path, text: str, **env: str):
     path = tmp_path / "app.yaml"
     path.write_text(text, encoding="utf-8")
     return load_settings({"TANDEM_CONFIG": str(path), **env})
@@ -34,7 +34,8 @@ def test_shipped_app_yaml_is_valid_and_has_the_documented_defaults() -> None:
     ("privacy:\n  min_group: 2\n", ["privacy.min_group", "at least 3"]),
     ("workspace:\n  timezone: Mars/Olympus\n", ["workspace.timezone", "not an IANA time zone"]),
     ("workspace:\n  holiday_country: XX\n", ["workspace.holiday_country", "not a country"]),
-    ("reminder:\n  working_hours: {start: '18:00', end: '08:00'}\n", ["reminder.working_hours", "start must be before end"]),
+    ("reminder:\n  working_hours: {start: '18:00', end: '08:00'}\n",
+     ["reminder.working_hours", "start must be before end"]),
     ("moments:\n  max_length: 50000\n", ["moments.max_length"]),
     ("moments:\n  touchpoints: ['customer support']\n", ["moments.touchpoints", "single words"]),
     ("moments:\n  touchpoints: [" + "x" * 41 + "]\n", ["moments.touchpoints", "at most 40 characters"]),
@@ -52,7 +53,7 @@ def test_bad_values_stop_start_up_naming_the_key(tmp_path: Path, yaml_text: str,
 def test_not_yaml_and_missing_file_are_explained(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="not valid YAML"):
         _load(tmp_path, "checkin: [unclosed\n")
-    with pytest.raises(ConfigError, match="TANDEM_CONFIG: .* does not exist"):
+    with pytest.raises(ConfigError, match=r"TANDEM_CONFIG: .* does not exist"):
         load_settings({"TANDEM_CONFIG": str(tmp_path / "nope.yaml")})
 
 

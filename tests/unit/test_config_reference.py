@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.config import AppYaml, Environment
+from pydantic import BaseModel
+
 from bot.cli.config_reference import render, splice
+from bot.config import AppYaml, Environment
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -18,7 +20,9 @@ def test_every_setting_is_documented() -> None:
     text = render()
     for section, field in AppYaml.model_fields.items():
         assert f"`{section}." in text, section
-        for name in field.annotation.model_fields:
+        model = field.annotation
+        assert isinstance(model, type) and issubclass(model, BaseModel), section
+        for name in model.model_fields:
             assert f"`{section}.{name}" in text, f"{section}.{name}"
     for name, field in Environment.model_fields.items():
         assert f"`{name.upper()}`" in text and field.description, name

@@ -237,7 +237,7 @@ def test_a_suppressed_digest_shows_what_it_carries_and_nothing_it_withholds() ->
 def test_a_new_figure_in_the_json_fails_until_it_has_a_reading(monkeypatch: pytest.MonkeyPatch) -> None:
     original = TeamDigest.to_json
     monkeypatch.setattr(TeamDigest, "to_json", lambda self: original(self) | {"customer_ratings": {"csat": 87.5}})
-    with pytest.raises(AssertionError, match="customer_ratings.csat is in the digest JSON but has no reading"):
+    with pytest.raises(AssertionError, match=r"customer_ratings\.csat is in the digest JSON but has no reading"):
         missing(_message(full_digest()))
 
 
@@ -251,8 +251,10 @@ def test_a_channel_that_drops_a_section_fails(monkeypatch: pytest.MonkeyPatch, m
 
 def test_a_channel_that_shows_a_withheld_figure_fails(monkeypatch: pytest.MonkeyPatch) -> None:
     full = _message(full_digest())
+    mood = full.report.mood
+    assert mood is not None
     monkeypatch.setattr(slack_render, "_wellbeing", lambda report: [slack_render.section(
-        f"Mood {full.report.mood.mean:.2f} / 5")])
+        f"Mood {mood.mean:.2f} / 5")])
     assert any("slack shows withheld mood.mean" in line for line in leaked(full, _message(suppressed_digest())))
 
 

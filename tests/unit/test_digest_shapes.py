@@ -39,7 +39,7 @@ def _week(k: int) -> WeekAggregate:
                          moments_negative=2, moments_mixed=1, moment_polarity_sum=0.3 * k - 2)
 
 
-def _rich_digest():  # noqa: ANN202 - a TeamDigest
+def _rich_digest():  # a TeamDigest
     monday, _ = iso_week_bounds(WEEK)
     previous = [WeekView(monday - timedelta(weeks=12 - k), _week(k)) for k in range(12)]
     quotes = (privacy.Quote("Sorted the invoice in one call", "positive"), privacy.Quote("Waited a week", "negative"))

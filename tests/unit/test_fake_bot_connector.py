@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -339,7 +339,7 @@ def test_card_submit_shape() -> None:
 
 
 def test_personal_message_local_time_and_timezone_override() -> None:
-    moment = datetime(2024, 7, 1, 8, 30, tzinfo=timezone.utc)
+    moment = datetime(2024, 7, 1, 8, 30, tzinfo=UTC)
     raw = ta.personal_message("hi", timestamp=moment, timezone="America/New_York", locale="en-US")
     activity = Activity().deserialize(raw)
     assert raw["timestamp"] == "2024-07-01T08:30:00.000Z"

@@ -5,9 +5,9 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
+from handlers.delivery.planning import is_public_holiday, next_checkin
 from handlers.localtime import slot_instant, zone
 from storage.calendar import iso_week_of, previous_iso_week
-from handlers.delivery.planning import is_public_holiday, next_checkin
 from storage.models import Person, Schedule, Workspace
 
 

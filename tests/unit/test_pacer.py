@@ -42,7 +42,8 @@ async def test_sends_are_spaced_at_the_learned_rate_and_probe_upwards() -> None:
     await asyncio.gather(*(pacer.wait_turn() for _ in range(int(100 * Pacer.CATCH_UP_S) + 11)))
     assert asyncio.get_running_loop().time() - started >= 0.095
     clock.now += 2 * Pacer.PROBE_EVERY_S  # two quiet probing periods
-    assert round(pacer._current_rate(clock.now), 2) == round(100 * Pacer.PROBE_STEP ** 2, 2)
+    rate = pacer._current_rate(clock.now)
+    assert rate is not None and round(rate, 2) == round(100 * Pacer.PROBE_STEP ** 2, 2)
 
 
 def test_pacing_is_forgotten_after_two_quiet_minutes() -> None:
@@ -66,4 +67,4 @@ def test_a_429_while_pacing_backs_off_from_the_current_pace() -> None:
     pacer.refused()
     clock.now += 4 * Pacer.PROBE_EVERY_S  # four probes
     pacer.refused()
-    assert round(pacer.rate, 1) == round(100 * Pacer.PROBE_STEP ** 4 * 0.95, 1)
+    assert pacer.rate is not None and round(pacer.rate, 1) == round(100 * Pacer.PROBE_STEP ** 4 * 0.95, 1)

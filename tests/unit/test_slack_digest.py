@@ -49,7 +49,7 @@ def mrkdwn_texts(payload: dict[str, Any]) -> list[str]:
     """Every mrkdwn string of a payload (plain_text is never parsed for mentions or links)."""
     out = [payload["text"]]
     for block in payload["blocks"]:
-        parts = [block.get("text", {})] + block.get("fields", []) + block.get("elements", [])
+        parts = [block.get("text", {}), *block.get("fields", []), *block.get("elements", [])]
         out += [p["text"] for p in parts if isinstance(p, dict) and p.get("type") == "mrkdwn"]
     return out
 

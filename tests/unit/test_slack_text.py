@@ -1,7 +1,8 @@
 """Slack text in and out: markup from Slack becomes what the person typed; anything shown again is inert."""
 from __future__ import annotations
 
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.slack.render import digest, message_payload, moment_modal, text_sections
 from bot.slack.text import escape_mrkdwn, from_slack, safe_mrkdwn

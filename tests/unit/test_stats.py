@@ -1,7 +1,21 @@
 """The digest's statistics and privacy helpers against values computed by hand."""
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from handlers.insights import privacy, stats
+
+
+def _trend(current: float, previous: Sequence[float | None]) -> stats.Trend:
+    found = stats.trend(current, previous)
+    assert found is not None
+    return found
+
+
+def _associate(x: Sequence[float], y: Sequence[float]) -> stats.Association:
+    found = stats.associate(x, y)
+    assert found is not None
+    return found
 
 
 def test_quality_index_combines_outcomes_and_sentiment() -> None:
@@ -14,10 +28,10 @@ def test_quality_index_combines_outcomes_and_sentiment() -> None:
 
 
 def test_trend_against_the_shown_previous_weeks() -> None:
-    found = stats.trend(3.2, [4.0, None, 3.5, 3.9])
+    found = _trend(3.2, [4.0, None, 3.5, 3.9])
     assert (found.baseline, found.change, found.weeks, found.direction) == (3.8, -0.6, 3, "down")
-    assert stats.trend(3.9, [3.8, 3.8]).direction == "steady"
-    assert stats.trend(4.5, [3.8, 4.0]).direction == "up"
+    assert _trend(3.9, [3.8, 3.8]).direction == "steady"
+    assert _trend(4.5, [3.8, 4.0]).direction == "up"
     assert stats.trend(3.0, [None, None, 4.0]) is None  # one shown week is not a baseline
 
 
@@ -27,24 +41,26 @@ def test_ranks_average_ties() -> None:
 
 def test_spearman_matches_the_textbook_formula() -> None:
     # no ties: rho = 1 − 6 Σd² / (n(n² − 1)); here every d = ±1, Σd² = 6, n = 6 → 1 − 36/210
-    assert abs(stats.spearman([1, 2, 3, 4, 5, 6], [2, 1, 4, 3, 6, 5]) - (1 - 36 / 210)) < 1e-12
+    rho = stats.spearman([1, 2, 3, 4, 5, 6], [2, 1, 4, 3, 6, 5])
+    assert rho is not None and abs(rho - (1 - 36 / 210)) < 1e-12
     assert stats.spearman([1, 2, 3, 4, 5, 6], [6, 5, 4, 3, 2, 1]) == -1.0
     assert stats.spearman([1, 2, 3], [7, 7, 7]) is None
     # Σd² = 70 = n(n²−1)/6 for n = 8 (ranks 1..8 against 4,6,2,8,1,7,3,5) → rho 0
-    assert abs(stats.spearman(list(range(1, 9)), [4, 6, 2, 8, 1, 7, 3, 5])) < 1e-12
+    rho = stats.spearman(list(range(1, 9)), [4, 6, 2, 8, 1, 7, 3, 5])
+    assert rho is not None and abs(rho) < 1e-12
 
 
 def test_association_is_deterministic_and_honest_about_uncertainty() -> None:
-    strong = stats.associate([1, 2, 3, 4, 5, 6, 7, 8], [2, 1, 4, 3, 6, 5, 8, 7])
+    strong = _associate([1, 2, 3, 4, 5, 6, 7, 8], [2, 1, 4, 3, 6, 5, 8, 7])
     assert strong.rho == round(1 - 6 * 8 / (8 * 63), 3)  # 0.905
     # Fisher z: atanh(0.905) = 1.497; interval ± 1.96·√((1 + 0.905²/2)/5); p from z / √(1.06/5)
     assert (strong.low, strong.high, strong.p_value) == (0.428, 0.988, 0.0011)
     sentence = stats.describe(strong, lag=False)
     assert "moved together" in sentence and "does not show that one causes the other" in sentence
-    weak = stats.associate(list(range(1, 9)), [4, 6, 2, 8, 1, 7, 3, 5])
+    weak = _associate(list(range(1, 9)), [4, 6, 2, 8, 1, 7, 3, 5])
     assert weak.rho == 0.0 and weak.low < 0 < weak.high and weak.p_value > 0.5
     assert "no clear link" in stats.describe(weak, lag=True) and "a week later" in stats.describe(weak, lag=True)
-    opposite = stats.associate(list(range(1, 9)), list(range(8, 0, -1)))
+    opposite = _associate(list(range(1, 9)), list(range(8, 0, -1)))
     assert "opposite directions" in stats.describe(opposite, lag=False)
     for association in (strong, weak, opposite):
         assert "because" not in stats.describe(association, lag=False)

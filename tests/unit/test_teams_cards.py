@@ -34,6 +34,7 @@ from handlers.messages import (
     Confirm,
     DigestMessage,
     Export,
+    Message,
     MomentForm,
     MomentLogged,
     MoodPrompt,
@@ -95,18 +96,26 @@ def _png(width: int = 600, height: int = 400) -> bytes:
     return out.getvalue()
 
 
+def _card(message: Message) -> dict[str, Any]:
+    """The message's card: these messages are all sent as cards."""
+    card = card_for(message)
+    assert card is not None, message
+    return card
+
+
 def _digest(**changes: Any) -> TeamDigest:
-    base = dict(team="Support", iso_week="2026-W47", week_start=date(2026, 11, 16), week_end=date(2026, 11, 22),
-                members=7, respondents=6, participation=0.857, min_group=5,
-                mood=MoodFigures(mean=3.83, distribution={2: 1, 3: 1, 4: 3, 5: 1}, note_count=5, note_sentiment=0.21),
-                moments=MomentFigures(logged=9, share_positive=0.556, share_negative=0.222, mean_sentiment=0.18,
+    base: dict[str, Any] = {"team": "Support", "iso_week": "2026-W47", "week_start": date(2026, 11, 16),
+                "week_end": date(2026, 11, 22), "members": 7, "respondents": 6, "participation": 0.857, "min_group": 5,
+                "mood": MoodFigures(mean=3.83, distribution={2: 1, 3: 1, 4: 3, 5: 1}, note_count=5,
+                                    note_sentiment=0.21),
+                "moments": MomentFigures(logged=9, share_positive=0.556, share_negative=0.222, mean_sentiment=0.18,
                                       quality_index=64.0),
-                notices=("Notes were written by fewer than 5 people.",),
-                history=tuple(WeekPoint(f"2026-W{35 + i}", 3.5, 60.0, 0.8) for i in range(12)))
+                "notices": ("Notes were written by fewer than 5 people.",),
+                "history": tuple(WeekPoint(f"2026-W{35 + i}", 3.5, 60.0, 0.8) for i in range(12))}
     return TeamDigest(**(base | changes))
 
 
-MESSAGES = {
+MESSAGES: dict[str, Message] = {
     "checkin": MoodPrompt(prompt_id=7, question="How are you feeling about work today?"),
     "reminder": MoodPrompt(prompt_id=7, question="A gentle reminder", reminder=True),
     "recorded": MoodRecorded(prompt_id=7, choice=MOOD_CHOICES[3], changed=False, has_note=False),
@@ -155,14 +164,14 @@ def test_the_validator_catches_what_teams_would_reject() -> None:
 
 
 def test_checkin_card_has_five_mood_buttons_that_route_back_to_the_prompt() -> None:
-    card = card_for(MESSAGES["checkin"])
+    card = _card(MESSAGES["checkin"])
     assert [a["data"] for a in card["actions"]] == [
         {"tandem": "mood", "prompt_id": 7, "score": s} for s in (1, 2, 3, 4, 5)]
     assert [a["title"] for a in card["actions"]] == [f"{c.emoji} {c.label}" for c in MOOD_CHOICES]
 
 
 def test_recorded_card_shows_the_choice_and_offers_a_note_field() -> None:
-    card = card_for(MESSAGES["recorded"])
+    card = _card(MESSAGES["recorded"])
     assert "🙂 Good" in card["body"][0]["text"]
     [note] = [e for e in card["body"] if e["type"] == "Input.Text"]
     assert note["id"] == "note" and note["isMultiline"] and note["maxLength"] == 3000
@@ -171,7 +180,7 @@ def test_recorded_card_shows_the_choice_and_offers_a_note_field() -> None:
 
 
 def test_moment_form_has_text_outcome_touchpoint_and_optional_customer() -> None:
-    card = card_for(MESSAGES["moment-form"])
+    card = _card(MESSAGES["moment-form"])
     inputs = {e["id"]: e for e in card["body"] if e["type"].startswith("Input.")}
     assert set(inputs) == {"text", "outcome", "touchpoint", "customer"}
     assert inputs["text"]["isMultiline"] and inputs["text"]["value"] == "prefilled"
@@ -190,7 +199,7 @@ def _literal_texts(card: dict[str, Any]) -> list[str]:
 
 
 def test_digest_card_shows_the_figures_and_the_chart_with_alt_text() -> None:
-    card = card_for(MESSAGES["digest"])
+    card = _card(MESSAGES["digest"])
     facts = _facts(card)
     assert facts["Answered"] == "6 of 7 (86%)" and facts["Mood"] == "3.83 / 5"
     assert facts["🙂 Good"] == "3" and facts["Moments"] == "9 logged" and facts["Quality index"] == "64 / 100"
@@ -201,7 +210,7 @@ def test_digest_card_shows_the_figures_and_the_chart_with_alt_text() -> None:
 
 
 def test_suppressed_digest_shows_no_mood_figures() -> None:
-    card = card_for(MESSAGES["digest-suppressed"])
+    card = _card(MESSAGES["digest-suppressed"])
     facts = _facts(card)
     assert "Mood" not in facts and facts["Answered"] == "too few answers to show (7 members)"
 
@@ -216,8 +225,8 @@ def test_user_text_in_cards_is_shown_literally_never_as_markdown() -> None:
     report = _digest(team=HOSTILE, moments=MomentFigures(
         logged=9, share_positive=0.5, share_negative=0.2, mean_sentiment=0.1, quality_index=60.0,
         top_touchpoints=(TouchpointCount("**billing**", 4),), excerpts=(quote,)))
-    cards = [card_for(DigestMessage(report=report)),
-             card_for(Confirm(question=f"Remove {HOSTILE} from the team?", confirm_command="/tandem x"))]
+    cards = [_card(DigestMessage(report=report)),
+             _card(Confirm(question=f"Remove {HOSTILE} from the team?", confirm_command="/tandem x"))]
     for card in cards:
         assert problems(card) == []
         markdown = [e["text"] for e in card["body"] if e["type"] == "TextBlock"]
@@ -259,6 +268,6 @@ def test_a_digest_with_a_real_chart_stays_an_ordinary_sized_reply() -> None:
 
 
 def test_moment_details_are_shown_literally() -> None:
-    card = card_for(MomentLogged(moment_id=3, outcome="positive", touchpoint="**billing**", sentiment_label="positive",
+    card = _card(MomentLogged(moment_id=3, outcome="positive", touchpoint="**billing**", sentiment_label="positive",
                                  touchpoints=("**billing**",)))
     assert problems(card) == [] and "Touchpoint: **billing**" in "".join(_literal_texts(card))

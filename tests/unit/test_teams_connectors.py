@@ -12,7 +12,7 @@ class CountingFactory(ConnectorFactory):
     def __init__(self) -> None:
         self.built = 0
 
-    async def create(self, service_url: str, audience: str):  # noqa: ANN201 - any client object
+    async def create(self, service_url: str, audience: str):  # any client object
         self.built += 1
         return object()
 

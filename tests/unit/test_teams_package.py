@@ -135,7 +135,7 @@ def test_build_is_reproducible(tmp_path: Path) -> None:
 
 
 def test_limits_are_enforced() -> None:
-    with pytest.raises(ValueError, match="name.short"):
+    with pytest.raises(ValueError, match=r"name\.short"):
         package.build_manifest(app_id=APP_ID, base_url=BASE, name="A name far longer than thirty characters")
     with pytest.raises(ValueError, match="version"):
         package.build_manifest(app_id=APP_ID, base_url=BASE, version="1.0")
@@ -150,7 +150,8 @@ def test_the_schema_check_catches_what_teams_would_reject(built) -> None:
     manifest, *_ = built
     too_many = [{"title": f"command {i}", "description": "x"} for i in range(13)]
     bad = manifest | {"packageName": "com.tandem.wellbeing", "accentColor": "teal",
-                      "bots": [manifest["bots"][0] | {"commandLists": [{"scopes": ["personal"], "commands": too_many}]}]}
+                      "bots": [manifest["bots"][0]
+                               | {"commandLists": [{"scopes": ["personal"], "commands": too_many}]}]}
     found = "\n".join(errors(teams_manifest_validator(), bad))
     assert "packageName" in found and "accentColor" in found and "commands" in found, found
 

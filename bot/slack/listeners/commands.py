@@ -10,8 +10,8 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import units
-from bot.slack.ids import SLASH_COMMANDS
 from bot.slack.identity import user_of
+from bot.slack.ids import SLASH_COMMANDS
 from bot.slack.listening import Listening, replay_of
 from bot.slack.replies import Surface, deliver
 from bot.slack.text import from_slack

@@ -88,8 +88,9 @@ def register(app: AsyncApp, listening: Listening) -> None:
                       context: AsyncBoltContext) -> None:
         command = _note(view)
         if command is None:
-            return await ack(response_action="errors", errors={ids.NOTE_INPUT: clip(
+            await ack(response_action="errors", errors={ids.NOTE_INPUT: clip(
                 "I lost track of which check-in this note is for. Type /checkin and try again.", ERROR_LIMIT)})
+            return
         reply = await submitted(command, ids.NOTE_INPUT, ack, body, client, context)
         if reply is None:
             return
