@@ -65,7 +65,8 @@ async def run(url: str, file: Path) -> None:
 
     os.environ["DATABASE_URL"] = url
     deps = await build_ready(load_settings())
-    size, seen, marks = file.stat().st_size, [0], {}
+    size, seen = file.stat().st_size, [0]
+    marks: dict[str, float] = {}
 
     def progress(step: int) -> None:
         seen[0] += step

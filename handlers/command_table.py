@@ -13,9 +13,9 @@ from enum import IntEnum
 from typing import Any
 
 from handlers import admin, checkins, digest, moments, personal, status
-from handlers.cx import commands as cx
 from handlers import commands as c
 from handlers.context import Ctx
+from handlers.cx import commands as cx
 from handlers.errors import BadArguments, TandemError, UnknownCommand
 from handlers.help import HelpLine, help_for
 from handlers.identity import is_manager

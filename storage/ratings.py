@@ -15,11 +15,11 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import AgentDirectory, AgentLink, CustomerRating, Person, RatingSource
+from storage.statements import dialect_name, rows_changed
 
 
 def _insert(session: AsyncSession) -> Any:
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    return pg_insert if dialect == "postgresql" else sqlite_insert
+    return pg_insert if dialect_name(session) == "postgresql" else sqlite_insert
 
 
 async def insert_ratings(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> int:
@@ -67,10 +67,12 @@ async def ratings_between(session: AsyncSession, start: datetime, end: datetime)
 
 async def agent_people(session: AsyncSession, workspace_id: int) -> dict[str, int]:
     """Lower-cased agent email → person id in one workspace: people's own emails, then admins' links."""
-    found = {email: person_id for email, person_id in (await session.execute(select(Person.email, Person.id).where(
-        Person.workspace_id == workspace_id, Person.email.is_not(None)))).all()}
-    found.update({email: person_id for email, person_id in (await session.execute(select(
-        AgentLink.email, AgentLink.person_id).where(AgentLink.workspace_id == workspace_id))).all()})
+    own = await session.execute(select(Person.email, Person.id).where(
+        Person.workspace_id == workspace_id, Person.email.is_not(None)))
+    found = {email: person_id for email, person_id in own.tuples().all() if email}
+    links = await session.execute(select(AgentLink.email, AgentLink.person_id).where(
+        AgentLink.workspace_id == workspace_id))
+    found.update(links.tuples().all())
     return found
 
 
@@ -155,7 +157,7 @@ async def take_lease(session: AsyncSession, source: str, owner: str, now: dateti
         RatingSource.source == source,
         or_(RatingSource.lease_until.is_(None), RatingSource.lease_until < now, RatingSource.lease_owner == owner),
     ).values(lease_owner=owner, lease_until=until))
-    return bool(result.rowcount)
+    return rows_changed(result) > 0
 
 
 async def release_lease(session: AsyncSession, source: str, owner: str) -> None:
@@ -186,7 +188,7 @@ async def remember_agent(session: AsyncSession, source: str, agent_ref: str, ema
     result = await session.execute(update(CustomerRating).where(
         CustomerRating.source == source, CustomerRating.agent_ref == agent_ref,
         CustomerRating.agent_email.is_(None)).values(agent_email=email))
-    return int(result.rowcount or 0)
+    return rows_changed(result)
 
 
 async def known_agents(session: AsyncSession, source: str) -> dict[str, str | None]:
@@ -210,7 +212,7 @@ async def purge_comments_before(session: AsyncSession, cutoff: datetime) -> int:
     """Blank customers' comments of ratings given before `cutoff`; the comment's sentiment stays."""
     result = await session.execute(update(CustomerRating).where(
         and_(CustomerRating.rated_at < cutoff, CustomerRating.comment.is_not(None))).values(comment=None))
-    return int(result.rowcount or 0)
+    return rows_changed(result)
 
 
 async def stored_ids(session: AsyncSession, source: str, external_ids: Sequence[str]) -> set[str]:
@@ -238,4 +240,4 @@ async def delete_ratings_of(session: AsyncSession, emails: Sequence[str]) -> int
     if not emails:
         return 0
     result = await session.execute(delete(CustomerRating).where(CustomerRating.agent_email.in_(list(emails))))
-    return int(result.rowcount or 0)
+    return rows_changed(result)

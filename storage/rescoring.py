@@ -20,7 +20,7 @@ async def count_stale(session: AsyncSession, version: str) -> int:
     return int(notes or 0) + int(moments or 0) + int(comments or 0)
 
 
-def _stale_comment(version: str):  # noqa: ANN202 - SQL expression
+def _stale_comment(version: str):
     return (CustomerRating.comment.is_not(None)) & or_(CustomerRating.sentiment_version.is_(None),
                                                          CustomerRating.sentiment_version != version)
 

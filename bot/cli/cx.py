@@ -51,7 +51,7 @@ class ImportReport:
 
 
 async def import_csv(deps: Deps, raw: BinaryIO, layout: CsvLayout, *, encoding: str = "utf-8-sig",
-                     dry_run: bool = False, progress: Callable[[int], None] | None = None) -> ImportReport:
+                     dry_run: bool = False, progress: Callable[[int], object] | None = None) -> ImportReport:
     """Import one CSV stream; BadFile when the file as a whole cannot be read (nothing is stored then).
 
     A child process reads and judges the file (bot/cli/cx_reader.py) while this one stores each batch.

@@ -61,7 +61,7 @@ def judge(raw: BinaryIO, layout: CsvLayout, encoding: str, scorer: Scorer, now: 
 
 
 def _reader(raw: BinaryIO, layout: CsvLayout, encoding: str, scorer: Scorer, now: datetime, batch_size: int,
-            out: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
+            out: multiprocessing.Queue) -> None:
     try:
         for batch in judge(raw, layout, encoding, scorer, now, batch_size):
             out.put(batch)

@@ -3,7 +3,6 @@ fake Bot Connector — install, proactive check-in, mood click (card updated in 
 from __future__ import annotations
 
 import hashlib
-
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
@@ -70,7 +69,8 @@ async def test_install_stores_the_reference_and_a_scheduled_checkin_is_answered_
     assert entry.score == 4
     member = [a for a in server.connector.attempts if a.kind == "member"]
     assert len(member) == 1  # the Connector's member lookup gave the email helpdesk ratings are matched by
-    assert (await server.person(tenant, aad)).email == f"user.{hashlib.sha1(user.encode()).hexdigest()[:6]}@contoso.example"
+    expected = f"user.{hashlib.sha1(user.encode()).hexdigest()[:6]}@contoso.example"  # the fake's address
+    assert (await server.person(tenant, aad)).email == expected
     [update] = await server.connector.wait_for(kind="update", conversation_id=conversation)
     assert update.activity_id == prompt.activity_id
     [updated] = cards(update.activity)

@@ -66,7 +66,7 @@ async def test_mapped_columns_one_scale_a_dry_run_and_another_encoding(harness) 
 async def test_a_file_that_cannot_be_read_stores_nothing_and_says_why(harness) -> None:
     with pytest.raises(BadFile, match="is empty"):
         await import_csv(harness.deps, io.BytesIO(b""), CsvLayout())
-    with pytest.raises(BadFile, match="no column 'rating'.*Map names with --map"):
+    with pytest.raises(BadFile, match=r"no column 'rating'.*Map names with --map"):
         await import_csv(harness.deps, csv_bytes("x,y,z,w", header="rated_at,agent_email,score,scale\n"), CsvLayout())
     with pytest.raises(BadFile, match="--scale for the whole file"):
         await import_csv(harness.deps, csv_bytes(header="rated_at,agent_email,rating\n"), CsvLayout())

@@ -8,8 +8,7 @@ import pytest
 from handlers.cx.ingest import IncomingRating, ingest
 from handlers.cx.scales import BadRating
 from storage import ratings as store
-from storage.models import Person
-from storage.models import CustomerRating
+from storage.models import CustomerRating, Person
 
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 

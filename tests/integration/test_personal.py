@@ -26,7 +26,7 @@ async def test_history_shows_weekly_means_and_recent_moments(harness) -> None:
     assert "Customer thanked us" in text and "[positive]" in text
 
 
-async def _rate(harness, *emails: str) -> None:  # noqa: ANN001
+async def _rate(harness, *emails: str) -> None:
     async with harness.deps.context() as ctx:
         await ingest(ctx.session, [IncomingRating("zendesk", email, ctx.clock.now(), "good", "good_bad", email,
                                                   comment="Thanks, Sam!") for email in emails], "webhook",

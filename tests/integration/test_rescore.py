@@ -7,9 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from handlers.cx.ingest import IncomingRating, ingest
 from handlers.delivery import rescore
 from handlers.sentiment import Sentiment
-from handlers.cx.ingest import IncomingRating, ingest
 from storage.models import CustomerMoment, CustomerRating, MoodEntry
 
 ROOT = Path(__file__).resolve().parents[2]
