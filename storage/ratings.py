@@ -69,10 +69,10 @@ async def agent_people(session: AsyncSession, workspace_id: int) -> dict[str, in
     """Lower-cased agent email → person id in one workspace: people's own emails, then admins' links."""
     own = await session.execute(select(Person.email, Person.id).where(
         Person.workspace_id == workspace_id, Person.email.is_not(None)))
-    found = {email: person_id for email, person_id in own.tuples().all() if email}
+    found = {email: person_id for email, person_id in own.all() if email}
     links = await session.execute(select(AgentLink.email, AgentLink.person_id).where(
         AgentLink.workspace_id == workspace_id))
-    found.update(links.tuples().all())
+    found.update({email: person_id for email, person_id in links.all()})
     return found
 
 
@@ -195,7 +195,7 @@ async def known_agents(session: AsyncSession, source: str) -> dict[str, str | No
     """Vendor agent id → email (None: the vendor gave none) for the ids already looked up."""
     rows = await session.execute(select(AgentDirectory.agent_ref, AgentDirectory.email).where(
         AgentDirectory.source == source))
-    return dict(rows.tuples().all())
+    return {ref: email for ref, email in rows.all()}
 
 
 async def agents_without_email(session: AsyncSession, source: str, limit: int = 100) -> list[str]:
