@@ -72,7 +72,7 @@ async def agent_people(session: AsyncSession, workspace_id: int) -> dict[str, in
     found = {email: person_id for email, person_id in own.all() if email}
     links = await session.execute(select(AgentLink.email, AgentLink.person_id).where(
         AgentLink.workspace_id == workspace_id))
-    found.update({email: person_id for email, person_id in links.all()})
+    found.update(dict(links.all()))
     return found
 
 
@@ -195,7 +195,7 @@ async def known_agents(session: AsyncSession, source: str) -> dict[str, str | No
     """Vendor agent id → email (None: the vendor gave none) for the ids already looked up."""
     rows = await session.execute(select(AgentDirectory.agent_ref, AgentDirectory.email).where(
         AgentDirectory.source == source))
-    return {ref: email for ref, email in rows.all()}
+    return dict(rows.all())
 
 
 async def agents_without_email(session: AsyncSession, source: str, limit: int = 100) -> list[str]:
