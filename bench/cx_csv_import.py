@@ -70,10 +70,14 @@ async def run(url: str, file: Path) -> None:
 
     def progress(step: int) -> None:
         seen[0] += step
-        memory = rss_mb(os.getpid()) + children_rss_mb()
+        own, reader = rss_mb(os.getpid()), children_rss_mb()
+        memory = own + reader
         marks["peak"] = max(marks.get("peak", 0.0), memory)
+        marks["storing peak"] = max(marks.get("storing peak", 0.0), own)
+        marks["reader peak"] = max(marks.get("reader peak", 0.0), reader)
         if "at 10%" not in marks and seen[0] >= size / 10:
             marks["at 10%"] = memory
+            marks["storing at 10%"], marks["reader at 10%"] = own, reader
 
     try:
         for label in ("first import", "same file again"):
@@ -86,6 +90,8 @@ async def run(url: str, file: Path) -> None:
                   f"errors {len(report.errors)}  {seconds:6.1f} s  {report.rows / seconds:>8,.0f} rows/s")
         print(f"memory (this process + reader): {marks.get('at 10%', 0):.0f} MB at 10% of the file, "
               f"peak {marks.get('peak', 0):.0f} MB; target ≥ 20,000 rows/s on the first import")
+        print("  storing process {storing at 10%:.0f} MB at 10%, peak {storing peak:.0f} MB; reader process "
+              "{reader at 10%:.0f} MB at 10%, peak {reader peak:.0f} MB".format(**marks))
     finally:
         await deps.close()
 
