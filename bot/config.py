@@ -223,6 +223,11 @@ class Environment(BaseSettings):
     microsoft_app_tenant_id: str = Field("", description="tenant of a single-tenant bot")
     microsoft_app_type: str = Field("MultiTenant", description="MultiTenant, SingleTenant or UserAssignedMSI")
     log_format: Literal["text", "json"] = Field("text", description="`json`: one JSON object a line")
+    zendesk_webhook_secret: str = Field("", description="mounts POST /cx/zendesk: the webhook's signing secret")
+    intercom_client_secret: str = Field("", description="mounts POST /cx/intercom: the app's client secret")
+    freshdesk_webhook_token: str = Field("", description="mounts POST /cx/freshdesk: the token its rule sends "
+                                         "in X-Tandem-Token")
+    helpscout_webhook_secret: str = Field("", description="mounts POST /cx/helpscout: the webhook's secret key")
 
 
 class Settings(BaseModel):

@@ -107,6 +107,24 @@ async def run_job(deps: Deps, caller: Caller, job: Callable[[Ctx, Person], Await
     return Reply.of(Text(DATABASE_UNAVAILABLE))
 
 
+async def run_delivery(deps: Deps, replay: Replay, job: Callable[[Ctx], Awaitable[T]]) -> T | None:
+    """A signed delivery with no sender (a helpdesk webhook): None when this exact delivery was seen.
+
+    The replay record and the job's writes are one transaction, so a refused or failed delivery leaves
+    no trace and the vendor's retry is taken. An unreachable database raises TemporarilyUnavailable.
+    """
+    try:
+        async with unit_of_work(deps) as ctx:
+            if not await first_delivery(ctx, replay.platform, replay.workspace, replay.key):
+                return None
+            return await job(ctx)
+    except Exception as error:
+        if is_unavailable(error):
+            log.warning("database unreachable during a %s delivery: %s", replay.platform, type(error).__name__)
+            raise TemporarilyUnavailable() from None
+        raise
+
+
 async def run_plain(deps: Deps, job: Callable[[Ctx], Awaitable[T]]) -> T:
     """A use case with no sender (platform lifecycle events, delivery bookkeeping)."""
     async with unit_of_work(deps) as ctx:

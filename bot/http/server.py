@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from aiohttp import web
 
 from bot.config import Settings
+from bot.cx.routes import install_cx
 from bot.delivery.dispatcher import Dispatcher
 from bot.delivery.scheduler import TickScheduler
 from bot.http.keys import DEPS_KEY, METRICS_KEY, SCHEDULER_KEY
@@ -59,6 +60,8 @@ def build_app(deps: Deps, *, with_scheduler: bool = True) -> web.Application:
     install_slack(app, deps)
     # --- Teams routes ---
     install_teams(app, deps)
+    # --- helpdesk webhooks (customer ratings), each only when its secret is set ---
+    install_cx(app, deps)
     if with_scheduler:
         dispatcher = Dispatcher(deps)
         app[SCHEDULER_KEY] = TickScheduler(dispatcher)
