@@ -108,6 +108,12 @@ class WeekAggregate:
     moments_negative: int = 0
     moments_mixed: int = 0
     moment_polarity_sum: float = 0.0
+    csat_ratings: int = 0  # customer ratings of the team's agents (storage/csat.py)
+    csat_agents: int = 0
+    csat_satisfied: int = 0
+    csat_comments: int = 0
+    csat_comment_agents: int = 0
+    csat_comment_sum: float = 0.0
 
 
 class Excerpt(NamedTuple):
@@ -271,13 +277,15 @@ async def workspace_team_ids(session: AsyncSession, team_ids: Sequence[int]) -> 
 class SealedWeek:
     aggregate: WeekAggregate
     overlap_gap: int | None
+    csat_gap: int | None = None  # the overlap gap over rated agents
 
 
 _SEALED_SUMS = (TeamWeek.members, TeamWeek.respondents, TeamWeek.entries, TeamWeek.mood_sum, TeamWeek.score_1,
                 TeamWeek.score_2, TeamWeek.score_3, TeamWeek.score_4, TeamWeek.score_5, TeamWeek.notes,
                 TeamWeek.note_authors, TeamWeek.note_polarity_sum, TeamWeek.moments, TeamWeek.moment_authors,
                 TeamWeek.moments_positive, TeamWeek.moments_negative, TeamWeek.moments_mixed,
-                TeamWeek.moment_polarity_sum)
+                TeamWeek.moment_polarity_sum, TeamWeek.csat_ratings, TeamWeek.csat_agents, TeamWeek.csat_satisfied,
+                TeamWeek.csat_comments, TeamWeek.csat_comment_agents, TeamWeek.csat_comment_sum)
 
 
 def _sealed_of(team_ids: Sequence[int], weeks: Iterable[str]):  # SQL expression
@@ -294,11 +302,11 @@ async def sealed_weeks(session: AsyncSession, team_ids: Sequence[int],
     weeks = _labelled(mondays)
     if not team_ids or not weeks:
         return {}
-    rows = await _rows(session, select(TeamWeek.team_id, TeamWeek.iso_week, TeamWeek.overlap_gap, *_SEALED_SUMS)
-                       .where(_sealed_of(team_ids, weeks)))
+    rows = await _rows(session, select(TeamWeek.team_id, TeamWeek.iso_week, TeamWeek.overlap_gap, TeamWeek.csat_gap,
+                                       *_SEALED_SUMS).where(_sealed_of(team_ids, weeks)))
     return {(r[0], weeks[r[1]]): SealedWeek(WeekAggregate(
-        r[3], r[4], r[5], r[6], {1: r[7], 2: r[8], 3: r[9], 4: r[10], 5: r[11]},
-        r[12], r[13], r[14], r[15], r[16], r[17], r[18], r[19], r[20]), r[2]) for r in rows}
+        r[4], r[5], r[6], r[7], {1: r[8], 2: r[9], 3: r[10], 4: r[11], 5: r[12]},
+        r[13], r[14], r[15], r[16], r[17], r[18], r[19], r[20], r[21], *r[22:28]), r[2], r[3]) for r in rows}
 
 
 async def sealed_team_counts(session: AsyncSession, team_ids: Sequence[int],
@@ -327,7 +335,9 @@ async def seal_weeks(session: AsyncSession, weeks: dict[tuple[int, date], Sealed
             moment_polarity_sum=a.moment_polarity_sum, computed_at=now,
             **{f"score_{s}": a.distribution.get(s, 0) for s in range(1, 6)}, notes=a.notes,
             note_authors=a.note_authors, note_polarity_sum=a.note_polarity_sum, overlap_gap=sealed.overlap_gap,
-            sealed=True))
+            csat_ratings=a.csat_ratings, csat_agents=a.csat_agents, csat_satisfied=a.csat_satisfied,
+            csat_comments=a.csat_comments, csat_comment_agents=a.csat_comment_agents,
+            csat_comment_sum=a.csat_comment_sum, csat_gap=sealed.csat_gap, sealed=True))
     insert = pg_insert if dialect_name(session) == "postgresql" else sqlite_insert
     for start in range(0, len(rows), 500):
         statement = insert(TeamWeek)

@@ -312,6 +312,14 @@ class TeamWeek(Base):
     note_polarity_sum: Mapped[float] = mapped_column(Float, default=0.0)
     overlap_gap: Mapped[int | None] = mapped_column(Integer, nullable=True)
     sealed: Mapped[bool] = mapped_column(Boolean, default=False)
+    # customer ratings of the team's agents that week (see storage/csat.py); csat_gap: overlap_gap over agents
+    csat_ratings: Mapped[int] = mapped_column(Integer, default=0)
+    csat_agents: Mapped[int] = mapped_column(Integer, default=0)
+    csat_satisfied: Mapped[int] = mapped_column(Integer, default=0)
+    csat_comments: Mapped[int] = mapped_column(Integer, default=0)
+    csat_comment_agents: Mapped[int] = mapped_column(Integer, default=0)
+    csat_comment_sum: Mapped[float] = mapped_column(Float, default=0.0)
+    csat_gap: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class AlertEpisode(Base):

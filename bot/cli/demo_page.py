@@ -49,7 +49,8 @@ def render_page(messages: Sequence[DigestMessage], summary: str) -> str:
 
 def digest_article(message: DigestMessage) -> str:
     report = message.report
-    sections = (_top(report), _wellbeing(report), _customer_moments(report), _excerpts(report), _links(report),
+    sections = (_top(report), _wellbeing(report), _customer_moments(report), _excerpts(report),
+                _customer_ratings(report), _links(report),
                 _notices(report), _chart(message), f"<p class=muted>{escape(wording.privacy_footer(report))}</p>")
     return f"<article id=\"{_anchor(report.team)}-{report.iso_week}\">{''.join(sections)}</article>"
 
@@ -85,10 +86,16 @@ def _excerpts(report: TeamDigest) -> str:
         f"<blockquote>{wording.tone_mark(q.tone)} “{escape(q.text)}”</blockquote>" for q in quotes)
 
 
+def _customer_ratings(report: TeamDigest) -> str:
+    if report.customer_ratings is None:
+        return ""
+    return _facts("Customer ratings (helpdesk)", wording.rating_facts(report.customer_ratings, report.min_group))
+
+
 def _links(report: TeamDigest) -> str:
     if not report.links:
         return ""
-    return "<p><strong>Wellbeing ↔ customer quality</strong></p>" + "".join(
+    return f"<p><strong>{escape(wording.LINKS_HEADING)}</strong></p>" + "".join(
         f"<p><strong>{escape(wording.link_label(link))}:</strong> {escape(link.statement)}</p>"
         for link in report.links)
 

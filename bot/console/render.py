@@ -67,7 +67,8 @@ def render_moment_logged(message: MomentLogged) -> str:
 
 def render_digest_text(report: TeamDigest) -> str:
     """The digest for a terminal or a text file, headline first; no names, no individual answers."""
-    sections = (_digest_top(report), _wellbeing(report), _customer_moments(report), _links(report), _notices(report),
+    sections = (_digest_top(report), _wellbeing(report), _customer_moments(report), _customer_ratings(report),
+                _links(report), _notices(report),
                 [wording.privacy_footer(report)])
     return "\n\n".join("\n".join(lines) for lines in sections if lines)
 
@@ -97,10 +98,17 @@ def _customer_moments(report: TeamDigest) -> list[str]:
     return lines
 
 
+def _customer_ratings(report: TeamDigest) -> list[str]:
+    if report.customer_ratings is None:
+        return []
+    return ["Customer ratings (helpdesk)", *(f"  {label}: {value}" for label, value in
+                                             wording.rating_facts(report.customer_ratings, report.min_group))]
+
+
 def _links(report: TeamDigest) -> list[str]:
     if not report.links:
         return []
-    return ["Wellbeing ↔ customer quality",
+    return [wording.LINKS_HEADING,
             *(f"  {wording.link_label(link)}: {link.statement}" for link in report.links)]
 
 

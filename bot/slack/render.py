@@ -144,7 +144,7 @@ def digest(message: DigestMessage) -> dict[str, Any]:
     """The weekly digest: the headline first, then one block group per section, inside Slack's limits."""
     report = message.report
     blocks = [*_digest_top(report), *_wellbeing(report), *_customer_moments(report), *_excerpts(report),
-              *_links(report), *_notices(report), *_chart_note(message),
+              *_customer_ratings(report), *_links(report), *_notices(report), *_chart_note(message),
               context(safe_mrkdwn(wording.privacy_footer(report)))]
     fallback = f"Weekly digest — {wording.title(report)}, {report.iso_week}: {wording.headline(report)}"
     return {"text": safe_mrkdwn(fallback, limits.FALLBACK_TEXT), "blocks": blocks[: limits.MESSAGE_BLOCKS]}
@@ -180,6 +180,14 @@ def _customer_moments(report: TeamDigest) -> list[Block]:
             fields_section("*Customer moments*", [(label, safe_mrkdwn(value, 1900)) for label, value in pairs])]
 
 
+def _customer_ratings(report: TeamDigest) -> list[Block]:
+    if report.customer_ratings is None:
+        return []
+    pairs = wording.rating_facts(report.customer_ratings, report.min_group)
+    return [{"type": "divider"},
+            fields_section("*Customer ratings* (helpdesk)", [(label, safe_mrkdwn(value, 1900)) for label, value in pairs])]
+
+
 def _excerpts(report: TeamDigest) -> list[Block]:
     quotes = report.moments.excerpts
     if not quotes:
@@ -191,7 +199,7 @@ def _excerpts(report: TeamDigest) -> list[Block]:
 def _links(report: TeamDigest) -> list[Block]:
     if not report.links:
         return []
-    return [{"type": "divider"}, section("*Wellbeing ↔ customer quality*"),
+    return [{"type": "divider"}, section(f"*{wording.LINKS_HEADING}*"),
             *(section(f"*{wording.link_label(link)}:* {safe_mrkdwn(link.statement, 2500)}") for link in report.links)]
 
 

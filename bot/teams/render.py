@@ -174,7 +174,7 @@ def digest_card(message: DigestMessage) -> dict[str, Any]:
     """The weekly digest: the headline first, then one group per section (only what the privacy rules allow)."""
     report = message.report
     body = [*_digest_top(report), *_wellbeing(report), *_customer_moments(report), *_excerpts(report),
-            *_links(report), *_notices(report), *_chart(message),
+            *_customer_ratings(report), *_links(report), *_notices(report), *_chart(message),
             text_block(wording.privacy_footer(report), size="Small", isSubtle=True)]
     return card(body, fallback=f"Tandem weekly digest — {wording.title(report)}, {report.iso_week}: "
                                f"{wording.headline(report)}")
@@ -207,6 +207,13 @@ def _customer_moments(report: TeamDigest) -> list[dict[str, Any]]:
     return body
 
 
+def _customer_ratings(report: TeamDigest) -> list[dict[str, Any]]:
+    if report.customer_ratings is None:
+        return []
+    return [_heading("Customer ratings (helpdesk)"),
+            facts(wording.rating_facts(report.customer_ratings, report.min_group))]
+
+
 def _excerpts(report: TeamDigest) -> list[dict[str, Any]]:
     quotes = report.moments.excerpts
     if not quotes:
@@ -219,7 +226,7 @@ def _excerpts(report: TeamDigest) -> list[dict[str, Any]]:
 def _links(report: TeamDigest) -> list[dict[str, Any]]:
     if not report.links:
         return []
-    return [_heading("Wellbeing ↔ customer quality"),
+    return [_heading(wording.LINKS_HEADING),
             *(literal(text_run(f"{wording.link_label(link)}: ", weight="Bolder"), text_run(link.statement))
               for link in report.links)]
 

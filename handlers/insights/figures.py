@@ -9,7 +9,15 @@ from dataclasses import replace
 from datetime import timedelta
 
 from handlers.insights import privacy, stats
-from handlers.insights.report import LinkFigures, MomentFigures, MoodFigures, TeamDigest, TouchpointCount, WeekPoint
+from handlers.insights.report import (
+    CustomerRatingFigures,
+    LinkFigures,
+    MomentFigures,
+    MoodFigures,
+    TeamDigest,
+    TouchpointCount,
+    WeekPoint,
+)
 from handlers.insights.weeks import HISTORY_WEEKS, WeekView
 from storage.calendar import iso_week_bounds
 from storage.digests import WeekAggregate
@@ -22,7 +30,7 @@ MIN_LINK_WEEKS = 6
 def figures_from(team_name: str, iso_week: str, agg: WeekAggregate, min_group: int, *,
                  withheld: bool = False, previous: Sequence[WeekView] = (),
                  touchpoints: Sequence[tuple[str, int]] = (), quotes: Sequence[privacy.Quote] = (),
-                 scope: str = "team") -> TeamDigest:
+                 scope: str = "team", csat_withheld: bool = False, sources: Sequence[str] = ()) -> TeamDigest:
     """Turn raw aggregates into what a manager may see."""
     first, last = iso_week_bounds(iso_week)
     notices: list[str] = []
@@ -58,22 +66,59 @@ def figures_from(team_name: str, iso_week: str, agg: WeekAggregate, min_group: i
         if agg.moments:
             notices.append(f"Customer moments came from fewer than {min_group} people, so only their count is shown.")
     participation = round(agg.respondents / agg.members, 3) if agg.members and mood is not None else None
-    this_week = WeekView(first, agg, withheld)
+    this_week = WeekView(first, agg, withheld, csat_withheld)
+    ratings, ratings_notice = customer_ratings(this_week, previous, min_group, sources)
+    if ratings_notice:
+        notices.append(ratings_notice)
     history = tuple(v.point(min_group) for v in [*previous, this_week][-CHART_WEEKS:])
-    links, link_notice = _links(history, "the organisation" if scope == "organisation" else "this team")
+    subject = "the organisation" if scope == "organisation" else "this team"
+    links, link_notice = _links(history, subject)
     if link_notice:
         notices.append(link_notice)
+    csat_links, csat_notice = _links(history, subject, measure="csat") if ratings is not None else ((), None)
+    links += csat_links
+    if csat_notice and ratings is not None and ratings.csat is not None:
+        notices.append(csat_notice)
     return TeamDigest(team=team_name, iso_week=iso_week, week_start=first, week_end=last, members=agg.members,
                       respondents=agg.respondents if mood is not None else 0, participation=participation,
                       min_group=min_group, mood=mood, moments=moment_figures, notices=tuple(notices),
-                      history=history, links=links, scope=scope)
+                      history=history, links=links, scope=scope, customer_ratings=ratings)
 
 
-def _links(history: Sequence[WeekPoint], subject: str) -> tuple[tuple[LinkFigures, ...], str | None]:
-    """Same-week and one-week-later rank correlations, once at least MIN_LINK_WEEKS pairs have both figures."""
-    same = [(p.mood, p.quality) for p in history if p.mood is not None and p.quality is not None]
-    lagged = [(a.mood, b.quality) for a, b in itertools.pairwise(history)
-              if a.mood is not None and b.quality is not None]
+def customer_ratings(week: WeekView, previous: Sequence[WeekView], min_group: int,
+                     sources: Sequence[str]) -> tuple[CustomerRatingFigures | None, str | None]:
+    """The week's CSAT figures and, when they are withheld, the notice saying why (None: no ratings)."""
+    a = week.agg
+    if not a.csat_ratings:
+        return None, None
+    csat = week.csat(min_group)
+    if csat is None:
+        figures = CustomerRatingFigures(ratings=a.csat_ratings, agents=None, csat=None, trend=None,
+                                        comment_sentiment=None, sources=tuple(sorted(sources)))
+        if week.csat_withheld and privacy.enough(a.csat_agents, min_group):
+            return figures, (f"CSAT is withheld this week: the agents rated differ from another team's by fewer "
+                             f"than {min_group}, so comparing the two digests could reveal one agent's ratings.")
+        return figures, (f"{a.csat_ratings} customer ratings came for fewer than {min_group} agents, so CSAT is not "
+                         "shown this week, to protect individual agents.")
+    tone = (round(a.csat_comment_sum / a.csat_comments, 3)
+            if a.csat_comments and privacy.enough(a.csat_comment_agents, min_group) else None)
+    change = stats.trend(csat, [v.csat(min_group) for v in previous[-TREND_WEEKS:]], band=stats.CSAT_STEADY)
+    return CustomerRatingFigures(ratings=a.csat_ratings, agents=a.csat_agents, csat=csat, trend=change,
+                                 comment_sentiment=tone, sources=tuple(sorted(sources))), None
+
+
+MEASURES = {"customer_quality": ("quality", "customer interactions", "customer quality"),
+            "csat": ("csat", "customers' satisfaction ratings", "CSAT")}
+
+
+def _links(history: Sequence[WeekPoint], subject: str,
+           measure: str = "customer_quality") -> tuple[tuple[LinkFigures, ...], str | None]:
+    """Same-week and one-week-later rank correlations of mood with a customer measure (moment quality or
+    CSAT), once at least MIN_LINK_WEEKS pairs have both figures."""
+    field, what, short = MEASURES[measure]
+    same = [(p.mood, getattr(p, field)) for p in history if p.mood is not None and getattr(p, field) is not None]
+    lagged = [(a.mood, getattr(b, field)) for a, b in itertools.pairwise(history)
+              if a.mood is not None and getattr(b, field) is not None]
     links: list[LinkFigures] = []
     for lag, pairs in ((0, same), (1, lagged)):
         if len(pairs) < MIN_LINK_WEEKS:
@@ -82,12 +127,13 @@ def _links(history: Sequence[WeekPoint], subject: str) -> tuple[tuple[LinkFigure
         if found is not None:
             links.append(LinkFigures(lag_weeks=lag, rho=found.rho, low=found.low, high=found.high,
                                      p_value=found.p_value, weeks=found.weeks,
-                                     statement=stats.describe(found, lag=bool(lag), subject=subject)))
+                                     statement=stats.describe(found, lag=bool(lag), subject=subject, what=what),
+                                     measure=measure))
     if len(same) < MIN_LINK_WEEKS:
-        return tuple(links), (f"Mood and customer quality are compared once at least {MIN_LINK_WEEKS} of the last "
+        return tuple(links), (f"Mood and {short} are compared once at least {MIN_LINK_WEEKS} of the last "
                               f"{CHART_WEEKS} weeks have both figures (so far {len(same)}).")
     if not links:
-        return (), "Mood or customer quality did not change over the weeks compared, so no link can be measured."
+        return (), f"Mood or {short} did not change over the weeks compared, so no link can be measured."
     return tuple(links), None
 
 
@@ -129,6 +175,14 @@ def organisation_digest(iso_week: str, team_views: Sequence[Sequence[WeekView]],
                 total.moments_negative += a.moments_negative
                 total.moments_mixed += a.moments_mixed
                 total.moment_polarity_sum += a.moment_polarity_sum
+            if view.csat(min_group) is not None:
+                total.csat_ratings += a.csat_ratings
+                total.csat_agents += a.csat_agents
+                total.csat_satisfied += a.csat_satisfied
+                if privacy.enough(a.csat_comment_agents, min_group):
+                    total.csat_comments += a.csat_comments
+                    total.csat_comment_agents += a.csat_comment_agents
+                    total.csat_comment_sum += a.csat_comment_sum
         pooled.append(WeekView(monday, total))
     *previous, this_week = pooled
     report = figures_from("All teams", iso_week, this_week.agg, min_group, previous=previous, scope="organisation")

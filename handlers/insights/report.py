@@ -11,7 +11,7 @@ from typing import Any
 
 from handlers.insights import privacy, stats
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3  # 3: customer_ratings, WeekPoint.csat, LinkFigures.measure
 
 @dataclass(frozen=True)
 class MoodFigures:
@@ -40,6 +40,18 @@ class MomentFigures:
 
 
 @dataclass(frozen=True)
+class CustomerRatingFigures:
+    """The helpdesk ratings of the team's agents that week; figures are None when withheld (see notices)."""
+
+    ratings: int
+    agents: int | None  # distinct agents rated; None below min_group
+    csat: float | None  # 0-100, share of satisfied ratings
+    trend: stats.Trend | None
+    comment_sentiment: float | None  # mean tone of customers' comments, −1..+1
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class WeekPoint:
     """One week of the 12-week history; None where that week's figure was not shown."""
 
@@ -47,6 +59,7 @@ class WeekPoint:
     mood: float | None
     quality: float | None
     participation: float | None
+    csat: float | None = None  # 0-100, the share of satisfied customer ratings
 
 
 @dataclass(frozen=True)
@@ -60,6 +73,7 @@ class LinkFigures:
     p_value: float
     weeks: int
     statement: str
+    measure: str = "customer_quality"  # what mood is compared with: customer_quality (moments) | csat
 
 
 @dataclass(frozen=True)
@@ -78,6 +92,7 @@ class TeamDigest:
     history: tuple[WeekPoint, ...] = ()
     links: tuple[LinkFigures, ...] = ()
     scope: str = "team"  # team | organisation
+    customer_ratings: CustomerRatingFigures | None = None  # None: no helpdesk ratings of the team that week
 
     @property
     def suppressed(self) -> bool:
@@ -102,6 +117,7 @@ class TeamDigest:
                 "excerpts": [_flat(q) for q in moments.excerpts]},
             "notices": list(self.notices), "history": [_flat(p) for p in self.history],
             "links": [_flat(link) for link in self.links], "scope": self.scope,
+            "customer_ratings": None if self.customer_ratings is None else _ratings_json(self.customer_ratings),
             "schema_version": SCHEMA_VERSION, "suppressed": self.suppressed,
         }
 
@@ -124,9 +140,24 @@ class TeamDigest:
                 top_touchpoints=tuple(TouchpointCount(**t) for t in moments.get("top_touchpoints", ())),
                 excerpts=tuple(privacy.Quote(**q) for q in moments.get("excerpts", ()))),
             notices=tuple(data.get("notices", ())), history=tuple(WeekPoint(**p) for p in data.get("history", ())),
-            links=tuple(LinkFigures(**link) for link in data.get("links", ())), scope=data.get("scope", "team"))
+            links=tuple(LinkFigures(**link) for link in data.get("links", ())), scope=data.get("scope", "team"),
+            customer_ratings=_ratings_from(data.get("customer_ratings")))
 
 
 def _flat(value: Any) -> dict[str, Any]:
     """A dataclass of plain values (numbers, strings, None) as a dict, in field order."""
     return dict(vars(value))
+
+
+def _ratings_json(figures: CustomerRatingFigures) -> dict[str, Any]:
+    return {"ratings": figures.ratings, "agents": figures.agents, "csat": figures.csat,
+            "trend": None if figures.trend is None else _flat(figures.trend),
+            "comment_sentiment": figures.comment_sentiment, "sources": list(figures.sources)}
+
+
+def _ratings_from(data: Mapping[str, Any] | None) -> CustomerRatingFigures | None:
+    if data is None:
+        return None
+    trend = None if data.get("trend") is None else stats.Trend(**data["trend"])
+    return CustomerRatingFigures(ratings=data["ratings"], agents=data["agents"], csat=data["csat"], trend=trend,
+                                 comment_sentiment=data["comment_sentiment"], sources=tuple(data.get("sources", ())))

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 OUTCOME_WEIGHT = 0.6
 SENTIMENT_WEIGHT = 0.4
 STEADY_BAND = 0.2  # a mood change smaller than this (on the 1–5 scale) reads as "steady"
+CSAT_STEADY = 3.0  # CSAT points (0-100) within which a week counts as steady
 
 
 def quality_index(positive: int, mixed: int, negative: int, polarity_sum: float, moments: int) -> float | None:
@@ -41,14 +42,16 @@ class Trend:
     direction: str  # up | down | steady
 
 
-def trend(current: float, previous: Sequence[float | None], min_weeks: int = 2) -> Trend | None:
-    """None when fewer than `min_weeks` of the previous weeks have a shown figure."""
+def trend(current: float, previous: Sequence[float | None], min_weeks: int = 2,
+          band: float = STEADY_BAND) -> Trend | None:
+    """None when fewer than `min_weeks` of the previous weeks have a shown figure; `band`: what counts as
+    steady on the figure's scale (mood: STEADY_BAND on 1-5; CSAT: CSAT_STEADY points on 0-100)."""
     shown = [v for v in previous if v is not None]
     if len(shown) < min_weeks:
         return None
     baseline = sum(shown) / len(shown)
     change = current - baseline
-    direction = "steady" if abs(change) < STEADY_BAND else ("up" if change > 0 else "down")
+    direction = "steady" if abs(change) < band else ("up" if change > 0 else "down")
     return Trend(baseline=round(baseline, 2), change=round(change, 2), weeks=len(shown), direction=direction)
 
 
@@ -127,7 +130,8 @@ def p_words(p_value: float) -> str:
     return "p < 0.01" if p_value < 0.01 else f"p = {p_value:.2f}"
 
 
-def describe(association: Association, *, lag: bool, subject: str = "the team") -> str:
+def describe(association: Association, *, lag: bool, subject: str = "the team",
+             what: str = "customer interactions") -> str:
     """The association in plain words: never a claim that one causes the other."""
     when = ("weeks with better mood were followed a week later by better" if lag
             else "weeks with better mood were also weeks with better")
@@ -137,12 +141,12 @@ def describe(association: Association, *, lag: bool, subject: str = "the team") 
                f"{association.high:+.2f}, {p_words(association.p_value)}, {association.weeks} weeks")
     clear = association.p_value < 0.05
     if clear and association.low > 0:
-        return (f"For {subject}, {when} customer interactions ({figures}). They moved together; "
+        return (f"For {subject}, {when} {what} ({figures}). They moved together; "
                 "this does not show that one causes the other.")
     if clear and association.high < 0:
-        return (f"For {subject}, {when_down} customer interactions ({figures}). They moved in opposite "
+        return (f"For {subject}, {when_down} {what} ({figures}). They moved in opposite "
                 "directions; this does not show that one causes the other.")
-    return (f"For {subject}, no clear link between mood and customer interactions"
+    return (f"For {subject}, no clear link between mood and {what}"
             f"{' a week later' if lag else ' in the same week'} ({figures}): "
             "a link this size could easily arise by chance.")
 

@@ -16,6 +16,7 @@ from handlers.insights import privacy, stats
 from handlers.insights.report import WeekPoint
 from storage import digests as digest_store
 from storage.calendar import iso_week_bounds, iso_week_of
+from storage.csat import csat_weeks
 from storage.digests import WeekAggregate
 
 HISTORY_WEEKS = 12  # weeks of history before the digest's week (trend, chart, correlation, alert baselines)
@@ -35,6 +36,14 @@ class WeekView:
     monday: date
     agg: WeekAggregate
     withheld: bool = False  # respondents overlap another team's too closely
+    csat_withheld: bool = False  # rated agents overlap another team's too closely
+
+    def csat(self, min_group: int) -> float | None:
+        """The share of satisfied ratings (0-100), from at least min_group distinct agents only."""
+        a = self.agg
+        if self.csat_withheld or not a.csat_ratings or not privacy.enough(a.csat_agents, min_group):
+            return None
+        return round(100 * a.csat_satisfied / a.csat_ratings, 1)
 
     def mood(self, min_group: int) -> float | None:
         a = self.agg
@@ -54,7 +63,7 @@ class WeekView:
         mood, a = self.mood(min_group), self.agg
         participation = None if mood is None or not a.members else round(a.respondents / a.members, 3)
         return WeekPoint(_week_label(self.monday), None if mood is None else round(mood, 2), self.quality(min_group),
-                         participation)
+                         participation, self.csat(min_group))
 
 
 async def team_weeks(ctx: Ctx, team_ids: Sequence[int], iso_week: str, min_group: int,
@@ -77,7 +86,8 @@ async def team_weeks(ctx: Ctx, team_ids: Sequence[int], iso_week: str, min_group
         for t in ids:
             for m in settled:
                 week = sealed.get((t, m))
-                found[(t, m)] = (WeekView(m, week.aggregate, privacy.withheld_by_gap(week.overlap_gap, min_group))
+                found[(t, m)] = (WeekView(m, week.aggregate, privacy.withheld_by_gap(week.overlap_gap, min_group),
+                                          privacy.withheld_by_gap(week.csat_gap, min_group))
                                  if week is not None else WeekView(m, WeekAggregate()))
     if unsettled and ids:
         found.update(await _live(ctx, ids, unsettled, min_group))
@@ -106,9 +116,11 @@ async def _sealed(ctx: Ctx, ids: list[int], mondays: list[date],
             week = await digest_store.week_aggregates(ctx.session, *_week_of(monday), everyone)
             fresh.update(((t, monday), week.get(t, WeekAggregate())) for t in everyone)
         sharing = await digest_store.teams_sharing_members(ctx.session, everyone, todo[0], todo[-1] + timedelta(days=6))
-        gaps = await _overlap_gaps(ctx, sharing, todo, fresh, max(OVERLAP_CAP, privacy.effective_min_group(min_group)))
+        cap = max(OVERLAP_CAP, privacy.effective_min_group(min_group))
+        gaps = await _overlap_gaps(ctx, sharing, todo, fresh, cap)
+        csat_gaps = await _with_csat(ctx, everyone, todo, fresh, sharing, cap)
         # rows sealed earlier (a team added since, or a concurrent build) are left as they are by seal_weeks
-        await digest_store.seal_weeks(ctx.session, {k: digest_store.SealedWeek(agg, gaps.get(k))
+        await digest_store.seal_weeks(ctx.session, {k: digest_store.SealedWeek(agg, gaps.get(k), csat_gaps.get(k))
                                                     for k, agg in fresh.items()}, ctx.clock.now())
     return await digest_store.sealed_weeks(ctx.session, ids, mondays)
 
@@ -155,5 +167,31 @@ async def _live(ctx: Ctx, ids: list[int], mondays: list[date], min_group: int) -
         week = await digest_store.week_aggregates(ctx.session, *_week_of(monday), everyone)
         aggs.update(((t, monday), week.get(t, WeekAggregate())) for t in everyone)
     gaps = await _overlap_gaps(ctx, sharing, mondays, aggs, privacy.effective_min_group(min_group))
-    return {(t, m): WeekView(m, aggs[(t, m)], privacy.withheld_by_gap(gaps.get((t, m)), min_group))
+    csat_gaps = await _with_csat(ctx, everyone, mondays, aggs, sharing, privacy.effective_min_group(min_group))
+    return {(t, m): WeekView(m, aggs[(t, m)], privacy.withheld_by_gap(gaps.get((t, m)), min_group),
+                             privacy.withheld_by_gap(csat_gaps.get((t, m)), min_group))
             for t in ids for m in mondays}
+
+
+async def _with_csat(ctx: Ctx, teams: list[int], mondays: list[date], aggs: dict[tuple[int, date], WeekAggregate],
+                     sharing: dict[tuple[int, int], int], cap: int) -> dict[tuple[int, date], int]:
+    """Add each team-week's customer-rating sums to its aggregate; return the overlap gaps over rated agents
+    (the overlap rule again: two teams whose rated agents differ by fewer than min_group would, compared,
+    show one agent's ratings, so the smaller is withheld)."""
+    gaps: dict[tuple[int, date], int] = {}
+    pairs_of_teams = {(min(a, b), max(a, b)) for a, b in sharing}
+    for monday in mondays:
+        weeks = await csat_weeks(ctx.session, *_week_of(monday), teams)
+        for team_id, week in weeks.items():
+            agg = aggs[(team_id, monday)]
+            agg.csat_ratings, agg.csat_agents, agg.csat_satisfied = week.ratings, len(week.agents), week.satisfied
+            agg.csat_comments, agg.csat_comment_sum = week.comments, week.comment_sum
+            agg.csat_comment_agents = len(week.comment_agents)
+        pairs: list[tuple[int, int, int, int, int | None]] = []
+        for a, b in pairs_of_teams:
+            agents_a = weeks[a].agents if a in weeks else set()
+            agents_b = weeks[b].agents if b in weeks else set()
+            if agents_a or agents_b:
+                pairs.append((a, b, len(agents_a), len(agents_b), len(agents_a ^ agents_b)))
+        gaps.update(((t, monday), gap) for t, gap in privacy.overlap_gaps(pairs, cap).items())
+    return gaps

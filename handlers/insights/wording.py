@@ -6,7 +6,7 @@ renderer escapes user text (team names, touchpoints, quotes, notices) for its ow
 """
 from __future__ import annotations
 
-from handlers.insights.report import LinkFigures, MomentFigures, MoodFigures, TeamDigest
+from handlers.insights.report import CustomerRatingFigures, LinkFigures, MomentFigures, MoodFigures, TeamDigest
 from handlers.insights.stats import Trend
 from handlers.messages import MOOD_CHOICES
 
@@ -104,12 +104,39 @@ def moment_facts(moments: MomentFigures, *, with_touchpoints: bool = True) -> li
     return facts
 
 
+def csat_trend(value: Trend) -> str:
+    points = f"{round(value.change) + 0:+d}".replace("-", "−")
+    return (f"{ARROWS.get(value.direction, '')} {value.direction}, {points} points against the previous "
+            f"{value.weeks} weeks' {value.baseline:.0f}%").strip()
+
+
+def rating_facts(ratings: CustomerRatingFigures, min_group: int) -> list[Fact]:
+    """The Customer ratings section (helpdesk CSAT) as (label, value) pairs: only what privacy lets through."""
+    sources = [("Sources", ", ".join(ratings.sources))] if ratings.sources else []
+    if ratings.agents is None:
+        return [("Ratings", f"{ratings.ratings} ratings; CSAT is shown once at least {min_group} agents are rated"),
+                *sources]
+    facts = [("Ratings", f"{ratings.ratings} ratings from {ratings.agents} agents")]
+    if ratings.csat is not None:
+        facts.append(("CSAT", f"{ratings.csat:.0f}% satisfied"))
+    if ratings.trend is not None:
+        facts.append(("CSAT trend", csat_trend(ratings.trend)))
+    if ratings.comment_sentiment is not None:
+        facts.append(("Tone of comments", f"{signed(ratings.comment_sentiment)} (−1 to +1)"))
+    return facts + sources
+
+
 def tone_mark(tone: str) -> str:
     return "+" if tone == "positive" else "−"
 
 
+LINK_MEASURES = {"customer_quality": "customer quality", "csat": "CSAT"}
+LINKS_HEADING = "Wellbeing ↔ customers"
+
+
 def link_label(link: LinkFigures) -> str:
-    return {0: "Same week", 1: "A week later"}.get(link.lag_weeks, f"{link.lag_weeks} weeks later")
+    when = {0: "Same week", 1: "A week later"}.get(link.lag_weeks, f"{link.lag_weeks} weeks later")
+    return f"{when} · {LINK_MEASURES.get(link.measure, link.measure)}"
 
 
 def headline(report: TeamDigest) -> str:
@@ -125,6 +152,8 @@ def headline(report: TeamDigest) -> str:
         parts.append("Mood not shown (too few answers)")
     if report.moments.quality_index is not None:
         parts.append(f"customer quality {quality(report.moments)}")
+    if report.customer_ratings is not None and report.customer_ratings.csat is not None:
+        parts.append(f"CSAT {report.customer_ratings.csat:.0f}%")
     parts.append(f"{report.moments.logged} customer moments")
     if report.mood is not None:
         parts.append(f"{report.respondents} of {report.members} answered")

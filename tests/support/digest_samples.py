@@ -15,13 +15,15 @@ from storage.digests import WeekAggregate
 WEEK = "2026-W46"
 
 
-def _week(k: int, respondents: int = 7, moment_authors: int = 6) -> WeekAggregate:
+def _week(k: int, respondents: int = 7, moment_authors: int = 6, agents: int = 6) -> WeekAggregate:
     scores = {1: k % 2, 2: 1, 3: 3 + k % 3, 4: 4, 5: 2 + k % 4}
     return WeekAggregate(members=9, respondents=respondents, entries=sum(scores.values()),
                          mood_sum=sum(s * n for s, n in scores.items()), distribution=scores, notes=6, note_authors=5,
                          note_polarity_sum=0.4 * k - 1, moments=12, moment_authors=moment_authors,
                          moments_positive=3 + k % 5, moments_negative=2, moments_mixed=1,
-                         moment_polarity_sum=0.3 * k - 2)
+                         moment_polarity_sum=0.3 * k - 2, csat_ratings=40, csat_agents=agents,
+                         csat_satisfied=24 + (k * 7) % 11, csat_comments=12, csat_comment_agents=5,
+                         csat_comment_sum=0.2 * k - 1)
 
 
 def _previous() -> list[WeekView]:
@@ -35,11 +37,11 @@ QUOTES = (privacy.Quote("Sorted the invoice in one call", "positive"), privacy.Q
 
 def full_digest(team: str = "Support") -> TeamDigest:
     report = figures_from(team, WEEK, _week(12), 5, previous=_previous(),
-                          touchpoints=[("billing", 5), ("support", 4)], quotes=QUOTES)
+                          touchpoints=[("billing", 5), ("support", 4)], quotes=QUOTES, sources=("zendesk", "csv"))
     return replace(report, notices=("Notes came in late this week.",))
 
 
 def suppressed_digest(team: str = "Support") -> TeamDigest:
     """The same week with too few people behind mood and moments: figures withheld, counts and notices shown."""
-    return figures_from(team, WEEK, _week(12, respondents=3, moment_authors=2), 5, previous=_previous(),
-                        touchpoints=[("billing", 5), ("support", 4)], quotes=QUOTES)
+    return figures_from(team, WEEK, _week(12, respondents=3, moment_authors=2, agents=2), 5, previous=_previous(),
+                        touchpoints=[("billing", 5), ("support", 4)], quotes=QUOTES, sources=("zendesk", "csv"))

@@ -79,12 +79,22 @@ READINGS: dict[str, Reading] = {
         f"“{o['text']}”")],
     "notices[]": lambda v, o, d: [re.escape(v)],
     "links[].statement": lambda v, o, d: [re.escape(v)],
-    "links[].lag_weeks": lambda v, o, d: ["Same week:" if v == 0 else "A week later:"],
+    "links[].lag_weeks": lambda v, o, d: ["Same week ·" if v == 0 else "A week later ·"],
     "links[].rho": lambda v, o, d: [rf"rank correlation {_stated(v)}"],
     "links[].low": lambda v, o, d: [rf"interval {_stated(v)} to"],
     "links[].high": lambda v, o, d: [rf"to {_stated(v)}"],
     "links[].p_value": lambda v, o, d: ["p < 0.01" if v < 0.01 else re.escape(f"p = {v:.2f}")],
     "links[].weeks": lambda v, o, d: [rf"\b{v} weeks\)"],
+    "links[].measure": lambda v, o, d: [("· CSAT:" if v == "csat" else "· customer quality:")],
+    "customer_ratings.ratings": lambda v, o, d: [rf"\b{v} ratings\b"],
+    "customer_ratings.agents": lambda v, o, d: [rf"from {v} agents"],
+    "customer_ratings.csat": lambda v, o, d: [rf"CSAT\W+{v:.0f}% satisfied"],
+    "customer_ratings.trend.baseline": lambda v, o, d: [rf"weeks' {v:.0f}%"],
+    "customer_ratings.trend.change": lambda v, o, d: [rf"{o['direction']},? {re.escape(f'{round(v):+d}')} points"],
+    "customer_ratings.trend.weeks": lambda v, o, d: [rf"previous {v} weeks' \d+%"],
+    "customer_ratings.trend.direction": lambda v, o, d: [rf"CSAT trend\W+\W*{v}\b"],
+    "customer_ratings.comment_sentiment": lambda v, o, d: [rf"Tone of comments\W+{_signed(v)}"],
+    "customer_ratings.sources[]": lambda v, o, d: [rf"Sources\W+[^\n]*{re.escape(v)}"],
 }
 
 NOT_FOR_READERS: dict[str, str] = {
@@ -95,6 +105,7 @@ NOT_FOR_READERS: dict[str, str] = {
     "history[].mood": "the chart (see history[].iso_week); this week's point is mood.mean",
     "history[].quality": "the chart; this week's point is moments.quality_index",
     "history[].participation": "the chart; this week's point is participation",
+    "history[].csat": "the chart; this week's point is customer_ratings.csat",
 }
 
 
@@ -214,7 +225,9 @@ def _nulls(node: Any, path: str = "") -> list[str]:
 
 def test_the_full_digest_carries_every_figure() -> None:
     data = full_digest().to_json()
-    assert _nulls(data) == [] and len(data["links"]) == 2 and data["mood"]["trend"] is not None
+    assert _nulls(data) == [] and data["mood"]["trend"] is not None
+    assert [(link["measure"], link["lag_weeks"]) for link in data["links"]] == [
+        ("customer_quality", 0), ("customer_quality", 1), ("csat", 0), ("csat", 1)]
 
 
 @pytest.mark.parametrize("scope", ["team", "organisation"])
@@ -236,8 +249,8 @@ def test_a_suppressed_digest_shows_what_it_carries_and_nothing_it_withholds() ->
 
 def test_a_new_figure_in_the_json_fails_until_it_has_a_reading(monkeypatch: pytest.MonkeyPatch) -> None:
     original = TeamDigest.to_json
-    monkeypatch.setattr(TeamDigest, "to_json", lambda self: original(self) | {"customer_ratings": {"csat": 87.5}})
-    with pytest.raises(AssertionError, match=r"customer_ratings\.csat is in the digest JSON but has no reading"):
+    monkeypatch.setattr(TeamDigest, "to_json", lambda self: original(self) | {"themes": {"count": 3}})
+    with pytest.raises(AssertionError, match=r"themes\.count is in the digest JSON but has no reading"):
         missing(_message(full_digest()))
 
 
