@@ -183,9 +183,9 @@ def _customer_moments(report: TeamDigest) -> list[Block]:
 def _customer_ratings(report: TeamDigest) -> list[Block]:
     if report.customer_ratings is None:
         return []
-    pairs = wording.rating_facts(report.customer_ratings, report.min_group)
-    return [{"type": "divider"},
-            fields_section("*Customer ratings* (helpdesk)", [(label, safe_mrkdwn(value, 1900)) for label, value in pairs])]
+    pairs = [(label, safe_mrkdwn(value, 1900))
+             for label, value in wording.rating_facts(report.customer_ratings, report.min_group)]
+    return [{"type": "divider"}, fields_section("*Customer ratings* (helpdesk)", pairs)]
 
 
 def _excerpts(report: TeamDigest) -> list[Block]:
