@@ -19,16 +19,21 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from sqlalchemy import update
+
+from bot.cli.cx import import_csv
 from bot.cli.demo_page import render_page
-from bot.cli.demo_story import MOMENTS, NAMES, NOTES, TEAMS, TeamStory
+from bot.cli.demo_story import MOMENTS, NAMES, NOTES, RATING_COMMENTS, TEAMS, TeamStory
 from bot.config import Settings
 from bot.console.messenger import CONSOLE_PLATFORM
 from bot.console.render import render_digest_text
 from bot.console.session import ConsoleSession
 from bot.delivery.dispatcher import Dispatcher
-from bot.wiring import build_ready
+from bot.wiring import Deps, build_ready
+from handlers.cx.csv_rows import CsvLayout
 from handlers.messages import DigestMessage, Message, MoodPrompt
 from handlers.ports import Recipient, SimulatedClock
+from storage.models import Person
 
 START = datetime(2026, 9, 7, tzinfo=UTC)  # a Monday; the simulated weeks are fixed so runs are comparable
 # The server ticks every minute; the demo ticks hourly through the working day of its three time zones
@@ -101,6 +106,8 @@ async def run_demo(settings: Settings, options: DemoOptions) -> int:
                 await dispatcher.tick()
                 await _act_on_inbox(messenger, by_handle, options, rng, now, digests)
                 await _log_moments(people, rng, now, moment_hours, options)
+                if now.weekday() == 4 and now.hour == TICK_HOURS_UTC[1]:
+                    await _import_ratings(deps, people, rng, now, options, out)
             now += timedelta(hours=1)
         written = _write_outputs(out, digests, transcript, options)
         summary = _summary(out, written, people, wallclock.perf_counter() - started)
@@ -136,6 +143,10 @@ async def _set_up_organisation(deps, rng: random.Random, sizes: list[int],
         await _say(admin, transcript, f'tandem team add "{story.name}" ' + " ".join(f"@{h}" for h in handles))
         await _say(admin, transcript, f'tandem team manager "{story.name}" @{manager}')
     await _say(admin, transcript, "tandem schedule show")
+    async with deps.context() as ctx:  # their helpdesk addresses, as Slack's users.info would give them
+        for person in people:
+            await ctx.session.execute(update(Person).where(Person.platform_user_id == person.handle)
+                                      .values(email=_email(person.handle)))
     return people
 
 
@@ -191,6 +202,32 @@ async def _log_moments(people: list[SimPerson], rng: random.Random, now: datetim
         await person.session.handle_line(f"moment {text} outcome:{outcome} touchpoint:{touchpoint}")
 
 
+async def _import_ratings(deps: Deps, people: list[SimPerson], rng: random.Random, now: datetime,
+                          options: DemoOptions, out: Path) -> None:
+    """Every Friday evening, the helpdesk's export of the week's customer ratings (1-5, some with a comment)
+    is imported through the same CSV road as `python -m bot cx import`."""
+    week = (now - START).days // 7
+    lines = ["rated_at,agent_email,rating,scale,comment,ticket_id"]
+    for person in people:
+        for n in range(rng.randint(5, 12)):
+            satisfied = rng.random() < person.team.satisfied_share(week, options.weeks)
+            rating = rng.choice((4, 5, 5)) if satisfied else rng.choice((1, 2, 3))
+            comment = rng.choice(RATING_COMMENTS[satisfied]) if rng.random() < 0.3 else ""
+            at = (now - timedelta(days=rng.randint(0, 4))).replace(hour=rng.randint(9, 16), minute=rng.randint(0, 59))
+            lines.append(f"{at:%Y-%m-%dT%H:%M:%SZ},{_email(person.handle)},{rating},1-5,\"{comment}\","
+                         f"DEMO-{person.handle}-{now:%Y%m%d}-{n}")
+    export = out / "helpdesk-ratings.csv"
+    export.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with export.open("rb") as raw:
+        report = await import_csv(deps, raw, CsvLayout(source="helpdesk"))
+    if report.errors:
+        raise RuntimeError(f"the demo's ratings export did not import: {report.summary(False)}")
+
+
+def _email(handle: str) -> str:
+    return f"{handle}@demo.example"
+
+
 def _write_outputs(out: Path, digests: list[DigestMessage], transcript: list[str],
                    options: DemoOptions) -> list[DigestMessage]:
     """Each team-week's digest once, as text, JSON and its chart (PNG) side by side; the ones written."""
@@ -222,19 +259,23 @@ def _summary(out: Path, messages: list[DigestMessage], people: list[SimPerson], 
     latest = {(d.team, d.iso_week): d for d in digests}
     lines = [f"Open {out / 'index.html'} to read every digest as a manager does (charts included).", "",
              f"Tandem demo: {len(people)} employees in {len(teams)} teams, {len(weeks)} weekly digests per team "
-             f"({seconds:.1f} s).", "", "Mood (mean of 1–5) and share of positive customer moments, by week:"]
-    lines.append("week       " + "".join(f"{t:>22}" for t in teams))
+             f"({seconds:.1f} s).", "",
+             "Mood (mean of 1–5), share of positive customer moments and helpdesk CSAT, by week:"]
+    lines.append("week       " + "".join(f"{t:>31}" for t in teams))
     for week in weeks:
         cells = []
         for team in teams:
             d = latest.get((team, week))
             mood = d.mood.mean if d and d.mood else None
             pos = d.moments.share_positive if d else None
-            cells.append(f"{_fmt(mood, '.2f'):>10}  {_fmt(None if pos is None else pos * 100, '3.0f'):>5}% pos ")
-        lines.append(f"{week}   " + "".join(f"{c:>22}" for c in cells))
+            csat = d.customer_ratings.csat if d and d.customer_ratings else None
+            cells.append(f"{_fmt(mood, '.2f'):>10}  {_fmt(None if pos is None else pos * 100, '3.0f'):>5}% pos "
+                         f"{_fmt(csat, '3.0f'):>5}% CSAT")
+        lines.append(f"{week}   " + "".join(f"{c:>31}" for c in cells))
     sinking = next((t.name for t in TEAMS if t.sinks), None)
     if sinking:
-        lines += ["", f"{sinking}'s wellbeing sinks mid-way and its customer moments follow a week later."]
+        lines += ["", f"{sinking}'s wellbeing sinks mid-way; its customer moments and its customers' CSAT "
+                  "follow a week later."]
     lines += ["", f"Digests (text + JSON + chart PNG): {out / 'digests'}/",
               f"Admin's console session:  {out / 'admin-session.txt'}",
               f"Database of the run:      {out / 'demo.db'}"]

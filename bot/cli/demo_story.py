@@ -36,6 +36,12 @@ class TeamStory:
         lagged = None if phase is None or phase < 1 else phase - 1
         return 0.68 if lagged is None else (0.3, 0.22, 0.3, 0.5, 0.62)[min(lagged, 4)]
 
+    def satisfied_share(self, week: int, weeks: int) -> float:
+        """Share of satisfied helpdesk ratings; like moments, CSAT follows the slump one week later."""
+        phase = self._phase(week, weeks)
+        lagged = None if phase is None or phase < 1 else phase - 1
+        return 0.86 if lagged is None else (0.55, 0.45, 0.52, 0.7, 0.8)[min(lagged, 4)]
+
 
 TEAMS: tuple[TeamStory, ...] = (
     TeamStory("Support", "Europe/London", 3.9, ("support", "billing", "onboarding"), sinks=True),
@@ -77,4 +83,11 @@ MOMENTS: dict[str, tuple[str, ...]] = {
                  "Customer churned, said support was too slow.",
                  "Angry call about a billing mistake we made twice.",
                  "They complained nobody followed up on their bug report."),
+}
+
+RATING_COMMENTS: dict[bool, tuple[str, ...]] = {
+    True: ("Quick and friendly, thank you!", "Solved on the first reply.", "Very helpful, explained everything.",
+           "Great service as always."),
+    False: ("Waited days for an answer.", "Had to explain my problem three times.", "Still not fixed.",
+            "Nobody followed up, very frustrating."),
 }

@@ -76,7 +76,17 @@ def _a_slack_digest_of_support_shows_the_slump_quality_and_link(support: list[di
     assert any(r["moments"]["quality_index"] for r in support)
     linked = [(t, r) for t, r in zip(texts, support) if r["links"]]
     assert linked and all(link["statement"] in t for t, r in linked for link in r["links"])
-    assert all("Wellbeing ↔ customer quality" in t for t, _ in linked)
+    assert all("Wellbeing ↔ customers" in t for t, _ in linked)
+    _support_csat_follows_its_mood_a_week_later(support, texts)
+
+
+def _support_csat_follows_its_mood_a_week_later(support: list[dict], texts: list[str]) -> None:
+    """The helpdesk export went in through the CSV road: CSAT is in every digest, and the slump reaches it."""
+    csat = [r["customer_ratings"]["csat"] for r in support]
+    assert all(value is not None for value in csat), csat
+    assert {s for r in support for s in r["customer_ratings"]["sources"]} == {"csv:helpdesk"}
+    assert min(csat[3:6]) < max(csat[:2]) - 10, csat  # the slump begins in week 2; CSAT sinks from week 3
+    assert all("*Customer ratings* (helpdesk)" in t and "*CSAT*" in t for t in texts)
 
 
 def test_demo_refuses_bad_parameters_clearly(tmp_path: Path) -> None:
