@@ -93,11 +93,11 @@ def _customer_ratings(report: TeamDigest) -> str:
 
 
 def _links(report: TeamDigest) -> str:
-    if not report.links:
+    lines = wording.link_lines(report)
+    if not lines:
         return ""
     return f"<p><strong>{escape(wording.LINKS_HEADING)}</strong></p>" + "".join(
-        f"<p><strong>{escape(wording.link_label(link))}:</strong> {escape(link.statement)}</p>"
-        for link in report.links)
+        f"<p><strong>{escape(label)}:</strong> {escape(statement)}</p>" for label, statement in lines)
 
 
 def _notices(report: TeamDigest) -> str:

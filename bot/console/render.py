@@ -106,10 +106,10 @@ def _customer_ratings(report: TeamDigest) -> list[str]:
 
 
 def _links(report: TeamDigest) -> list[str]:
-    if not report.links:
+    lines = wording.link_lines(report)
+    if not lines:
         return []
-    return [wording.LINKS_HEADING,
-            *(f"  {wording.link_label(link)}: {link.statement}" for link in report.links)]
+    return [wording.LINKS_HEADING, *(f"  {label}: {statement}" for label, statement in lines)]
 
 
 def _notices(report: TeamDigest) -> list[str]:

@@ -197,10 +197,11 @@ def _excerpts(report: TeamDigest) -> list[Block]:
 
 
 def _links(report: TeamDigest) -> list[Block]:
-    if not report.links:
+    lines = wording.link_lines(report)
+    if not lines:
         return []
     return [{"type": "divider"}, section(f"*{wording.LINKS_HEADING}*"),
-            *(section(f"*{wording.link_label(link)}:* {safe_mrkdwn(link.statement, 2500)}") for link in report.links)]
+            *(section(f"*{label}:* {safe_mrkdwn(statement, 2500)}") for label, statement in lines)]
 
 
 def _notices(report: TeamDigest) -> list[Block]:

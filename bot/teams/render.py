@@ -224,11 +224,11 @@ def _excerpts(report: TeamDigest) -> list[dict[str, Any]]:
 
 
 def _links(report: TeamDigest) -> list[dict[str, Any]]:
-    if not report.links:
+    lines = wording.link_lines(report)
+    if not lines:
         return []
     return [_heading(wording.LINKS_HEADING),
-            *(literal(text_run(f"{wording.link_label(link)}: ", weight="Bolder"), text_run(link.statement))
-              for link in report.links)]
+            *(literal(text_run(f"{label}: ", weight="Bolder"), text_run(statement)) for label, statement in lines)]
 
 
 def _notices(report: TeamDigest) -> list[dict[str, Any]]:

@@ -14,6 +14,7 @@ from handlers.insights.report import (
     LinkFigures,
     MomentFigures,
     MoodFigures,
+    PooledCsat,
     TeamDigest,
     TouchpointCount,
     WeekPoint,
@@ -190,4 +191,23 @@ def organisation_digest(iso_week: str, team_views: Sequence[Sequence[WeekView]],
               "(teams withheld for privacy are left out; people in two teams count in each).")
     notices = report.notices if included_now else tuple(
         n for n in report.notices if not n.startswith(("Only ", "Nobody ")))
-    return replace(report, notices=(notice, *notices))
+    within, within_notice = _pooled_csat(team_views, min_group)
+    return replace(report, notices=(notice, *notices, *([within_notice] if within_notice else [])),
+                   pooled_csat=within)
+
+
+def _pooled_csat(team_views: Sequence[Sequence[WeekView]],
+                 min_group: int) -> tuple[PooledCsat | None, str | None]:
+    """From shown figures only: per team, (mood, CSAT one week later) for consecutive weeks with both."""
+    teams = [[(mood, csat) for a, b in itertools.pairwise(views)
+              if (mood := a.mood(min_group)) is not None and (csat := b.csat(min_group)) is not None]
+             for views in team_views]
+    if not any(teams):
+        return None, None
+    effect = stats.pooled_within_team(teams)
+    if effect is None:
+        return None, (f"Mood and next week's CSAT are compared within teams once at least "
+                      f"{stats.POOLED_MIN_TEAMS} teams have {stats.POOLED_MIN_PAIRS} such weeks, with weeks both "
+                      "above and below their own average mood.")
+    return PooledCsat(effect.difference, effect.low, effect.high, effect.teams, effect.weeks,
+                      stats.describe_pooled(effect)), None

@@ -52,6 +52,18 @@ class CustomerRatingFigures:
 
 
 @dataclass(frozen=True)
+class PooledCsat:
+    """Organisation view only: teams each compared with themselves (stats.pooled_within_team)."""
+
+    difference: float  # CSAT points a week after above-own-average mood weeks
+    low: float
+    high: float
+    teams: int
+    weeks: int
+    statement: str
+
+
+@dataclass(frozen=True)
 class WeekPoint:
     """One week of the 12-week history; None where that week's figure was not shown."""
 
@@ -93,6 +105,7 @@ class TeamDigest:
     links: tuple[LinkFigures, ...] = ()
     scope: str = "team"  # team | organisation
     customer_ratings: CustomerRatingFigures | None = None  # None: no helpdesk ratings of the team that week
+    pooled_csat: PooledCsat | None = None  # organisation view, once enough teams and weeks have both figures
 
     @property
     def suppressed(self) -> bool:
@@ -118,6 +131,7 @@ class TeamDigest:
             "notices": list(self.notices), "history": [_flat(p) for p in self.history],
             "links": [_flat(link) for link in self.links], "scope": self.scope,
             "customer_ratings": None if self.customer_ratings is None else _ratings_json(self.customer_ratings),
+            "pooled_csat": None if self.pooled_csat is None else _flat(self.pooled_csat),
             "schema_version": SCHEMA_VERSION, "suppressed": self.suppressed,
         }
 
@@ -141,7 +155,8 @@ class TeamDigest:
                 excerpts=tuple(privacy.Quote(**q) for q in moments.get("excerpts", ()))),
             notices=tuple(data.get("notices", ())), history=tuple(WeekPoint(**p) for p in data.get("history", ())),
             links=tuple(LinkFigures(**link) for link in data.get("links", ())), scope=data.get("scope", "team"),
-            customer_ratings=_ratings_from(data.get("customer_ratings")))
+            customer_ratings=_ratings_from(data.get("customer_ratings")),
+            pooled_csat=None if data.get("pooled_csat") is None else PooledCsat(**data["pooled_csat"]))
 
 
 def _flat(value: Any) -> dict[str, Any]:

@@ -6,6 +6,7 @@ Python (no scipy): the same data always gives the same sentence.
 from __future__ import annotations
 
 import math
+import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -158,3 +159,59 @@ def mean_sd(values: Sequence[float]) -> tuple[float, float]:
     if n < 2:
         return mean, 0.0
     return mean, math.sqrt(sum((v - mean) ** 2 for v in values) / (n - 1))
+
+
+POOLED_MIN_TEAMS = 3  # teams with enough weeks before a pooled within-team estimate is stated
+POOLED_MIN_PAIRS = 4  # a team's (mood, CSAT a week later) pairs, with weeks both above and below its own mean
+BOOTSTRAP_DRAWS = 2000
+BOOTSTRAP_SEED = 20261203  # fixed: the same history gives the same interval on every build
+
+
+@dataclass(frozen=True)
+class PooledEffect:
+    """Across teams: how much higher CSAT was a week after a team's above-its-own-average mood weeks."""
+
+    difference: float  # CSAT points
+    low: float  # 95% bootstrap interval over teams
+    high: float
+    teams: int
+    weeks: int  # team-weeks used
+
+
+def _team_difference(pairs: Sequence[tuple[float, float]]) -> float | None:
+    """Mean next-week CSAT after the team's above-average mood weeks minus after the others (None: one-sided)."""
+    if len(pairs) < POOLED_MIN_PAIRS:
+        return None
+    mean_mood = sum(m for m, _ in pairs) / len(pairs)
+    above = [c for m, c in pairs if m > mean_mood]
+    below = [c for m, c in pairs if m <= mean_mood]
+    if not above or not below:
+        return None
+    return sum(above) / len(above) - sum(below) / len(below)
+
+
+def pooled_within_team(teams: Sequence[Sequence[tuple[float, float]]]) -> PooledEffect | None:
+    """Each team compared with itself (its weeks above vs at-or-below its own mean mood, CSAT one week
+    later), averaged over teams with equal weight; the interval resamples whole teams, so one team's
+    many weeks cannot narrow it. None below POOLED_MIN_TEAMS usable teams."""
+    usable = [(d, len(p)) for p in teams if (d := _team_difference(p)) is not None]
+    if len(usable) < POOLED_MIN_TEAMS:
+        return None
+    differences = [d for d, _ in usable]
+    rng = random.Random(BOOTSTRAP_SEED)
+    draws = sorted(sum(rng.choices(differences, k=len(differences))) / len(differences)
+                   for _ in range(BOOTSTRAP_DRAWS))
+    low, high = draws[int(0.025 * BOOTSTRAP_DRAWS)], draws[int(0.975 * BOOTSTRAP_DRAWS) - 1]
+    return PooledEffect(difference=round(sum(differences) / len(differences), 1), low=round(low, 1),
+                        high=round(high, 1), teams=len(usable), weeks=sum(n for _, n in usable))
+
+
+def describe_pooled(effect: PooledEffect) -> str:
+    """The pooled estimate in plain words, with its uncertainty, never as a cause."""
+    direction = "higher" if effect.difference >= 0 else "lower"
+    certain = ("the interval excludes no difference" if effect.low > 0 or effect.high < 0
+               else "the interval includes no difference, so this could be chance")
+    return (f"Across {effect.teams} teams, in weeks when a team's mood was above its own average, its CSAT the "
+            f"following week was {direction} by {abs(effect.difference):.1f} points (95% interval "
+            f"{effect.low:+.1f} to {effect.high:+.1f}, from {effect.weeks} team-weeks; {certain}). This describes "
+            "how they moved together, not that one causes the other.")

@@ -132,6 +132,15 @@ def tone_mark(tone: str) -> str:
 
 LINK_MEASURES = {"customer_quality": "customer quality", "csat": "CSAT"}
 LINKS_HEADING = "Wellbeing ↔ customers"
+POOLED_LABEL = "Within teams, a week later · CSAT"
+
+
+def link_lines(report: TeamDigest) -> list[Fact]:
+    """The links section as (label, statement): each correlation, then the organisation's pooled estimate."""
+    lines = [(link_label(link), link.statement) for link in report.links]
+    if report.pooled_csat is not None:
+        lines.append((POOLED_LABEL, report.pooled_csat.statement))
+    return lines
 
 
 def link_label(link: LinkFigures) -> str:

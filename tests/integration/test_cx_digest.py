@@ -106,3 +106,29 @@ async def test_ratings_follow_the_agent_to_the_team_of_that_day_and_count_once_l
     sales = (await digests(harness, "max", f"tandem digest Sales {WEEK}"))["Sales"].customer_ratings
     assert support is not None and (support.ratings, support.agents) == (6, 6)  # eve's Tuesday one, fay's once linked
     assert sales is not None and (sales.ratings, sales.agents) == (6, 5)  # eve's Thursday ones count for Sales
+
+
+async def test_the_organisation_view_states_the_pooled_within_team_estimate(harness) -> None:
+    teams = {"Support": ("amy", "ben", "cat", "dan", "eve"), "Sales": ("gus", "hal", "ivy", "jon", "kim"),
+             "Success": ("lea", "max", "ned", "ola", "pat")}
+    for name, members in teams.items():
+        await make_team(harness, name, members, f"boss{name.lower()}")
+        await give_emails(harness, *members)
+    weeks = [f"2026-W{n}" for n in range(38, 47)]
+    for index, week in enumerate(weeks):
+        high = index % 2 == 0  # alternate good and poor weeks, the same in every team
+        for members in teams.values():
+            await seed_moods(harness, week, dict.fromkeys(members, 4 if high else 2))
+            previous_high = index > 0 and (index - 1) % 2 == 0
+            await rate(harness, week, {agent: ["good"] * (4 if previous_high else 2) + ["bad"] * 2
+                                       for agent in members})
+    harness.clock.set(after(weeks[-1]))
+    reports = await digests(harness, "ada", f"tandem digest org {weeks[-1]}")
+    org = reports["All teams"]
+    assert org.pooled_csat is not None and org.pooled_csat.teams == 3
+    # after a good week CSAT is 4/6 = 66.7%, after a poor one 2/4 = 50%: 16.7 points higher in every team
+    assert org.pooled_csat.difference == 16.7 and org.pooled_csat.low == org.pooled_csat.high == 16.7
+    assert "its CSAT the following week was higher by 16.7 points" in org.pooled_csat.statement
+    assert "Within teams, a week later · CSAT" in await harness.say("ada", f"tandem digest org {weeks[-1]}")
+    support = await digests(harness, "bosssupport", f"tandem digest Support {weeks[-1]}")
+    assert support["Support"].pooled_csat is None  # a team's own digest never carries it

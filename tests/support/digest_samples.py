@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
-from handlers.insights import privacy
+from handlers.insights import privacy, stats
 from handlers.insights.figures import figures_from
-from handlers.insights.report import TeamDigest
+from handlers.insights.report import PooledCsat, TeamDigest
 from handlers.insights.weeks import WeekView
 from storage.calendar import iso_week_bounds
 from storage.digests import WeekAggregate
@@ -38,7 +38,9 @@ QUOTES = (privacy.Quote("Sorted the invoice in one call", "positive"), privacy.Q
 def full_digest(team: str = "Support") -> TeamDigest:
     report = figures_from(team, WEEK, _week(12), 5, previous=_previous(),
                           touchpoints=[("billing", 5), ("support", 4)], quotes=QUOTES, sources=("zendesk", "csv"))
-    return replace(report, notices=("Notes came in late this week.",))
+    effect = stats.PooledEffect(difference=6.4, low=1.2, high=11.9, teams=4, weeks=40)
+    pooled = PooledCsat(6.4, 1.2, 11.9, 4, 40, stats.describe_pooled(effect))
+    return replace(report, notices=("Notes came in late this week.",), pooled_csat=pooled)
 
 
 def suppressed_digest(team: str = "Support") -> TeamDigest:

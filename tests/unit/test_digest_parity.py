@@ -95,6 +95,12 @@ READINGS: dict[str, Reading] = {
     "customer_ratings.trend.direction": lambda v, o, d: [rf"CSAT trend\W+\W*{v}\b"],
     "customer_ratings.comment_sentiment": lambda v, o, d: [rf"Tone of comments\W+{_signed(v)}"],
     "customer_ratings.sources[]": lambda v, o, d: [rf"Sources\W+[^\n]*{re.escape(v)}"],
+    "pooled_csat.statement": lambda v, o, d: [re.escape("Within teams, a week later · CSAT:"), re.escape(v)],
+    "pooled_csat.difference": lambda v, o, d: [rf"(higher|lower) by {abs(v):.1f} points"],
+    "pooled_csat.low": lambda v, o, d: [rf"interval {re.escape(f'{v:+.1f}')} to"],
+    "pooled_csat.high": lambda v, o, d: [rf"to {re.escape(f'{v:+.1f}')},"],
+    "pooled_csat.teams": lambda v, o, d: [rf"Across {v} teams"],
+    "pooled_csat.weeks": lambda v, o, d: [rf"from {v} team-weeks"],
 }
 
 NOT_FOR_READERS: dict[str, str] = {

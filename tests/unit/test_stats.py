@@ -90,3 +90,28 @@ def test_a_quote_that_cleans_to_nothing_gives_way_to_the_next() -> None:
     chosen = privacy.choose_quotes([(1, 0.9, "**  __"), (2, 0.6, "*Fast* fix"), (3, -0.4, "~~~"), (4, -0.2, "Slow")],
                                    authors=5, min_group=5)
     assert [(q.tone, q.text) for q in chosen] == [("positive", "Fast fix"), ("negative", "Slow")]
+
+
+def test_pooled_within_team_matches_a_hand_computed_panel() -> None:
+    """Three teams of four (mood, CSAT a week later) pairs, each compared with its own mean mood."""
+    panel = [
+        [(3.0, 70.0), (4.0, 80.0), (3.5, 74.0), (4.5, 90.0)],  # mean 3.75: above 85.0, below 72.0 → +13.0
+        [(2.0, 60.0), (2.5, 58.0), (3.5, 66.0), (3.0, 62.0)],  # mean 2.75: above 64.0, below 59.0 → +5.0
+        [(4.0, 88.0), (4.2, 84.0), (3.8, 90.0), (4.4, 86.0)],  # mean 4.1: above 85.0, below 89.0 → −4.0
+    ]
+    effect = stats.pooled_within_team(panel)
+    assert effect is not None
+    assert (effect.difference, effect.teams, effect.weeks) == (round((13 + 5 - 4) / 3, 1), 3, 12)
+    assert effect.low <= effect.difference <= effect.high
+    assert effect.low >= -4.0 and effect.high <= 13.0  # a mean of resampled team differences stays within them
+    assert stats.pooled_within_team(panel) == effect  # fixed seed: the same history, the same interval
+    words = stats.describe_pooled(effect)
+    assert "higher by 4.7 points" in words and "not that one causes the other" in words
+
+
+def test_pooled_within_team_needs_enough_teams_with_both_kinds_of_weeks() -> None:
+    steady = [(3.0, 70.0)] * 5  # never above its own mean: says nothing
+    short = [(3.0, 70.0), (4.0, 80.0), (5.0, 90.0)]  # three pairs only
+    good = [(3.0, 70.0), (4.0, 80.0), (3.5, 74.0), (4.5, 90.0)]
+    assert stats.pooled_within_team([good, good, steady, short]) is None
+    assert stats.pooled_within_team([good, good, good]) is not None
