@@ -330,7 +330,7 @@ class AlertEpisode(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
-    kind: Mapped[str] = mapped_column(String(24))  # low_mood | mood_streak | participation
+    kind: Mapped[str] = mapped_column(String(24))  # low_mood | mood_streak | participation | low_csat
     started_week: Mapped[str] = mapped_column(String(8))
     last_week: Mapped[str] = mapped_column(String(8))
     ended_week: Mapped[str | None] = mapped_column(String(8))

@@ -1,5 +1,6 @@
-"""Drop alerts for managers: a team's mood well below its own baseline, a downward streak, or a collapse
-in participation — sent once per episode, under the same privacy rules as the digest.
+"""Drop alerts for managers: a team's mood well below its own baseline, a downward streak, a collapse in
+participation, or its customers' CSAT well below its own baseline — sent once per episode, under the same
+privacy rules as the digest.
 
 Alerts are judged on whole ISO weeks only (the week just ended, once the last check-ins of that
 week have closed), never on a week still running: a mid-week alert would let a reader compare it
@@ -33,6 +34,8 @@ LARGE_DROP = 0.7  # points on the 1–5 scale: always "well below"
 SMALL_DROP = 0.3  # the least drop that counts when it is also beyond one standard deviation
 STREAK = 3  # consecutive weekly declines
 COLLAPSE = 0.5  # participation at or below this share of its baseline
+CSAT_LARGE_DROP = 15.0  # CSAT points: always "well below"
+CSAT_SMALL_DROP = 8.0  # the least CSAT drop that counts when it is also beyond one standard deviation
 
 
 @dataclass(frozen=True)
@@ -48,7 +51,23 @@ def judge(team: str, views: list[WeekView], min_group: int) -> list[Finding]:
     *previous, now = views
     week = iso_week_of(now.monday)
     return [_low_mood(team, week, previous, now, min_group), _streak(team, week, [*previous, now], min_group),
-            _participation(team, week, previous, now)]
+            _participation(team, week, previous, now), _low_csat(team, week, previous, now, min_group)]
+
+
+def _low_csat(team: str, week: str, previous: list[WeekView], now: WeekView, min_group: int) -> Finding:
+    """CSAT as the digest shows it (from at least min_group agents, overlap rule applied) against its baseline."""
+    csat = now.csat(min_group)
+    base = [c for c in (v.csat(min_group) for v in previous[-BASELINE_WEEKS:]) if c is not None]
+    if csat is None or len(base) < MIN_BASELINE_WEEKS:
+        return Finding("low_csat", None)
+    baseline, sd = stats.mean_sd(base)
+    drop = baseline - csat
+    firing = drop >= CSAT_LARGE_DROP or (drop >= CSAT_SMALL_DROP and drop > sd)
+    text = (f"Heads-up about {team}: in {week} {csat:.0f}% of customers' helpdesk ratings were satisfied, well "
+            f"below the team's usual {baseline:.0f}% (mean of the previous {len(base)} weeks). These are "
+            f"{now.agg.csat_ratings} ratings of {now.agg.csat_agents} agents together; no agent's ratings are "
+            "shown. It may be worth looking at what customers ran into.")
+    return Finding("low_csat", firing, text, {"csat": csat, "baseline": round(baseline, 1)})
 
 
 def _low_mood(team: str, week: str, previous: list[WeekView], now: WeekView, min_group: int) -> Finding:

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select, update
 
+from handlers.cx.ingest import IncomingRating, ingest
 from storage.calendar import iso_week_bounds
 from storage.models import CustomerMoment, Membership, MoodEntry, Person, Prompt, Team
 
@@ -73,3 +74,21 @@ async def seed_moments(harness, team: str, iso_week: str,
 def after(iso_week: str, days: int = 3) -> datetime:
     """A moment `days` after the week's Sunday, 09:00 UTC (the week is over and settled)."""
     return datetime.combine(iso_week_bounds(iso_week)[1] + timedelta(days=days), time(9), tzinfo=UTC)
+
+
+async def give_emails(harness, *users: str) -> None:
+    ids = await people(harness)
+    async with harness.deps.context() as ctx:
+        for user in users:
+            await ctx.session.execute(update(Person).where(Person.id == ids[user]).values(email=f"{user}@example.com"))
+
+
+async def rate(harness, week: str, ratings: dict[str, list[str]], day: int = 1, prefix: str = "r") -> None:
+    """Good/bad Zendesk ratings per agent, given at noon UTC on the week's `day` (0 = Monday)."""
+    monday, _ = iso_week_bounds(week)
+    at = datetime.combine(monday + timedelta(days=day), time(12), tzinfo=UTC)
+    rows = [IncomingRating("zendesk", f"{prefix}-{week}-{agent}-{n}", at, value, "good_bad", f"{agent}@example.com",
+                           comment="Helpful and quick" if value == "good" else "Slow and rude")
+            for agent, values in ratings.items() for n, value in enumerate(values)]
+    async with harness.deps.context() as ctx:
+        await ingest(ctx.session, rows, "webhook", ctx.scorer, at)

@@ -6,7 +6,7 @@ from handlers.delivery.outgoing import prepare
 from handlers.insights.alerts import plan_alerts
 from handlers.messages import Text
 from storage.models import AlertEpisode, Outbox
-from tests.integration.digest_seed import after, make_team, seed_moods
+from tests.integration.digest_seed import after, give_emails, make_team, rate, seed_moods
 
 SIX = ("amy", "ben", "cat", "dan", "eve", "fay")
 BASELINE = [f"2026-W{n}" for n in range(39, 47)]  # eight weeks before W47
@@ -88,3 +88,23 @@ async def test_a_steady_team_gets_no_alert(harness) -> None:
         await seed_moods(harness, week, dict.fromkeys(SIX, 4))
     await _tick(harness, after("2026-W47", days=2))
     assert await _alerts(harness) == []
+
+
+async def test_a_csat_drop_alerts_once_without_naming_an_agent(harness) -> None:
+    await make_team(harness, "Support", SIX, "mia")
+    await give_emails(harness, *SIX)
+    for week in BASELINE:
+        await seed_moods(harness, week, dict.fromkeys(SIX, 4))
+        await rate(harness, week, {agent: ["good"] * 9 + ["bad"] for agent in SIX})  # 90%
+    await seed_moods(harness, "2026-W47", dict.fromkeys(SIX, 4))  # mood steady, customers unhappy
+    await rate(harness, "2026-W47", {agent: ["good"] * 6 + ["bad"] * 4 for agent in SIX})  # 60%
+    await _tick(harness, after("2026-W47", days=2))
+    [alert] = await _alerts(harness)
+    assert alert.payload["kind"] == "low_csat"
+    async with harness.deps.context() as ctx:
+        prepared = await prepare(ctx, alert)
+    assert not isinstance(prepared, str) and isinstance(prepared.message, Text)
+    assert "60% of customers' helpdesk ratings were satisfied, well below the team's usual 90%" in prepared.message.body
+    assert "60 ratings of 6 agents" in prepared.message.body and "amy" not in prepared.message.body.lower()
+    await _tick(harness, after("2026-W47", days=3))
+    assert len(await _alerts(harness)) == 1

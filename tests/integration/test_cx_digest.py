@@ -2,36 +2,17 @@
 from min_group agents, and a curious manager's attempts to learn one agent's CSAT fail."""
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import timedelta
 
 from sqlalchemy import update
 
-from handlers.cx.ingest import IncomingRating, ingest
 from handlers.insights.report import TeamDigest
 from storage.calendar import iso_week_bounds
-from storage.models import Membership, Person
-from tests.integration.digest_seed import after, make_team, people, seed_moods
+from storage.models import Membership
+from tests.integration.digest_seed import after, give_emails, make_team, people, rate, seed_moods
 
 SIX = ("amy", "ben", "cat", "dan", "eve", "fay")
 WEEK = "2026-W46"
-
-
-async def give_emails(harness, *users: str) -> None:
-    ids = await people(harness)
-    async with harness.deps.context() as ctx:
-        for user in users:
-            await ctx.session.execute(update(Person).where(Person.id == ids[user]).values(email=f"{user}@example.com"))
-
-
-async def rate(harness, week: str, ratings: dict[str, list[str]], day: int = 1, prefix: str = "r") -> None:
-    """Good/bad Zendesk ratings per agent, given at noon UTC on the week's `day` (0 = Monday)."""
-    monday, _ = iso_week_bounds(week)
-    at = datetime.combine(monday + timedelta(days=day), time(12), tzinfo=UTC)
-    rows = [IncomingRating("zendesk", f"{prefix}-{week}-{agent}-{n}", at, value, "good_bad", f"{agent}@example.com",
-                           comment="Helpful and quick" if value == "good" else "Slow and rude")
-            for agent, values in ratings.items() for n, value in enumerate(values)]
-    async with harness.deps.context() as ctx:
-        await ingest(ctx.session, rows, "webhook", ctx.scorer, at)
 
 
 async def digests(harness, user: str, text: str = "tandem digest") -> dict[str, TeamDigest]:
