@@ -1,4 +1,4 @@
-"""The digest chart: 12 weeks of team mood next to customer quality, with participation underneath.
+"""The digest chart: 12 weeks of team mood next to customer quality and CSAT, with participation underneath.
 
 Made for chat: 600×400 px, Okabe–Ito colours that stay distinct for colour-blind readers, lines that
 also differ by style and marker, and alt text that says what the chart shows. matplotlib is imported
@@ -17,6 +17,7 @@ WIDTH_PX, HEIGHT_PX, DPI = 600, 400, 100
 MOOD_COLOUR = "#0072B2"  # Okabe–Ito blue
 QUALITY_COLOUR = "#D55E00"  # Okabe–Ito vermillion
 PARTICIPATION_COLOUR = "#009E73"  # Okabe–Ito bluish green
+CSAT_COLOUR = "#CC79A7"  # Okabe–Ito reddish purple
 GRID_COLOUR = "#DDDDDD"
 
 
@@ -59,6 +60,12 @@ def alt_text(report: Any) -> str:
                         else "; the last week is not shown."))
     else:
         parts.append("No week had enough customer moments from enough people to show quality.")
+    csats = [p.csat for p in points if p.csat is not None]
+    if csats:
+        latest_c = points[-1].csat
+        parts.append(f"CSAT (% of satisfied customer ratings) ranged from {min(csats):.0f} to {max(csats):.0f}"
+                     + (f", {latest_c:.0f} in the last week." if latest_c is not None
+                        else "; the last week is not shown."))
     latest_p = points[-1].participation
     if latest_p is not None:
         parts.append(f"Participation in the last week: {latest_p * 100:.0f}%.")
@@ -100,13 +107,15 @@ class _ChartCanvas:
         quality_axis = top.twinx()
         (self.quality,) = quality_axis.plot([], [], color=QUALITY_COLOUR, marker="s", linestyle="--",
                                             linewidth=2.2, label="Customer quality (0–100)")
+        (self.csat,) = quality_axis.plot([], [], color=CSAT_COLOUR, marker="^", linestyle=":", linewidth=2.2,
+                                         label="CSAT (% satisfied)")
         quality_axis.set_ylim(0, 100)
-        quality_axis.set_ylabel("Customer quality", color=QUALITY_COLOUR)
+        quality_axis.set_ylabel("Customer quality · CSAT", color=QUALITY_COLOUR)
         quality_axis.tick_params(axis="y", colors=QUALITY_COLOUR)
         quality_axis.spines["top"].set_visible(False)
-        handles = [self.mood, self.quality]
+        handles = [self.mood, self.quality, self.csat]
         top.legend(handles, [str(h.get_label()) for h in handles], loc="upper center", bbox_to_anchor=(0.5, 1.17),
-                   ncol=2, frameon=False, fontsize=9)
+                   ncol=3, frameon=False, fontsize=9)
         top.tick_params(axis="x", labelbottom=False)
         bottom.set_ylim(0, 100)
         bottom.set_ylabel("Answered %", fontsize=9)
@@ -143,7 +152,7 @@ class _ChartCanvas:
             axes.autoscale_view()
         self.bottom.set_xticks(x)
         self.bottom.set_xticklabels([""] * len(x), fontsize=8)
-        hidden = [self.mood, self.quality, self.title, *self.bars, *self.over_mood, *self.over_quality,
+        hidden = [self.mood, self.quality, self.csat, self.title, *self.bars, *self.over_mood, *self.over_quality,
                   *self.over_bars]
         shown = [artist.get_visible() for artist in hidden]
         try:
@@ -173,6 +182,7 @@ class _ChartCanvas:
         x = list(range(len(points)))
         self.mood.set_data(x, _series([p.mood for p in points]))
         self.quality.set_data(x, _series([p.quality for p in points]))
+        self.csat.set_data(x, _series([p.csat for p in points]))
         if len(points) != self.count:
             self._draw_axes(x)
         weeks = tuple(p.iso_week[-3:] for p in points)
@@ -184,8 +194,8 @@ class _ChartCanvas:
         canvas = self.canvas
         canvas.restore_region(self.background)
         renderer = canvas.get_renderer()
-        for artist in (self.mood, *self.over_mood, self.quality, *self.over_quality, *self.bars, *self.over_bars,
-                       self.title):
+        for artist in (self.mood, *self.over_mood, self.quality, self.csat, *self.over_quality, *self.bars,
+                       *self.over_bars, self.title):
             artist.draw(renderer)
         return _png(canvas.buffer_rgba(), report, alt)
 
