@@ -228,6 +228,16 @@ class Environment(BaseSettings):
     freshdesk_webhook_token: str = Field("", description="mounts POST /cx/freshdesk: the token its rule sends "
                                          "in X-Tandem-Token")
     helpscout_webhook_secret: str = Field("", description="mounts POST /cx/helpscout: the webhook's secret key")
+    zendesk_subdomain: str = Field("", description="pulls Zendesk ratings: https://SUBDOMAIN.zendesk.com")
+    zendesk_email: str = Field("", description="the Zendesk user the API token belongs to")
+    zendesk_api_token: str = Field("", description="Zendesk API token (Admin Center → Apps and integrations → APIs)")
+    zendesk_api_url: str = Field("", description="Zendesk API base URL instead of the subdomain's (tests: a fake)")
+    intercom_access_token: str = Field("", description="pulls Intercom conversation ratings (Developer Hub token)")
+    intercom_api_url: str = Field("", description="Intercom API base URL (default https://api.intercom.io)")
+    freshdesk_domain: str = Field("", description="pulls Freshdesk ratings: https://DOMAIN.freshdesk.com")
+    freshdesk_api_key: str = Field("", description="Freshdesk API key (Profile settings → Your API Key)")
+    freshdesk_api_url: str = Field("", description="Freshdesk API base URL instead of the domain's (tests: a fake)")
+    cx_pull_minutes: int = Field(15, ge=1, le=1440, description="minutes between pulls of each configured helpdesk")
 
 
 class Settings(BaseModel):

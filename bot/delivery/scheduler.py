@@ -1,4 +1,5 @@
-"""The APScheduler (3.x) jobs of `serve`: the minute tick, the outbox drain and the retention run.
+"""The APScheduler (3.x) jobs of `serve`: the minute tick, the outbox drain, the retention run and, with a
+helpdesk's API credentials set, the cx-pull of customer ratings.
 
 Schedules live in Tandem's tables and the tick is idempotent, so any replica may run any job.
 """
@@ -7,6 +8,7 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime, timedelta
 
+from bot.cx.pulls import clients_from, pull_all
 from bot.delivery.dispatcher import Dispatcher
 from handlers.delivery.retention import DELIVERY_MEMORY, Purged, apply_retention, forget_old_deliveries
 
@@ -29,6 +31,11 @@ class TickScheduler:
                                 max_instances=1, misfire_grace_time=10)
         self._scheduler.add_job(self.apply_retention, "interval", hours=6, id="retention", coalesce=True,
                                 max_instances=1, next_run_time=datetime.now(UTC) + timedelta(minutes=2))
+        env = self.dispatcher.deps.settings.env
+        if clients_from(env):  # helpdesks with API credentials: pull their ratings
+            self._scheduler.add_job(self.pull_ratings, "interval", minutes=env.cx_pull_minutes, id="cx-pull",
+                                    coalesce=True, max_instances=1,
+                                    next_run_time=datetime.now(UTC) + timedelta(minutes=1))
         self._scheduler.start()
 
     @property
@@ -56,6 +63,16 @@ class TickScheduler:
         if forgotten:
             log.info("retention: forgot %s delivery id(s) older than %s days", forgotten, DELIVERY_MEMORY.days)
         return purged
+
+    async def pull_ratings(self) -> None:
+        """Every configured helpdesk's new ratings (one replica per source at a time; see bot/cx/pulls.py)."""
+        try:
+            for result in await pull_all(self.dispatcher.deps, clients_from(self.dispatcher.deps.settings.env)):
+                if result.added or result.error:
+                    log.info("cx-pull %s: %s new rating(s), %s page(s)%s", result.source, result.added, result.pages,
+                             f", stopped: {result.error}" if result.error else "")
+        except Exception:
+            log.exception("cx-pull failed; the next run will retry")
 
     async def _safe_drain(self) -> None:
         try:
