@@ -10,8 +10,9 @@ identified once, the way to reach them remembered, its command run by the one di
 """
 from __future__ import annotations
 
+import itertools
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from functools import partial
@@ -27,7 +28,7 @@ from handlers.dispatch import run_input
 from handlers.errors import DATABASE_UNAVAILABLE, TemporarilyUnavailable
 from handlers.identity import Caller, identify
 from handlers.messages import Reply, Text
-from handlers.workspaces import first_delivery
+from handlers.workspaces import first_deliveries, first_delivery
 from storage.db import is_unavailable
 from storage.models import Person
 
@@ -107,20 +108,24 @@ async def run_job(deps: Deps, caller: Caller, job: Callable[[Ctx, Person], Await
     return Reply.of(Text(DATABASE_UNAVAILABLE))
 
 
-async def run_delivery(deps: Deps, replay: Replay, job: Callable[[Ctx], Awaitable[T]]) -> T | None:
-    """A signed delivery with no sender (a helpdesk webhook): None when this exact delivery was seen.
+async def run_deliveries(deps: Deps, replays: Sequence[Replay],
+                         job: Callable[[Ctx, list[bool]], Awaitable[T]]) -> T:
+    """Signed deliveries with no sender (helpdesk webhooks), many in one transaction: a group commit.
 
-    The replay record and the job's writes are one transaction, so a refused or failed delivery leaves
-    no trace and the vendor's retry is taken. An unreachable database raises TemporarilyUnavailable.
+    The replay records of all of them are written with the job's writes; the job is told which deliveries
+    arrive for the first time (a replay takes no effect). An unreachable database raises
+    TemporarilyUnavailable: nothing was stored, and the vendors retry.
     """
     try:
         async with unit_of_work(deps) as ctx:
-            if not await first_delivery(ctx, replay.platform, replay.workspace, replay.key):
-                return None
-            return await job(ctx)
+            firsts: list[bool] = []
+            for (platform, workspace), group in itertools.groupby(replays, key=lambda r: (r.platform, r.workspace)):
+                keys = [replay.key for replay in group]
+                firsts += await first_deliveries(ctx, platform, workspace, keys)
+            return await job(ctx, firsts)
     except Exception as error:
         if is_unavailable(error):
-            log.warning("database unreachable during a %s delivery: %s", replay.platform, type(error).__name__)
+            log.warning("database unreachable during %s signed deliveries: %s", len(replays), type(error).__name__)
             raise TemporarilyUnavailable() from None
         raise
 

@@ -47,6 +47,11 @@ async def refresh_profile(ctx: Ctx, caller: Caller) -> bool:
     return True
 
 
+async def first_deliveries(ctx: Ctx, platform: str, workspace_key: str, event_ids: list[str]) -> list[bool]:
+    """first_delivery for many at once (a group commit of webhooks)."""
+    return await seen_events.first_times(ctx.session, platform, workspace_key, event_ids, ctx.clock.now())
+
+
 async def first_delivery(ctx: Ctx, platform: str, workspace_key: str, event_id: str) -> bool:
     """True the first time an event id arrives; retries and duplicates answer False."""
     return await seen_events.first_time(ctx.session, platform, workspace_key, event_id, ctx.clock.now())

@@ -4,7 +4,8 @@ is set, each verified as its vendor signs, each delivery stored once through the
 Answers: 200 stored (or already stored: a vendor's retry of the same rating), 401 not signed by the
 vendor or stale, 409 this exact signed request was already received (a replay), 400 not a rating body,
 413 too large, 422 a rating Tandem cannot read (a value off its scale), 503 the database is out of reach
-(the vendor retries). Nothing is stored on any answer but 200.
+(the vendor retries). Nothing is stored on any answer but 200. Deliveries that arrive together share
+one commit (bot/cx/batching.py), each in its own savepoint.
 """
 from __future__ import annotations
 
@@ -13,17 +14,16 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
-from functools import partial
 
 from aiohttp import web
 
 from bot import units
 from bot.cx import payloads, signatures
+from bot.cx.batching import Batcher
 from bot.cx.payloads import MAX_BODY, BadPayload
 from bot.cx.signatures import Refused
 from bot.wiring import Deps
-from handlers.context import Ctx
-from handlers.cx.ingest import IncomingRating, IngestResult, ingest
+from handlers.cx.ingest import IncomingRating, row_for
 from handlers.cx.scales import BadRating
 from handlers.errors import TemporarilyUnavailable
 
@@ -88,11 +88,8 @@ def _answer(status: int, **fields: object) -> web.Response:
     return web.json_response({"ok": status == 200, **fields}, status=status)
 
 
-async def _store(ratings: list[IncomingRating], ctx: Ctx) -> IngestResult:
-    return await ingest(ctx.session, ratings, "webhook", ctx.scorer, ctx.clock.now())
-
-
-def endpoint(deps: Deps, vendor: str, reader: Reader) -> Callable[[web.Request], Awaitable[web.Response]]:
+def endpoint(deps: Deps, vendor: str, reader: Reader, batcher: Batcher) -> Callable[[web.Request],
+                                                                                   Awaitable[web.Response]]:
     async def receive(request: web.Request) -> web.Response:
         body = await request.content.read(MAX_BODY + 1)
         if len(body) > MAX_BODY:
@@ -106,10 +103,11 @@ def endpoint(deps: Deps, vendor: str, reader: Reader) -> Callable[[web.Request],
         except BadPayload as error:
             return _answer(400, error=str(error))
         try:
-            result = await units.run_delivery(deps, units.Replay(PLATFORM, vendor, read.key),
-                                              partial(_store, read.ratings))
+            rows = [row_for(rating, "webhook", deps.scorer, now) for rating in read.ratings]
         except BadRating as error:
             return _answer(422, error=str(error))
+        try:
+            result = await batcher.submit(units.Replay(PLATFORM, vendor, read.key), rows)
         except TemporarilyUnavailable:
             return _answer(503, error="the database is out of reach; retry later")
         if result is None:
@@ -130,6 +128,7 @@ def install_cx(app: web.Application, deps: Deps) -> list[str]:
         readers["freshdesk"] = freshdesk_reader(env.freshdesk_webhook_token)
     if env.helpscout_webhook_secret:
         readers["helpscout"] = helpscout_reader(env.helpscout_webhook_secret)
+    batcher = Batcher(deps)  # one per server: its deliveries share commits
     for vendor, reader in readers.items():
-        app.router.add_post(f"/cx/{vendor}", endpoint(deps, vendor, reader))
+        app.router.add_post(f"/cx/{vendor}", endpoint(deps, vendor, reader, batcher))
     return [f"/cx/{vendor}" for vendor in readers]

@@ -83,6 +83,31 @@ async def store_rows(session: AsyncSession, rows: list[dict[str, object]], now: 
     return IngestResult(added=added, duplicates=len(rows) - added)
 
 
+async def store_deliveries(session: AsyncSession, deliveries: list[list[dict[str, object]]],
+                           now: datetime) -> list[IngestResult]:
+    """Several deliveries' judged rows in one go; per delivery, what it added (a rating in two deliveries
+    of the batch counts for the first)."""
+    rows = [row for delivery in deliveries for row in delivery]
+    keys = {(str(row["source"]), str(row["external_id"])) for row in rows}
+    known: set[tuple[str, str]] = set()
+    for source in {source for source, _ in keys}:
+        known |= {(source, external) for external in await store.stored_ids(
+            session, source, [external for s, external in keys if s == source])}
+    await store.insert_ratings(session, rows)
+    for source in sorted({source for source, _ in keys}):
+        await store.note_received(session, source, now)
+    results = []
+    for delivery in deliveries:
+        added = 0
+        for row in delivery:
+            key = (str(row["source"]), str(row["external_id"]))
+            if key not in known:
+                known.add(key)
+                added += 1
+        results.append(IngestResult(added=added, duplicates=len(delivery) - added))
+    return results
+
+
 async def ingest(session: AsyncSession, ratings: Iterable[IncomingRating], via: str, scorer: Scorer,
                  now: datetime) -> IngestResult:
     """Judge and store ratings; a BadRating in any of them stores none (webhooks carry one each)."""
