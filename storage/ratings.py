@@ -167,8 +167,10 @@ async def release_lease(session: AsyncSession, source: str, owner: str) -> None:
 
 
 async def note_received(session: AsyncSession, source: str, now: datetime) -> None:
-    state = await source_state(session, source)
-    state.last_received_at = now
+    """When the source last delivered: one upsert, as it runs with every batch of webhooks."""
+    statement = _insert(session)(RatingSource).values(source=source, last_received_at=now)
+    await session.execute(statement.on_conflict_do_update(index_elements=["source"],
+                                                          set_={"last_received_at": now}))
 
 
 async def note_error(session: AsyncSession, source: str, error: str, now: datetime) -> None:
