@@ -2,8 +2,17 @@
 history stays comparable)."""
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
 from handlers.context import Ctx
 from storage import rescoring
+
+TEXT_FIELDS = {  # per kind of row: (its text, its polarity, its label)
+    "note": ("note", "note_polarity", "note_label"),
+    "moment": ("text", "polarity", "label"),
+    "comment": ("comment", "comment_polarity", "comment_label"),
+}
 
 
 async def pending(ctx: Ctx) -> int:
@@ -11,29 +20,26 @@ async def pending(ctx: Ctx) -> int:
     return await rescoring.count_stale(ctx.session, ctx.scorer.version)
 
 
-async def rescore_notes(ctx: Ctx, after_id: int, limit: int) -> tuple[int, int]:
-    """Re-score up to `limit` notes after `after_id`; returns (rows done, last id) — (0, after_id) when finished."""
-    rows = await rescoring.stale_notes(ctx.session, ctx.scorer.version, after_id, limit)
-    for entry in rows:
-        sentiment = ctx.scorer.score(entry.note or "")
-        entry.note_polarity, entry.note_label = sentiment.polarity, sentiment.label
-        entry.sentiment_version = ctx.scorer.version
+async def _rescore(ctx: Ctx, kind: str, stale: Callable[..., Awaitable[Sequence[Any]]], after_id: int,
+                   limit: int) -> tuple[int, int]:
+    """Re-score up to `limit` rows after `after_id`; returns (rows done, last id) — (0, after_id) when finished."""
+    text, polarity, label = TEXT_FIELDS[kind]
+    rows = await stale(ctx.session, ctx.scorer.version, after_id, limit)
+    for row in rows:
+        sentiment = ctx.scorer.score(getattr(row, text) or "")
+        setattr(row, polarity, sentiment.polarity)
+        setattr(row, label, sentiment.label)
+        row.sentiment_version = ctx.scorer.version
     return len(rows), rows[-1].id if rows else after_id
+
+
+async def rescore_notes(ctx: Ctx, after_id: int, limit: int) -> tuple[int, int]:
+    return await _rescore(ctx, "note", rescoring.stale_notes, after_id, limit)
 
 
 async def rescore_moments(ctx: Ctx, after_id: int, limit: int) -> tuple[int, int]:
-    rows = await rescoring.stale_moments(ctx.session, ctx.scorer.version, after_id, limit)
-    for moment in rows:
-        sentiment = ctx.scorer.score(moment.text)
-        moment.polarity, moment.label = sentiment.polarity, sentiment.label
-        moment.sentiment_version = ctx.scorer.version
-    return len(rows), rows[-1].id if rows else after_id
+    return await _rescore(ctx, "moment", rescoring.stale_moments, after_id, limit)
 
 
 async def rescore_comments(ctx: Ctx, after_id: int, limit: int) -> tuple[int, int]:
-    rows = await rescoring.stale_comments(ctx.session, ctx.scorer.version, after_id, limit)
-    for rating in rows:
-        sentiment = ctx.scorer.score(rating.comment or "")
-        rating.comment_polarity, rating.comment_label = sentiment.polarity, sentiment.label
-        rating.sentiment_version = ctx.scorer.version
-    return len(rows), rows[-1].id if rows else after_id
+    return await _rescore(ctx, "comment", rescoring.stale_comments, after_id, limit)

@@ -57,29 +57,37 @@ def judge(team: str, views: list[WeekView], min_group: int) -> list[Finding]:
 def _low_csat(team: str, week: str, previous: list[WeekView], now: WeekView, min_group: int) -> Finding:
     """CSAT as the digest shows it (from at least min_group agents, overlap rule applied) against its baseline."""
     csat = now.csat(min_group)
-    base = [c for c in (v.csat(min_group) for v in previous[-BASELINE_WEEKS:]) if c is not None]
-    if csat is None or len(base) < MIN_BASELINE_WEEKS:
+    judged = _below_baseline(csat, [v.csat(min_group) for v in previous], CSAT_LARGE_DROP, CSAT_SMALL_DROP)
+    if csat is None or judged is None:
         return Finding("low_csat", None)
-    baseline, sd = stats.mean_sd(base)
-    drop = baseline - csat
-    firing = drop >= CSAT_LARGE_DROP or (drop >= CSAT_SMALL_DROP and drop > sd)
+    firing, baseline, weeks = judged
     text = (f"Heads-up about {team}: in {week} {csat:.0f}% of customers' helpdesk ratings were satisfied, well "
-            f"below the team's usual {baseline:.0f}% (mean of the previous {len(base)} weeks). These are "
+            f"below the team's usual {baseline:.0f}% (mean of the previous {weeks} weeks). These are "
             f"{now.agg.csat_ratings} ratings of {now.agg.csat_agents} agents together; no agent's ratings are "
             "shown. It may be worth looking at what customers ran into.")
     return Finding("low_csat", firing, text, {"csat": csat, "baseline": round(baseline, 1)})
 
 
+def _below_baseline(current: float | None, previous: list[float | None], large: float,
+                    small: float) -> tuple[bool, float, int] | None:
+    """(well below?, baseline, weeks in it) of a shown weekly figure against its previous shown weeks: a
+    drop of `large`, or of `small` that is also beyond one standard deviation. None: can't be judged."""
+    base = [value for value in previous[-BASELINE_WEEKS:] if value is not None]
+    if current is None or len(base) < MIN_BASELINE_WEEKS:
+        return None
+    baseline, sd = stats.mean_sd(base)
+    drop = baseline - current
+    return drop >= large or (drop >= small and drop > sd), baseline, len(base)
+
+
 def _low_mood(team: str, week: str, previous: list[WeekView], now: WeekView, min_group: int) -> Finding:
     mood = now.mood(min_group)
-    base = [m for m in (v.mood(min_group) for v in previous[-BASELINE_WEEKS:]) if m is not None]
-    if mood is None or len(base) < MIN_BASELINE_WEEKS:
+    judged = _below_baseline(mood, [v.mood(min_group) for v in previous], LARGE_DROP, SMALL_DROP)
+    if mood is None or judged is None:
         return Finding("low_mood", None)
-    baseline, sd = stats.mean_sd(base)
-    drop = baseline - mood
-    firing = drop >= LARGE_DROP or (drop >= SMALL_DROP and drop > sd)
+    firing, baseline, weeks = judged
     text = (f"Heads-up about {team}: in {week} the team's mood averaged {mood:.2f} out of 5, well below its usual "
-            f"{baseline:.2f} (mean of the previous {len(base)} weeks). This is the average of {now.agg.respondents} "
+            f"{baseline:.2f} (mean of the previous {weeks} weeks). This is the average of {now.agg.respondents} "
             "people's answers; no individual answers are shown. It may be worth checking in with the team.")
     return Finding("low_mood", firing, text, {"mood": round(mood, 2), "baseline": round(baseline, 2)})
 
