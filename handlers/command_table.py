@@ -134,7 +134,7 @@ TABLE: tuple[Row, ...] = (
                                 Action(c.AdminRemove, admin.admin_command, Role.ADMIN))),
     Row("tandem privacy", "/tandem privacy min-group N", "fewest respondents behind any figure (never below 3)",
         ADMINS, c.parse_privacy, (Action(c.SetMinGroup, admin.set_min_group, Role.ADMIN),)),
-    Row("tandem cx", "/tandem cx status | cx unlinked | cx link @user EMAIL",
+    Row("tandem cx", "/tandem cx status | cx unlinked | cx link @user EMAIL | cx link @user SOURCE:ID",
         "customer ratings from the helpdesk: what arrived, agents who match nobody, linking them", ADMINS,
         c.parse_cx, (Action(c.CxStatus, cx.show_status, Role.ADMIN, changes=False),
                      Action(c.CxUnlinked, cx.unlinked, Role.ADMIN, changes=False),

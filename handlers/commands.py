@@ -209,7 +209,8 @@ class CxStatus:
 @dataclass(frozen=True)
 class CxLink:
     person: str
-    email: str
+    email: str  # the helpdesk address, or "" when the agent is named by the vendor's id
+    agent: tuple[str, str] | None = None  # (source, vendor agent id), e.g. ("intercom", "991267466")
 
 
 @dataclass(frozen=True)
@@ -489,6 +490,9 @@ def parse_privacy(rest: str) -> SetMinGroup:
     return SetMinGroup(parse_int(args[1], "people", MIN_GROUP_FLOOR, MAX_MIN_GROUP))
 
 
+CX_SOURCES = ("zendesk", "intercom", "freshdesk", "helpscout")  # the helpdesks that name agents by id
+
+
 def parse_cx(rest: str) -> CxStatus | CxLink | CxUnlinked:
     args = tokens(rest)
     what = args[0].lower() if args else ""
@@ -499,7 +503,13 @@ def parse_cx(rest: str) -> CxStatus | CxLink | CxUnlinked:
     if what == "link":
         if len(args) != 3:
             raise BadArguments("Name the person and the email the helpdesk knows them by, "
-                               "e.g. `cx link @alex alex@support.example.com`.")
+                               "e.g. `cx link @alex alex@support.example.com` (or `intercom:ID` as listed by "
+                               "`cx unlinked`).")
+        source, colon, agent = args[2].partition(":")
+        if colon and "@" not in args[2]:
+            if source.lower() not in CX_SOURCES or not re.fullmatch(r"[\w.-]{1,128}", agent):
+                raise BadArguments(f"“{args[2][:80]}” is not SOURCE:ID with SOURCE one of {', '.join(CX_SOURCES)}.")
+            return CxLink(parse_handle(args[1]), "", (source.lower(), agent))
         email = clean_email(args[2])
         if email is None:
             raise BadArguments(f"“{args[2][:80]}” is not an email address.")

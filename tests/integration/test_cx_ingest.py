@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import update
 
 from handlers.cx.ingest import IncomingRating, ingest
 from handlers.cx.scales import BadRating
@@ -110,3 +111,22 @@ async def test_cx_commands_refuse_bad_input_and_non_admins(harness) -> None:
     assert "admin" in refused.lower()
     async with harness.deps.context() as ctx:
         assert await store.agent_people(ctx.session, 1) == {}
+
+
+async def test_an_agent_known_only_by_the_vendors_id_is_linked_by_it(harness) -> None:
+    await harness.join("ada", "alice")
+    async with harness.deps.context() as ctx:
+        now = harness.clock.now()
+        await ingest(ctx.session, [rating(str(n), agent_email=None, agent_ref="991267466", source="intercom",
+                                          value=5, scale="1-5", rated_at=now) for n in range(3)], "webhook",
+                     ctx.scorer, now)
+    assert "link it as intercom:991267466" in await harness.say("ada", "tandem cx unlinked")
+    refused = await harness.say("ada", "tandem cx link @alice intercom:991267466")
+    assert "doesn't know Alice's email yet" in refused
+    async with harness.deps.context() as ctx:
+        alice = next(p for p in await harness.rows(Person) if p.platform_user_id == "alice")
+        await ctx.session.execute(update(Person).where(Person.id == alice.id).values(email="alice@example.com"))
+    linked = await harness.say("ada", "tandem cx link @alice intercom:991267466")
+    assert "3 earlier rating(s) now count for Alice's team" in linked
+    assert {r.agent_email for r in await harness.rows(CustomerRating)} == {"alice@example.com"}
+    assert "not SOURCE:ID" in await harness.say("ada", "tandem cx link @alice jira:12")
