@@ -84,6 +84,19 @@ def helpscout_reader(secret: str) -> Reader:
     return read
 
 
+async def _body(request: web.Request) -> bytes | None:
+    """The whole body however it arrives (in chunks, without a length), or None past MAX_BODY."""
+    if request.content_length is not None and request.content_length > MAX_BODY:
+        return None
+    chunks, size = [], 0
+    async for chunk in request.content.iter_any():
+        size += len(chunk)
+        if size > MAX_BODY:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
 def _answer(status: int, **fields: object) -> web.Response:
     return web.json_response({"ok": status == 200, **fields}, status=status)
 
@@ -91,8 +104,8 @@ def _answer(status: int, **fields: object) -> web.Response:
 def endpoint(deps: Deps, vendor: str, reader: Reader, batcher: Batcher) -> Callable[[web.Request],
                                                                                    Awaitable[web.Response]]:
     async def receive(request: web.Request) -> web.Response:
-        body = await request.content.read(MAX_BODY + 1)
-        if len(body) > MAX_BODY:
+        body = await _body(request)
+        if body is None:
             return _answer(413, error=f"the body is larger than {MAX_BODY // 1024} KB")
         now = deps.clock.now()
         try:

@@ -114,3 +114,15 @@ async def test_routes_exist_only_for_configured_helpdesks(database) -> None:
     async with cx_server(url, options, environ={"ZENDESK_WEBHOOK_SECRET": "only-zendesk"}) as only:
         assert (await only.post("intercom", b"{}", {}))[0] == 404
         assert (await only.post("zendesk", b"{}", {}))[0] == 401
+
+
+async def test_a_body_sent_in_chunks_without_a_length_is_read_whole(server: CxServer) -> None:
+    body = intercom_body(server)
+
+    async def chunks():
+        for start in range(0, len(body), 7):
+            yield body[start:start + 7]
+
+    headers = signed_headers("intercom", body, server.clock.now())
+    async with server.http.post(f"{server.url}/cx/intercom", data=chunks(), headers=headers) as response:
+        assert response.status == 200 and (await response.json())["added"] == 1
