@@ -1,21 +1,12 @@
-"""Local time of people: zones and slot instants across daylight-saving changes (ISO weeks: storage/calendar.py)."""
+"""Local time of people: zones and slot instants across daylight-saving changes (ISO weeks and the zone
+lookup itself: storage/calendar.py)."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-
-@lru_cache(maxsize=512)
-def zone(name: str | None, fallback: str = "UTC") -> ZoneInfo:
-    """The named zone, or the fallback when the name is missing or unknown."""
-    for candidate in (name, fallback, "UTC"):
-        if candidate:
-            try:
-                return ZoneInfo(candidate)
-            except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: 'Europe' is a folder
-                continue
-    return ZoneInfo("UTC")
+from storage.calendar import zone as zone  # re-exported: storage, which imports no handlers, defines it
 
 
 def is_known_zone(name: str) -> bool:

@@ -5,7 +5,9 @@ It lives in storage, the lowest layer, so storage never imports handlers for a d
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Literal, get_args
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 ShortDayName = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 SHORT_DAY_NAMES: tuple[ShortDayName, ...] = get_args(ShortDayName)  # index = date.weekday()
@@ -32,3 +34,15 @@ def iso_week_bounds(iso_week: str) -> tuple[date, date]:
 def previous_iso_week(day: date) -> str:
     """The last whole ISO week that ended before `day`."""
     return iso_week_of(day - timedelta(days=day.isoweekday()))
+
+
+@lru_cache(maxsize=512)
+def zone(name: str | None, fallback: str = "UTC") -> ZoneInfo:
+    """The named zone, or the fallback when the name is missing or unknown."""
+    for candidate in (name, fallback, "UTC"):
+        if candidate:
+            try:
+                return ZoneInfo(candidate)
+            except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: 'Europe' is a folder
+                continue
+    return ZoneInfo("UTC")

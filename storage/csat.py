@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.calendar import zone
 from storage.models import Membership, Person, Team, Workspace
 from storage.ratings import agent_people, ratings_between
 from storage.teams import active_during
@@ -33,16 +34,6 @@ class CsatWeek:
     agents: set[int] = field(default_factory=set)
     comment_agents: set[int] = field(default_factory=set)
     sources: set[str] = field(default_factory=set)
-
-
-def _zone(name: str | None, fallback: str) -> ZoneInfo:
-    for candidate in (name, fallback, "UTC"):
-        if candidate:
-            try:
-                return ZoneInfo(candidate)
-            except (ValueError, OSError, KeyError):
-                continue
-    return ZoneInfo("UTC")
 
 
 async def csat_weeks(session: AsyncSession, first: date, last: date,
@@ -64,7 +55,7 @@ async def csat_weeks(session: AsyncSession, first: date, last: date,
     people = {pid for pids in agents.values() for pid in pids}
     if not people:
         return {}
-    zones = {pid: _zone(tz, wtz) for pid, tz, wtz in (await session.execute(
+    zones = {pid: zone(tz, wtz) for pid, tz, wtz in (await session.execute(
         select(Person.id, Person.timezone, Workspace.timezone).join(Workspace, Person.workspace_id == Workspace.id)
         .where(Person.id.in_(people)))).all()}
     memberships: dict[int, list[tuple[int, date, date | None]]] = defaultdict(list)
