@@ -22,8 +22,8 @@ def _insert(session: AsyncSession) -> Any:
     return pg_insert if dialect_name(session) == "postgresql" else sqlite_insert
 
 
-async def insert_ratings(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> int:
-    """Insert ratings, skipping any (source, external_id) already stored; the number added.
+async def insert_ratings(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> set[tuple[str, str]]:
+    """Insert ratings, skipping any (source, external_id) already stored; the keys added.
 
     The ids already stored are looked up first (one indexed query a batch): RETURNING over a large
     executemany costs far more. ON CONFLICT still keeps a rating once when replicas race; the count
@@ -40,7 +40,7 @@ async def insert_ratings(session: AsyncSession, rows: Sequence[dict[str, Any]]) 
         table = CustomerRating.__table__  # a Core insert: the ORM's bulk path costs more than the database
         statement = _insert(session)(table).on_conflict_do_nothing(index_elements=["source", "external_id"])
         await session.execute(statement, list(fresh.values()))
-    return len(fresh)
+    return set(fresh)
 
 
 @dataclass(frozen=True)
@@ -191,13 +191,6 @@ async def remember_agent(session: AsyncSession, source: str, agent_ref: str, ema
         CustomerRating.source == source, CustomerRating.agent_ref == agent_ref,
         CustomerRating.agent_email.is_(None)).values(agent_email=email))
     return rows_changed(result)
-
-
-async def known_agents(session: AsyncSession, source: str) -> dict[str, str | None]:
-    """Vendor agent id → email (None: the vendor gave none) for the ids already looked up."""
-    rows = await session.execute(select(AgentDirectory.agent_ref, AgentDirectory.email).where(
-        AgentDirectory.source == source))
-    return dict(rows.all())
 
 
 async def agents_without_email(session: AsyncSession, source: str, limit: int = 100) -> list[str]:

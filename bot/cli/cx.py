@@ -23,7 +23,7 @@ from bot.config import Settings
 from bot.wiring import Deps, build_ready
 from handlers.context import Ctx
 from handlers.cx.csv_rows import BadFile, CsvLayout, RowError, parse_mapping
-from handlers.cx.ingest import IngestResult, store_rows
+from handlers.cx.ingest import IngestResult, store_deliveries
 from handlers.cx.scales import BadRating, canonical_scale
 from handlers.cx.status import status_lines
 from handlers.localtime import is_known_zone, zone
@@ -81,7 +81,8 @@ async def _store(deps: Deps, batch: list[dict[str, object]], report: ImportRepor
                                            [str(row["external_id"]) for row in batch])
             fresh = {str(row["external_id"]) for row in batch} - known
             return IngestResult(added=len(fresh), duplicates=len(batch) - len(fresh))
-        return await store_rows(ctx.session, batch, ctx.clock.now())
+        [result] = await store_deliveries(ctx.session, [batch], ctx.clock.now())
+        return result
 
     result = await units.run_plain(deps, store_batch)
     report.added += result.added

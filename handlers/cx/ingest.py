@@ -17,7 +17,6 @@ from handlers.cx.scales import BadRating, normalise
 from handlers.sentiment import Scorer
 from storage import ratings as store
 
-VIAS = ("webhook", "pull", "csv")
 MAX_REF = 128
 FUTURE_SLACK = timedelta(days=1)  # helpdesk clocks drift; a rating from further ahead is a bad value
 
@@ -75,41 +74,27 @@ def row_for(rating: IncomingRating, via: str, scorer: Scorer, now: datetime) -> 
     }
 
 
-async def store_rows(session: AsyncSession, rows: list[dict[str, object]], now: datetime) -> IngestResult:
-    """Store judged rows once each and note their arrival per source."""
+async def store_deliveries(session: AsyncSession, deliveries: list[list[dict[str, object]]],
+                           now: datetime) -> list[IngestResult]:
+    """Deliveries' judged rows, stored once each, and their arrival noted per source; per delivery, what it
+    added (a rating in two deliveries of one batch counts for the first)."""
+    rows = [row for delivery in deliveries for row in delivery]
     added = await store.insert_ratings(session, rows)
     for source in sorted({str(row["source"]) for row in rows}):
         await store.note_received(session, source, now)
-    return IngestResult(added=added, duplicates=len(rows) - added)
-
-
-async def store_deliveries(session: AsyncSession, deliveries: list[list[dict[str, object]]],
-                           now: datetime) -> list[IngestResult]:
-    """Several deliveries' judged rows in one go; per delivery, what it added (a rating in two deliveries
-    of the batch counts for the first)."""
-    rows = [row for delivery in deliveries for row in delivery]
-    keys = {(str(row["source"]), str(row["external_id"])) for row in rows}
-    known: set[tuple[str, str]] = set()
-    for source in {source for source, _ in keys}:
-        known |= {(source, external) for external in await store.stored_ids(
-            session, source, [external for s, external in keys if s == source])}
-    await store.insert_ratings(session, rows)
-    for source in sorted({source for source, _ in keys}):
-        await store.note_received(session, source, now)
     results = []
     for delivery in deliveries:
-        added = 0
-        for row in delivery:
-            key = (str(row["source"]), str(row["external_id"]))
-            if key not in known:
-                known.add(key)
-                added += 1
-        results.append(IngestResult(added=added, duplicates=len(delivery) - added))
+        new = 0
+        for key in ((str(row["source"]), str(row["external_id"])) for row in delivery):
+            if key in added:
+                added.discard(key)
+                new += 1
+        results.append(IngestResult(added=new, duplicates=len(delivery) - new))
     return results
 
 
 async def ingest(session: AsyncSession, ratings: Iterable[IncomingRating], via: str, scorer: Scorer,
                  now: datetime) -> IngestResult:
     """Judge and store ratings; a BadRating in any of them stores none (webhooks carry one each)."""
-    rows = [row_for(rating, via, scorer, now) for rating in ratings]
-    return await store_rows(session, rows, now)
+    [result] = await store_deliveries(session, [[row_for(rating, via, scorer, now) for rating in ratings]], now)
+    return result

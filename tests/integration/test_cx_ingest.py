@@ -130,3 +130,13 @@ async def test_an_agent_known_only_by_the_vendors_id_is_linked_by_it(harness) ->
     assert "3 earlier rating(s) now count for Alice's team" in linked
     assert {r.agent_email for r in await harness.rows(CustomerRating)} == {"alice@example.com"}
     assert "not SOURCE:ID" in await harness.say("ada", "tandem cx link @alice jira:12")
+
+
+async def test_a_rating_in_two_deliveries_of_one_batch_counts_for_the_first(harness) -> None:
+    from handlers.cx.ingest import row_for, store_deliveries
+
+    async with harness.deps.context() as ctx:
+        rows = [row_for(rating(n), "webhook", ctx.scorer, NOW) for n in ("a", "b", "a")]
+        results = await store_deliveries(ctx.session, [[rows[0], rows[1]], [rows[2]], [rows[1], rows[1]]], NOW)
+    assert [(r.added, r.duplicates) for r in results] == [(2, 0), (0, 1), (0, 2)]
+    assert await harness.count(CustomerRating) == 2
