@@ -10,12 +10,12 @@ import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Protocol
 
 import aiohttp
 
-from bot.cx.payloads import BadPayload
+from bot.cx.payloads import BadPayload, vendor_time
 from handlers.cx.ingest import IncomingRating
 
 PAGE_SIZE = 100
@@ -75,21 +75,15 @@ def _basic(user: str, secret: str) -> str:
 
 
 def _epoch(value: object) -> int | None:
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return int(value)
-    if isinstance(value, str):
-        try:
-            return int(datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp())
-        except ValueError:
-            return None
-    return None
+    moment = vendor_time(value)
+    return None if moment is None else int(moment.timestamp())
 
 
 def _when(value: object) -> datetime:
-    stamp = _epoch(value)
-    if stamp is None:
+    moment = vendor_time(value)
+    if moment is None:
         raise BadPayload(f"the time {str(value)[:40]!r} is not a time")
-    return datetime.fromtimestamp(stamp, UTC)
+    return moment
 
 
 class Zendesk:
