@@ -6,20 +6,19 @@ Why a cache: users.info is a network round trip (Tier 4) and a person's profile 
 from __future__ import annotations
 
 import logging
-import time
 from dataclasses import dataclass
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.ttl_cache import TtlCache
 from handlers.cx.emails import clean_email
 from handlers.identity import Caller
 
 log = logging.getLogger("tandem.slack.identity")
 PLATFORM = "slack"
 TTL_SECONDS = 24 * 3600
-MAX_ENTRIES = 50_000
 
 
 @dataclass(frozen=True)
@@ -45,19 +44,13 @@ class ProfileCache:
     """users.info answers per (team, user), kept for a day; refreshed on user_change."""
 
     def __init__(self, ttl: float = TTL_SECONDS) -> None:
-        self.ttl = ttl
-        self._entries: dict[tuple[str, str], tuple[float, Profile]] = {}
+        self._entries: TtlCache[tuple[str, str], Profile] = TtlCache(ttl)
 
     def remember(self, team_id: str, user_id: str, profile: Profile) -> None:
-        if len(self._entries) >= MAX_ENTRIES:
-            self._entries.clear()
-        self._entries[(team_id, user_id)] = (time.monotonic() + self.ttl, profile)
+        self._entries.put((team_id, user_id), profile)
 
     def cached(self, team_id: str, user_id: str) -> Profile | None:
-        entry = self._entries.get((team_id, user_id))
-        if entry is None or entry[0] < time.monotonic():
-            return None
-        return entry[1]
+        return self._entries.get((team_id, user_id))[1]
 
     async def lookup(self, client: AsyncWebClient, team_id: str, user_id: str) -> Profile | None:
         found = self.cached(team_id, user_id)

@@ -7,12 +7,13 @@ another replica sees a change within the minute.
 """
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from slack_sdk.oauth.installation_store.models.bot import Bot
 from slack_sdk.oauth.installation_store.models.installation import Installation
 from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstallationStore
+
+from bot.ttl_cache import TtlCache
 
 BOT_TTL_SECONDS = 60.0
 
@@ -20,18 +21,17 @@ BOT_TTL_SECONDS = 60.0
 class CachedInstallationStore(AsyncSQLAlchemyInstallationStore):
     def __init__(self, *args: Any, ttl: float = BOT_TTL_SECONDS, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.ttl = ttl
-        self._bots: dict[tuple[str | None, str | None], tuple[float, Bot | None]] = {}
+        self._bots: TtlCache[tuple[str | None, str | None], Bot | None] = TtlCache(ttl)
 
     async def async_find_bot(self, *, enterprise_id: str | None, team_id: str | None,
                              is_enterprise_install: bool | None = False) -> Bot | None:
         key = (enterprise_id, None if is_enterprise_install else team_id)
-        entry = self._bots.get(key)
-        if entry is not None and entry[0] > time.monotonic():
-            return entry[1]
+        found, cached = self._bots.get(key)
+        if found:
+            return cached
         bot = await super().async_find_bot(enterprise_id=enterprise_id, team_id=team_id,
                                            is_enterprise_install=is_enterprise_install)
-        self._bots[key] = (time.monotonic() + self.ttl, bot)
+        self._bots.put(key, bot)
         return bot
 
     async def async_save(self, installation: Installation) -> None:

@@ -8,35 +8,29 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 
 from botbuilder.core import TurnContext
 from botbuilder.core.teams import TeamsInfo
 
+from bot.ttl_cache import TtlCache
 from handlers.cx.emails import clean_email
 
 log = logging.getLogger("tandem.teams.members")
 TTL_SECONDS = 24 * 3600
 LOOKUP_SECONDS = 3.0
-MAX_ENTRIES = 50_000
 
 
 class MemberEmails:
     """Email (or UPN, which is an address too) per (tenant, user), kept for a day."""
 
     def __init__(self, ttl: float = TTL_SECONDS) -> None:
-        self.ttl = ttl
-        self._entries: dict[tuple[str, str], tuple[float, str | None]] = {}
+        self._entries: TtlCache[tuple[str, str], str | None] = TtlCache(ttl)
 
     async def email_of(self, turn_context: TurnContext, tenant: str, member_id: str) -> str | None:
-        key = (tenant, member_id)
-        entry = self._entries.get(key)
-        if entry is not None and entry[0] >= time.monotonic():
-            return entry[1]
-        email = await self._look_up(turn_context, member_id)
-        if len(self._entries) >= MAX_ENTRIES:
-            self._entries.clear()
-        self._entries[key] = (time.monotonic() + self.ttl, email)
+        found, email = self._entries.get((tenant, member_id))
+        if not found:
+            email = await self._look_up(turn_context, member_id)
+            self._entries.put((tenant, member_id), email)
         return email
 
     @staticmethod
