@@ -114,6 +114,7 @@ class WeekAggregate:
     csat_comments: int = 0
     csat_comment_agents: int = 0
     csat_comment_sum: float = 0.0
+    csat_sources: tuple[str, ...] = ()  # the helpdesks the week's counted ratings came from
 
 
 class Excerpt(NamedTuple):
@@ -285,7 +286,7 @@ _SEALED_SUMS = (TeamWeek.members, TeamWeek.respondents, TeamWeek.entries, TeamWe
                 TeamWeek.note_authors, TeamWeek.note_polarity_sum, TeamWeek.moments, TeamWeek.moment_authors,
                 TeamWeek.moments_positive, TeamWeek.moments_negative, TeamWeek.moments_mixed,
                 TeamWeek.moment_polarity_sum, TeamWeek.csat_ratings, TeamWeek.csat_agents, TeamWeek.csat_satisfied,
-                TeamWeek.csat_comments, TeamWeek.csat_comment_agents, TeamWeek.csat_comment_sum)
+                TeamWeek.csat_comments, TeamWeek.csat_comment_agents, TeamWeek.csat_comment_sum, TeamWeek.csat_sources)
 
 
 def _sealed_of(team_ids: Sequence[int], weeks: Iterable[str]):  # SQL expression
@@ -306,7 +307,9 @@ async def sealed_weeks(session: AsyncSession, team_ids: Sequence[int],
                                        *_SEALED_SUMS).where(_sealed_of(team_ids, weeks)))
     return {(r[0], weeks[r[1]]): SealedWeek(WeekAggregate(
         r[4], r[5], r[6], r[7], {1: r[8], 2: r[9], 3: r[10], 4: r[11], 5: r[12]},
-        r[13], r[14], r[15], r[16], r[17], r[18], r[19], r[20], r[21], *r[22:28]), r[2], r[3]) for r in rows}
+        r[13], r[14], r[15], r[16], r[17], r[18], r[19], r[20], r[21], csat_ratings=r[22], csat_agents=r[23],
+        csat_satisfied=r[24], csat_comments=r[25], csat_comment_agents=r[26], csat_comment_sum=r[27],
+        csat_sources=tuple(filter(None, r[28].split(",")))), r[2], r[3]) for r in rows}
 
 
 async def sealed_team_counts(session: AsyncSession, team_ids: Sequence[int],
@@ -337,7 +340,8 @@ async def seal_weeks(session: AsyncSession, weeks: dict[tuple[int, date], Sealed
             note_authors=a.note_authors, note_polarity_sum=a.note_polarity_sum, overlap_gap=sealed.overlap_gap,
             csat_ratings=a.csat_ratings, csat_agents=a.csat_agents, csat_satisfied=a.csat_satisfied,
             csat_comments=a.csat_comments, csat_comment_agents=a.csat_comment_agents,
-            csat_comment_sum=a.csat_comment_sum, csat_gap=sealed.csat_gap, sealed=True))
+            csat_comment_sum=a.csat_comment_sum, csat_sources=",".join(a.csat_sources), csat_gap=sealed.csat_gap,
+            sealed=True))
     insert = pg_insert if dialect_name(session) == "postgresql" else sqlite_insert
     for start in range(0, len(rows), 500):
         statement = insert(TeamWeek)

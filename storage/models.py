@@ -319,6 +319,7 @@ class TeamWeek(Base):
     csat_comments: Mapped[int] = mapped_column(Integer, default=0)
     csat_comment_agents: Mapped[int] = mapped_column(Integer, default=0)
     csat_comment_sum: Mapped[float] = mapped_column(Float, default=0.0)
+    csat_sources: Mapped[str] = mapped_column(String(200), default="")  # comma-separated, e.g. "csv,zendesk"
     csat_gap: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 

@@ -18,7 +18,6 @@ from handlers.insights.weeks import WeekView, team_weeks
 from handlers.messages import DigestMessage
 from storage import digests as digest_store
 from storage.calendar import iso_week_bounds
-from storage.csat import csat_weeks
 from storage.models import Team
 
 
@@ -56,16 +55,13 @@ async def _build_digests(ctx: Ctx, chosen: Sequence[Team], iso_week: str, min_gr
         touchpoints = await digest_store.top_touchpoints(ctx.session, first, last, with_moments) if with_moments else {}
         candidates = (await digest_store.excerpt_candidates(ctx.session, first, last, with_moments)
                       if with_moments else {})
-        rated = [t for t in built_ids if current[t].csat_ratings]
-        sources = await csat_weeks(ctx.session, first, last, rated) if rated else {}
         for team in to_build:
             *previous, this_week = views[team.id]
             quotes = privacy.choose_quotes(((e.person_id, e.polarity, e.text) for e in candidates.get(team.id, ())),
                                            this_week.agg.moment_authors, min_group)
             built[team.id] = figures_from(team.name, iso_week, this_week.agg, min_group, withheld=this_week.withheld,
                                           previous=previous, touchpoints=touchpoints.get(team.id, ()), quotes=quotes,
-                                          csat_withheld=this_week.csat_withheld,
-                                          sources=sorted(sources[team.id].sources) if team.id in sources else ())
+                                          csat_withheld=this_week.csat_withheld)
     if save and built:
         await digest_store.save_runs(ctx.session, [(t, iso_week, r.respondents, r.to_json()) for t, r in built.items()],
                                      ctx.clock.now())

@@ -31,7 +31,7 @@ MIN_LINK_WEEKS = 6
 def figures_from(team_name: str, iso_week: str, agg: WeekAggregate, min_group: int, *,
                  withheld: bool = False, previous: Sequence[WeekView] = (),
                  touchpoints: Sequence[tuple[str, int]] = (), quotes: Sequence[privacy.Quote] = (),
-                 scope: str = "team", csat_withheld: bool = False, sources: Sequence[str] = ()) -> TeamDigest:
+                 scope: str = "team", csat_withheld: bool = False) -> TeamDigest:
     """Turn raw aggregates into what a manager may see."""
     first, last = iso_week_bounds(iso_week)
     notices: list[str] = []
@@ -68,7 +68,7 @@ def figures_from(team_name: str, iso_week: str, agg: WeekAggregate, min_group: i
             notices.append(f"Customer moments came from fewer than {min_group} people, so only their count is shown.")
     participation = round(agg.respondents / agg.members, 3) if agg.members and mood is not None else None
     this_week = WeekView(first, agg, withheld, csat_withheld)
-    ratings, ratings_notice = customer_ratings(this_week, previous, min_group, sources)
+    ratings, ratings_notice = customer_ratings(this_week, previous, min_group)
     if ratings_notice:
         notices.append(ratings_notice)
     history = tuple(v.point(min_group) for v in [*previous, this_week][-CHART_WEEKS:])
@@ -87,7 +87,7 @@ def figures_from(team_name: str, iso_week: str, agg: WeekAggregate, min_group: i
 
 
 def customer_ratings(week: WeekView, previous: Sequence[WeekView], min_group: int,
-                     sources: Sequence[str]) -> tuple[CustomerRatingFigures | None, str | None]:
+                     ) -> tuple[CustomerRatingFigures | None, str | None]:
     """The week's CSAT figures and, when they are withheld, the notice saying why (None: no ratings)."""
     a = week.agg
     if not a.csat_ratings:
@@ -95,7 +95,7 @@ def customer_ratings(week: WeekView, previous: Sequence[WeekView], min_group: in
     csat = week.csat(min_group)
     if csat is None:
         figures = CustomerRatingFigures(ratings=a.csat_ratings, agents=None, csat=None, trend=None,
-                                        comment_sentiment=None, sources=tuple(sorted(sources)))
+                                        comment_sentiment=None, sources=a.csat_sources)
         if week.csat_withheld and privacy.enough(a.csat_agents, min_group):
             return figures, (f"CSAT is withheld this week: the agents rated differ from another team's by fewer "
                              f"than {min_group}, so comparing the two digests could reveal one agent's ratings.")
@@ -105,7 +105,7 @@ def customer_ratings(week: WeekView, previous: Sequence[WeekView], min_group: in
             if a.csat_comments and privacy.enough(a.csat_comment_agents, min_group) else None)
     change = stats.trend(csat, [v.csat(min_group) for v in previous[-TREND_WEEKS:]], band=stats.CSAT_STEADY)
     return CustomerRatingFigures(ratings=a.csat_ratings, agents=a.csat_agents, csat=csat, trend=change,
-                                 comment_sentiment=tone, sources=tuple(sorted(sources))), None
+                                 comment_sentiment=tone, sources=a.csat_sources), None
 
 
 MEASURES = {"customer_quality": ("quality", "customer interactions", "customer quality"),
@@ -180,6 +180,7 @@ def organisation_digest(iso_week: str, team_views: Sequence[Sequence[WeekView]],
                 total.csat_ratings += a.csat_ratings
                 total.csat_agents += a.csat_agents
                 total.csat_satisfied += a.csat_satisfied
+                total.csat_sources = tuple(sorted({*total.csat_sources, *a.csat_sources}))
                 if privacy.enough(a.csat_comment_agents, min_group):
                     total.csat_comments += a.csat_comments
                     total.csat_comment_agents += a.csat_comment_agents

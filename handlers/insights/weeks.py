@@ -186,7 +186,7 @@ async def _with_csat(ctx: Ctx, teams: list[int], mondays: list[date], aggs: dict
             agg = aggs[(team_id, monday)]
             agg.csat_ratings, agg.csat_agents, agg.csat_satisfied = week.ratings, len(week.agents), week.satisfied
             agg.csat_comments, agg.csat_comment_sum = week.comments, week.comment_sum
-            agg.csat_comment_agents = len(week.comment_agents)
+            agg.csat_comment_agents, agg.csat_sources = len(week.comment_agents), tuple(sorted(week.sources))
         pairs: list[tuple[int, int, int, int, int | None]] = []
         for a, b in pairs_of_teams:
             agents_a = weeks[a].agents if a in weeks else set()

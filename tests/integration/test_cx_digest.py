@@ -9,7 +9,7 @@ from sqlalchemy import update
 from handlers.insights.report import TeamDigest
 from storage.calendar import iso_week_bounds
 from storage.models import Membership
-from tests.integration.digest_seed import after, give_emails, make_team, people, rate, seed_moods
+from tests.integration.digest_seed import after, give_emails, make_team, people, rate, seed_moods, team_id
 
 SIX = ("amy", "ben", "cat", "dan", "eve", "fay")
 WEEK = "2026-W46"
@@ -69,13 +69,13 @@ async def test_ratings_follow_the_agent_to_the_team_of_that_day_and_count_once_l
     await make_team(harness, "Support", SIX, "mia")
     await make_team(harness, "Sales", ("gus", "hal", "ivy", "jon", "kim"), "max")
     await give_emails(harness, *SIX[:5], "gus", "hal", "ivy", "jon", "kim")
-    ids = await people(harness)
+    ids, sales_id = await people(harness), await team_id(harness, "Sales")
     monday, _ = iso_week_bounds(WEEK)
     async with harness.deps.context() as ctx:  # eve moves from Support to Sales on Wednesday
         await ctx.session.execute(update(Membership).where(Membership.person_id == ids["eve"]).values(
             ended_on=monday + timedelta(days=2)))
-        ctx.session.add(Membership(team_id=(await ctx.session.get(Membership, 1)).team_id + 1, person_id=ids["eve"],
-                                   role="member", started_on=monday + timedelta(days=2)))
+        ctx.session.add(Membership(team_id=sales_id, person_id=ids["eve"], role="member",
+                                   started_on=monday + timedelta(days=2)))
     await seed_moods(harness, WEEK, dict.fromkeys(SIX, 4))
     await rate(harness, WEEK, {agent: ["good"] for agent in SIX[:5]}, day=1)  # Tuesday: eve still in Support
     await rate(harness, WEEK, {"eve": ["bad", "bad"]} | {a: ["good"] for a in ("gus", "hal", "ivy", "jon")}, day=3,

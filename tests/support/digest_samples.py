@@ -23,7 +23,7 @@ def _week(k: int, respondents: int = 7, moment_authors: int = 6, agents: int = 6
                          moments_positive=3 + k % 5, moments_negative=2, moments_mixed=1,
                          moment_polarity_sum=0.3 * k - 2, csat_ratings=40, csat_agents=agents,
                          csat_satisfied=24 + (k * 7) % 11, csat_comments=12, csat_comment_agents=5,
-                         csat_comment_sum=0.2 * k - 1)
+                         csat_comment_sum=0.2 * k - 1, csat_sources=("csv", "zendesk"))
 
 
 def _previous() -> list[WeekView]:
@@ -37,7 +37,7 @@ QUOTES = (privacy.Quote("Sorted the invoice in one call", "positive"), privacy.Q
 
 def full_digest(team: str = "Support") -> TeamDigest:
     report = figures_from(team, WEEK, _week(12), 5, previous=_previous(),
-                          touchpoints=[("billing", 5), ("support", 4)], quotes=QUOTES, sources=("zendesk", "csv"))
+                          touchpoints=[("billing", 5), ("support", 4)], quotes=QUOTES)
     effect = stats.PooledEffect(difference=6.4, low=1.2, high=11.9, teams=4, weeks=40)
     pooled = PooledCsat(6.4, 1.2, 11.9, 4, 40, stats.describe_pooled(effect))
     return replace(report, notices=("Notes came in late this week.",), pooled_csat=pooled)
@@ -46,4 +46,4 @@ def full_digest(team: str = "Support") -> TeamDigest:
 def suppressed_digest(team: str = "Support") -> TeamDigest:
     """The same week with too few people behind mood and moments: figures withheld, counts and notices shown."""
     return figures_from(team, WEEK, _week(12, respondents=3, moment_authors=2, agents=2), 5, previous=_previous(),
-                        touchpoints=[("billing", 5), ("support", 4)], quotes=QUOTES, sources=("zendesk", "csv"))
+                        touchpoints=[("billing", 5), ("support", 4)], quotes=QUOTES)
