@@ -105,9 +105,7 @@ class RatingRows:
         return values[at].strip() if at is not None and at < len(values) else ""
 
     def _rating(self, values: list[str]) -> IncomingRating:
-        scale = self._canonical(self._get(values, "scale")) if "scale" in self._index else self._scale
-        if scale is None:
-            raise BadRating("no scale in this row (and no --scale for the file)")
+        scale = self._scale_of(values)
         raw_email = self._get(values, "agent_email")
         email = clean_email(raw_email)
         if email is None:
@@ -121,15 +119,16 @@ class RatingRows:
         return IncomingRating(source=self.source, external_id=external, rated_at=self._when(when), value=rating,
                               scale=scale, agent_email=email, comment=comment or None, ticket_ref=ticket or None)
 
-    def _canonical(self, scale: str) -> str:
-        if not scale and self._scale is not None:
+    def _scale_of(self, values: list[str]) -> str:
+        """The row's scale, else the file's (--scale); each spelling is made canonical once."""
+        given = self._get(values, "scale")
+        if not given:
+            if self._scale is None:
+                raise BadRating("no scale in this row (and no --scale for the file)")
             return self._scale
-        found = self._scales.get(scale)
-        if found is None:
-            found = self._scales[scale] = canonical_scale(scale) if scale else ""
-        if not found:
-            raise BadRating("no scale in this row")
-        return found
+        if given not in self._scales:
+            self._scales[given] = canonical_scale(given)
+        return self._scales[given]
 
     def _when(self, text: str) -> datetime:
         if not text:
