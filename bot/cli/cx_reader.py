@@ -1,4 +1,4 @@
-"""Reading and judging a ratings CSV in a second process, while this one stores what it judged.
+"""Judging a ratings CSV (handlers/cx/csv_rows.judge) in a second process, while this one stores the batches.
 
 Why a process: parsing, normalising and scoring comments cost as much as storing, and they are pure
 Python; on two cores a reader process and the storing process together import about twice as fast.
@@ -7,57 +7,17 @@ the scorer and the open file need no pickling.
 """
 from __future__ import annotations
 
-import io
 import multiprocessing
 import queue
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import BinaryIO
 
-from handlers.cx.csv_rows import BadFile, CsvLayout, RatingRows, RowError
-from handlers.cx.ingest import row_for
+from handlers.cx.csv_rows import BadFile, CsvLayout, Judged, judge
 from handlers.cx.scales import BadRating
 from handlers.sentiment import Scorer
 
-NOT_DECODED = "\ufffd"
 QUEUED_BATCHES = 2  # judged batches waiting to be stored: the memory bound
 WAIT_SECONDS = 1.0
-
-
-@dataclass
-class Judged:
-    """One batch: rows ready to store, rows refused (by line), rows read, and the file position reached."""
-
-    rows: list[dict[str, object]] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-    read: int = 0
-    position: int = 0
-
-
-def judge(raw: BinaryIO, layout: CsvLayout, encoding: str, scorer: Scorer, now: datetime,
-          batch_size: int) -> Iterator[Judged]:
-    """The file's rows judged in batches; BadFile/BadRating when the file as a whole cannot be read."""
-    rows = RatingRows(io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline=""), layout)
-    batch = Judged()
-    for line, item in rows:
-        batch.read += 1
-        if isinstance(item, RowError):
-            batch.errors.append(item)
-        elif NOT_DECODED in "".join(str(v) for v in (item.comment, item.agent_email, item.value, item.external_id)):
-            batch.errors.append(RowError(line, f"the line is not valid {encoding} text; save the file as UTF-8 "
-                                               "or pass --encoding (e.g. cp1252)"))
-        else:
-            try:
-                batch.rows.append(row_for(item, "csv", scorer, now))
-            except BadRating as error:
-                batch.errors.append(RowError(line, str(error)))
-        if len(batch.rows) >= batch_size:
-            batch.position = raw.tell()
-            yield batch
-            batch = Judged()
-    batch.position = raw.tell()
-    yield batch
 
 
 def _reader(raw: BinaryIO, layout: CsvLayout, encoding: str, scorer: Scorer, now: datetime, batch_size: int,

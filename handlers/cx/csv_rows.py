@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
 from handlers.cx.emails import clean_email
-from handlers.cx.ingest import IncomingRating
+from handlers.cx.ingest import IncomingRating, row_for
 from handlers.cx.scales import BadRating, canonical_scale
+from handlers.sentiment import Scorer
 
 COLUMNS = ("rated_at", "agent_email", "rating", "scale", "comment", "ticket_id", "id")
 REQUIRED = ("rated_at", "agent_email", "rating")
@@ -142,3 +144,41 @@ class RatingRows:
             wanted = self.layout.date_format or "ISO 8601, e.g. 2026-11-30T14:05:00Z"
             raise BadRating(f"{text[:40]!r} is not a date and time ({wanted})") from None
         return moment if moment.tzinfo is not None else moment.replace(tzinfo=self.layout.zone)
+
+
+NOT_DECODED = "\ufffd"  # what a byte the encoding can't read becomes
+
+
+@dataclass
+class Judged:
+    """One batch: rows ready to store, rows refused (by line), rows read, and the file position reached."""
+
+    rows: list[dict[str, object]] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    read: int = 0
+    position: int = 0
+
+
+def judge(raw: BinaryIO, layout: CsvLayout, encoding: str, scorer: Scorer, now: datetime,
+          batch_size: int) -> Iterator[Judged]:
+    """The file's rows judged in batches; BadFile/BadRating when the file as a whole cannot be read."""
+    rows = RatingRows(io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline=""), layout)
+    batch = Judged()
+    for line, item in rows:
+        batch.read += 1
+        if isinstance(item, RowError):
+            batch.errors.append(item)
+        elif NOT_DECODED in "".join(str(v) for v in (item.comment, item.agent_email, item.value, item.external_id)):
+            batch.errors.append(RowError(line, f"the line is not valid {encoding} text; save the file as UTF-8 "
+                                               "or pass --encoding (e.g. cp1252)"))
+        else:
+            try:
+                batch.rows.append(row_for(item, "csv", scorer, now))
+            except BadRating as error:
+                batch.errors.append(RowError(line, str(error)))
+        if len(batch.rows) >= batch_size:
+            batch.position = raw.tell()
+            yield batch
+            batch = Judged()
+    batch.position = raw.tell()
+    yield batch
