@@ -19,8 +19,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import update
-
 from bot.cli.cx import import_csv
 from bot.cli.demo_page import render_page
 from bot.cli.demo_story import MOMENTS, NAMES, NOTES, RATING_COMMENTS, TEAMS, TeamStory
@@ -33,7 +31,6 @@ from bot.wiring import Deps, build_ready
 from handlers.cx.csv_rows import CsvLayout
 from handlers.messages import DigestMessage, Message, MoodPrompt
 from handlers.ports import Recipient, SimulatedClock
-from storage.models import Person
 
 START = datetime(2026, 9, 7, tzinfo=UTC)  # a Monday; the simulated weeks are fixed so runs are comparable
 # The server ticks every minute; the demo ticks hourly through the working day of its three time zones
@@ -132,7 +129,7 @@ async def _set_up_organisation(deps, rng: random.Random, sizes: list[int],
         for _ in range(size):
             handle = next(names).lower()
             session = ConsoleSession(deps, handle, lambda text: None, display_name=handle.capitalize(),
-                                     timezone=story.timezone)
+                                     timezone=story.timezone, email=_email(handle))  # as Slack would give it
             await session.greet()
             people.append(SimPerson(handle, story, rng.gauss(0, 0.35), session))
             handles.append(handle)
@@ -143,10 +140,6 @@ async def _set_up_organisation(deps, rng: random.Random, sizes: list[int],
         await _say(admin, transcript, f'tandem team add "{story.name}" ' + " ".join(f"@{h}" for h in handles))
         await _say(admin, transcript, f'tandem team manager "{story.name}" @{manager}')
     await _say(admin, transcript, "tandem schedule show")
-    async with deps.context() as ctx:  # their helpdesk addresses, as Slack's users.info would give them
-        for person in people:
-            await ctx.session.execute(update(Person).where(Person.platform_user_id == person.handle)
-                                      .values(email=_email(person.handle)))
     return people
 
 

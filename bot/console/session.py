@@ -31,10 +31,11 @@ class _Awaiting:
 
 class ConsoleSession:
     def __init__(self, deps: Deps, user: str, write: Callable[[str], None], display_name: str | None = None,
-                 timezone: str | None = None) -> None:
+                 timezone: str | None = None, email: str | None = None) -> None:
         self.deps = deps
         self.caller = Caller(platform=CONSOLE_PLATFORM, workspace_id=CONSOLE_WORKSPACE, user_id=user,
-                             display_name=display_name or user, workspace_name="Console", timezone=timezone)
+                             display_name=display_name or user, workspace_name="Console", timezone=timezone,
+                             email=email)
         self.write = write
         self.awaiting = _Awaiting()
 
