@@ -73,13 +73,13 @@ EMOJI_VALENCE: dict[str, float] = {n: v for names, v, _why in _CURATED for n in 
 """name -> valence; built from a small tuple, cheap at import."""
 _CANONICAL: dict[str, str] = {n: names[0] for names, _v, _why in _CURATED for n in names}
 
-_TOKEN_PREFIX = "emojiv"
+EMOJI_TOKEN_PREFIX = "emojiv"
 
 
 def emoji_token(name: str) -> str:
     """The single lexicon token standing for a curated emoji (keeps negation/'but' rules working)."""
     name = _CANONICAL.get(name, name)
-    return _TOKEN_PREFIX + name.replace("+", "plus").replace("-", "minus")
+    return EMOJI_TOKEN_PREFIX + name.replace("+", "plus").replace("-", "minus")
 
 
 def emoji_lexicon() -> dict[str, float]:

@@ -33,7 +33,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from handlers.sentiment.emoji import emoji_lexicon
+from handlers.sentiment.emoji import EMOJI_TOKEN_PREFIX, emoji_lexicon
 from handlers.sentiment.lexicon import lexicon_entries, phrase_pattern, phrase_token
 from handlers.sentiment.pattern import FastPattern, textblob_tokens
 from handlers.sentiment.polarity import Sentiment, clamp, label_for
@@ -85,6 +85,8 @@ class Evidence:
     textblob: float
     textblob_hits: int
     sarcastic: bool = False
+    curated: bool = False  # a workplace-lexicon word or phrase, or a negated bad event, was read
+    emoji_only: bool = False  # nothing but emoji (and punctuation)
 
 
 @dataclass(frozen=True)
@@ -127,10 +129,14 @@ class TandemScorer:
     def _known(self, word: str) -> bool:
         return self._vader.known(word) or self._pattern.known(word)
 
-    def evidence(self, text: str) -> Evidence:
-        """Normalise the text once and collect what VADER and TextBlob each make of it."""
-        if self._mix.normalise_text:
-            text = normalise(text, self._known)
+    def normalised(self, text: str) -> str:
+        """The text as every part reads it: markup out, emoji as tokens, elongations repaired."""
+        return normalise(text, self._known) if self._mix.normalise_text else text
+
+    def evidence(self, text: str, normalised: bool = False) -> Evidence:
+        """Collect what VADER and TextBlob each make of a text (normalised here unless `normalised`)."""
+        if not normalised:
+            text = self.normalised(text)
         if self._mix.negated_events:
             text = mark_negated_events(text)
         if self._phrases is not None:
@@ -139,10 +145,13 @@ class TandemScorer:
             text = self._phrases.sub(lambda m: phrase_token(m.group(0)), text)
         mix = self._mix
         vader_sum, vader_hits = self._vader.valence(text, mix.contrast) if mix.use_vader else (0.0, 0)
-        tokens = [t for t in textblob_tokens(text) if t not in self._curated]
+        words = [t for t in textblob_tokens(text) if t != "!"]
+        tokens = [t for t in words if t not in self._curated]
         tb, tb_hits = self._textblob(tokens) if mix.use_textblob else (0.0, 0)
         sarcastic = mix.sarcasm and is_sarcastic(text, lambda clause: self._vader.valence(clause)[0])
-        return Evidence(vader_sum, vader_hits, tb, tb_hits, sarcastic)
+        curated = len(tokens) < len(words) or any(t in NEGATED_EVENT_LEXICON for t in words)
+        emoji_only = bool(words) and all(t.startswith(EMOJI_TOKEN_PREFIX) for t in words)
+        return Evidence(vader_sum, vader_hits, tb, tb_hits, sarcastic, curated, emoji_only)
 
     def _textblob(self, tokens: list[str]) -> tuple[float, int]:
         """TextBlob's mean polarity; with contrast on, the clause after "but" weighs 3x the one before."""
@@ -179,9 +188,19 @@ def _mix_polarity(ev: Evidence, mix: Mix) -> float:
     """
     if not mix.use_vader:
         return clamp(ev.textblob)
-    per_hit = ev.vader_sum / max(ev.vader_hits, 1) ** mix.vader_hit_power
-    vader = per_hit / math.sqrt(per_hit**2 + mix.vader_alpha)
+    vader = vader_polarity(ev, mix)
     if not (ev.textblob_hits and mix.use_textblob):
         return clamp(vader)
     vader_votes = mix.vader_vote * max(ev.vader_hits, 1)
     return clamp((vader_votes * vader + ev.textblob_hits * ev.textblob) / (vader_votes + ev.textblob_hits))
+
+
+def vader_polarity(ev: Evidence, mix: Mix = Mix()) -> float:
+    """VADER's part alone: its valence sum per sqrt(hit), squashed into (-1, 1) (see VADER_ALPHA)."""
+    per_hit = ev.vader_sum / max(ev.vader_hits, 1) ** mix.vader_hit_power
+    return per_hit / math.sqrt(per_hit**2 + mix.vader_alpha)
+
+
+def rule_features(ev: Evidence, polarity: float) -> tuple[float, float, float]:
+    """What the trained model reads from the rules: their polarity, VADER's part, TextBlob's part."""
+    return polarity, vader_polarity(ev), ev.textblob if ev.textblob_hits else 0.0

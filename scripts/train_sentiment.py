@@ -1,0 +1,228 @@
+"""Train Tandem's sentiment model from the training pool and write it into the repository.
+
+    .venv/bin/python scripts/train_sentiment.py [--pool FILE] [--extra FILE ...] [--out FILE]
+
+Deterministic: fixed fold split and seed, one thread, so the same inputs give the same model bytes.
+Every setting is chosen by 5-fold cross-validation inside the training data (never on an evaluation
+set), each kind of text counting once whatever its size (tweets, Reddit, review sentences, workplace):
+the regularisation strength (best mean out-of-fold macro-F1), the rules' share of the product's blend
+(best mean correlation of the polarity with the ordinal label -1/0/+1, since digests average polarities)
+and then the neutral band (best mean macro-F1 at that share). The features are
+`handlers.sentiment.features` plus one column holding the rules scorer's polarity (tandem-3), so the
+model learns how far to trust the rules: it is stacked with them, not beside them.
+Training needs scikit-learn (pinned in requirements.txt); scoring needs only numpy.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import math
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from handlers.sentiment.features import BUCKETS, feature_ids  # noqa: E402
+from handlers.sentiment.model import CLASSES, MODEL_PATH, TrainedModel, write_model  # noqa: E402
+from handlers.sentiment.scorer import LABEL_BAND, TandemScorer, rule_features  # noqa: E402
+from handlers.sentiment.stacked import StackedScorer, blend, rules_decide  # noqa: E402
+
+POOL = REPO.parent / "shared" / "data" / "sentiment" / "train" / "train_pool.tsv"
+WORKPLACE = REPO / "training" / "workplace_sentences.tsv"
+ALPHAS = (1e-6, 3e-6, 1e-5)
+BANDS = tuple(b / 100 for b in range(5, 51, 5))
+SHARES = tuple(s / 10 for s in range(11))
+FOLDS = 5
+SEED = 0
+EPOCHS = 20
+# Every CHECK_EVERY-th training text is scored through the run-time path after training; the figure
+# goes into the model file, so a test can prove the shipped file reproduces the training run.
+CHECK_EVERY = 20
+
+
+@dataclass(frozen=True)
+class Example:
+    source: str
+    label: int
+    text: str
+
+
+def read_examples(path: Path) -> list[Example]:
+    """`source \\t label \\t text` rows (a header row is skipped)."""
+    rows = []
+    with path.open(encoding="utf-8", newline="") as handle:
+        for record in csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
+            if len(record) == 3 and record[1] in CLASSES:
+                rows.append(Example(record[0], CLASSES.index(record[1]), record[2]))
+    return rows
+
+
+def design(texts: Sequence[str], rules: np.ndarray) -> Any:
+    """The training matrix: scaled feature counts (as `TrainedModel.probabilities` reads them), then
+    the rule features (`rule_features`) in the last columns."""
+    from scipy.sparse import csr_matrix
+
+    indices: list[np.ndarray] = []
+    values: list[np.ndarray] = []
+    pointers = [0]
+    for text, rule in zip(texts, rules):
+        ids = feature_ids(text)
+        scale = 1 / math.sqrt(len(ids)) if len(ids) else 0.0
+        indices.append(np.append(ids, BUCKETS + np.arange(len(rule))))
+        values.append(np.append(np.full(len(ids), scale), rule))
+        pointers.append(pointers[-1] + len(ids) + len(rule))
+    matrix = csr_matrix((np.concatenate(values), np.concatenate(indices), np.array(pointers)),
+                        shape=(len(texts), BUCKETS + rules.shape[1]))
+    matrix.sum_duplicates()
+    return matrix
+
+
+def macro_f1(gold: np.ndarray, pred: np.ndarray) -> float:
+    scores = []
+    for c in range(len(CLASSES)):
+        tp = int(np.sum((gold == c) & (pred == c)))
+        fp = int(np.sum((gold != c) & (pred == c)))
+        fn = int(np.sum((gold == c) & (pred != c)))
+        scores.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
+    return sum(scores) / len(scores)
+
+
+def kind_of(source: str) -> str:
+    """The kind of text a source is ("uci-yelp" and "uci-imdb" are both review sentences)."""
+    return source.split("-")[0]
+
+
+def pearson(xs: np.ndarray, ys: np.ndarray) -> float:
+    return float(np.corrcoef(xs, ys)[0, 1])
+
+
+def band_labels(polarity: np.ndarray, band: float) -> np.ndarray:
+    """Class index per polarity with a symmetric neutral band (as `label_for`)."""
+    return np.where(polarity > band, 2, np.where(polarity < -band, 0, 1))
+
+
+def classifier(alpha: float) -> Any:
+    from sklearn.linear_model import SGDClassifier
+
+    return SGDClassifier(loss="log_loss", alpha=alpha, max_iter=EPOCHS, tol=None, random_state=SEED)
+
+
+def out_of_fold(matrix: Any, labels: np.ndarray, alpha: float) -> np.ndarray:
+    """Out-of-fold class probabilities over FOLDS stratified folds."""
+    from sklearn.model_selection import StratifiedKFold
+
+    probabilities = np.zeros((len(labels), len(CLASSES)))
+    for fit_rows, held in StratifiedKFold(FOLDS, shuffle=True, random_state=SEED).split(matrix, labels):
+        model = classifier(alpha).fit(matrix[fit_rows], labels[fit_rows])
+        probabilities[held] = model.predict_proba(matrix[held])
+    return probabilities
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--pool", type=Path, default=POOL)
+    parser.add_argument("--extra", type=Path, action="append", help=f"more labelled rows (default {WORKPLACE})")
+    parser.add_argument("--out", type=Path, default=MODEL_PATH)
+    parser.add_argument("--alphas", type=float, nargs="+", default=ALPHAS, help="regularisation strengths to try")
+    parser.add_argument("--limit", type=int, help="use only the first N pool rows (quick runs, tests)")
+    args = parser.parse_args(argv)
+    started = time.monotonic()
+    examples = read_examples(args.pool)[: args.limit]
+    extras = [row for path in (args.extra if args.extra is not None else [WORKPLACE]) for row in read_examples(path)]
+    examples += extras
+    labels = np.array([e.label for e in examples])
+    sources = np.array([e.source for e in examples])
+    scorer = TandemScorer()
+    normalised = [scorer.normalised(e.text) for e in examples]
+    evidence = [scorer.evidence(text, normalised=True) for text in normalised]
+    rules = np.array([rule_features(ev, scorer.combine(ev)) for ev in evidence])
+    matrix = design(normalised, rules)
+    print(f"{len(examples):,} texts ({len(extras):,} extra), {matrix.nnz:,} features, "
+          f"{time.monotonic() - started:.0f} s")
+
+    groups = [np.array([kind_of(source) == kind for source in sources]) for kind in sorted(set(map(kind_of, sources)))]
+
+    def per_kind(measure: Callable[[np.ndarray, np.ndarray], float], gold: np.ndarray, got: np.ndarray) -> float:
+        """The mean of `measure` over the kinds of text: each kind counts once."""
+        return float(np.mean([measure(gold[rows], got[rows]) for rows in groups]))
+
+    cv: dict[str, dict[str, float]] = {}
+    best: tuple[float, float, np.ndarray] | None = None
+    for alpha in args.alphas:
+        probabilities = out_of_fold(matrix, labels, alpha)
+        f1 = per_kind(macro_f1, labels, probabilities.argmax(axis=1))
+        cv[f"{alpha:g}"] = {"mean_macro_f1_over_kinds": round(f1, 4)}
+        print(f"alpha {alpha:g}: out-of-fold macro-F1 {f1:.4f} ({time.monotonic() - started:.0f} s)")
+        if best is None or f1 > best[1]:
+            best = (alpha, f1, probabilities)
+    assert best is not None
+    alpha, _, probabilities = best
+    model_polarity = probabilities[:, 2] - probabilities[:, 0]
+    vetoed = np.array([rules_decide(ev) for ev in evidence])
+    silent = np.array([not (ev.vader_hits or ev.textblob_hits) for ev in evidence])
+    veto_labels = band_labels(rules[:, 0], LABEL_BAND)
+
+    def scored(share: float, band: float) -> tuple[np.ndarray, np.ndarray]:
+        """The product scorer's polarity and labels out of fold, for one rules share and band."""
+        polarity = np.asarray(blend(rules[:, 0], model_polarity, np.where(silent, 0.0, share)))
+        return polarity, np.where(vetoed, veto_labels, band_labels(polarity, band))
+
+    # The polarity is used as a number (weekly means), so the rules' share is chosen for the best
+    # correlation with the ordinal label (-1, 0, +1); the band then for the best macro-F1 at that share.
+    ordinal = labels - 1.0
+    share = max(SHARES, key=lambda s: per_kind(pearson, ordinal, scored(s, 0.0)[0]))
+    band = max(BANDS, key=lambda b: per_kind(macro_f1, labels, scored(share, b)[1]))
+    predicted = scored(share, band)[1]
+    by_source = {
+        str(source): round(macro_f1(labels[sources == source], predicted[sources == source]), 4)
+        for source in sorted(set(sources))
+    }
+    print(f"chosen alpha {alpha:g}, rules share {share}, band {band}: out-of-fold macro-F1 "
+          f"{macro_f1(labels, predicted):.4f}, by source {by_source}; r with the ordinal label "
+          + ", ".join(f"{s}: {per_kind(pearson, ordinal, scored(s, 0.0)[0]):.4f}" for s in SHARES))
+
+    final = classifier(alpha).fit(matrix, labels)
+    coef = final.coef_.T  # (BUCKETS + 1, 3)
+    meta = {
+        "trained_on": {"pool": args.pool.name, "pool_rows": len(examples) - len(extras), "extra_rows": len(extras),
+                       "pool_sha256": hashlib.sha256(args.pool.read_bytes()).hexdigest()},
+        "settings": {"alpha": alpha, "epochs": EPOCHS, "seed": SEED, "folds": FOLDS, "loss": "log_loss",
+                     "alphas_tried": list(args.alphas), "bands_tried": list(BANDS),
+                     "rules_shares_tried": list(SHARES)},
+        "cross_validation": {"by_alpha": cv, "by_source_at_band": by_source,
+                             "macro_f1": round(macro_f1(labels, predicted), 4),
+                             "mean_macro_f1_over_kinds": round(per_kind(macro_f1, labels, predicted), 4),
+                             "ordinal_r_by_share": {f"{s}": round(per_kind(pearson, ordinal, scored(s, 0.0)[0]), 4)
+                                                    for s in SHARES}},
+    }
+    model = write_model(args.out, coef[:BUCKETS], coef[BUCKETS:], final.intercept_, band, share, meta)
+    check = check_figure(model, examples)
+    model = write_model(args.out, coef[:BUCKETS], coef[BUCKETS:], final.intercept_, band, share,
+                        {**meta, "check": {"every": CHECK_EVERY, "macro_f1": check}})
+    size = args.out.stat().st_size
+    print(f"wrote {args.out} ({size / 1e6:.2f} MB, sha256 {hashlib.sha256(args.out.read_bytes()).hexdigest()[:16]}); "
+          f"in-sample check macro-F1 {check} on every {CHECK_EVERY}th text; {time.monotonic() - started:.0f} s")
+
+
+def check_figure(model: TrainedModel, examples: Sequence[Example]) -> float:
+    """Macro-F1 of the product scorer with the shipped (float16) model on every CHECK_EVERY-th training
+    text: the figure a test recomputes from the file."""
+    return check_macro_f1(StackedScorer(model=model), examples[::CHECK_EVERY])
+
+
+def check_macro_f1(scorer: StackedScorer, examples: Sequence[Example]) -> float:
+    """Macro-F1 of `scorer` on labelled examples, rounded as the model file records it."""
+    predicted = np.array([CLASSES.index(scorer.score(e.text).label) for e in examples])
+    return round(macro_f1(np.array([e.label for e in examples]), predicted), 6)
+
+
+if __name__ == "__main__":
+    main()
