@@ -4,8 +4,8 @@ A text (already normalised by `handlers.sentiment.text.normalise`, so emoji are 
 gone) becomes hashed counts of word unigrams and bigrams and of character 3- to 5-grams of its words
 (which carry a word's meaning to spellings the pool never saw: "frustrating", "frustratingly"). Words
 inside a negation's scope ("not good", up to the next punctuation or contrast word) get a "~" prefix,
-so the model can learn that "not great" is not "great". Hashing (a fixed number of buckets) keeps the model a plain weight table: no vocabulary
-to ship and nothing to look up but an index.
+so the model can learn that "not great" is not "great". Hashing (a fixed number of buckets) keeps the
+model a plain weight table: no vocabulary to ship and nothing to look up but an index.
 """
 from __future__ import annotations
 
