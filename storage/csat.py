@@ -34,17 +34,19 @@ class CsatWeek:
     agents: set[int] = field(default_factory=set)
     comment_agents: set[int] = field(default_factory=set)
     sources: set[str] = field(default_factory=set)
+    comment_texts: list[tuple[int, str, float]] = field(default_factory=list)  # (agent, text, polarity); themes
 
 
-async def csat_weeks(session: AsyncSession, first: date, last: date,
-                     team_ids: Sequence[int]) -> dict[int, CsatWeek]:
-    """Ratings given on local dates first..last (inclusive) per team, attributed through memberships."""
+async def csat_weeks(session: AsyncSession, first: date, last: date, team_ids: Sequence[int], *,
+                     with_comments: bool = False) -> dict[int, CsatWeek]:
+    """Ratings given on local dates first..last (inclusive) per team, attributed through memberships.
+    `with_comments`: also keep the comments' texts (for themes; figures never need them)."""
     ids = list(team_ids)
     if not ids:
         return {}
     start = datetime.combine(first, time(), tzinfo=UTC) - ZONE_SLACK
     end = datetime.combine(last + timedelta(days=1), time(), tzinfo=UTC) + ZONE_SLACK
-    ratings = await ratings_between(session, start, end)
+    ratings = await ratings_between(session, start, end, with_comments=with_comments)
     if not ratings:
         return {}
     workspaces = (await session.execute(select(Team.workspace_id).where(Team.id.in_(ids)).distinct())).scalars().all()
@@ -81,4 +83,6 @@ async def csat_weeks(session: AsyncSession, first: date, last: date,
                         week.comments += 1
                         week.comment_sum += rating.comment_polarity
                         week.comment_agents.add(person_id)
+                        if rating.comment and rating.comment.strip():
+                            week.comment_texts.append((person_id, rating.comment, rating.comment_polarity))
     return dict(found)

@@ -45,7 +45,7 @@ async def insert_ratings(session: AsyncSession, rows: Sequence[dict[str, Any]]) 
 
 @dataclass(frozen=True)
 class RatingRow:
-    """What figures need of a rating: never its comment text."""
+    """What figures need of a rating; the comment text only when themes ask for it (`with_comments`)."""
 
     rated_at: datetime
     score: float
@@ -53,16 +53,18 @@ class RatingRow:
     agent_email: str | None
     comment_polarity: float | None
     source: str
+    comment: str | None = None
 
 
-async def ratings_between(session: AsyncSession, start: datetime, end: datetime) -> list[RatingRow]:
+async def ratings_between(session: AsyncSession, start: datetime, end: datetime, *,
+                          with_comments: bool = False) -> list[RatingRow]:
     """Ratings given in [start, end), with an email to attribute them by (others cannot count yet)."""
-    rows = await session.execute(select(
-        CustomerRating.rated_at, CustomerRating.score, CustomerRating.satisfied, CustomerRating.agent_email,
-        CustomerRating.comment_polarity, CustomerRating.source,
-    ).where(CustomerRating.rated_at >= start, CustomerRating.rated_at < end,
-            CustomerRating.agent_email.is_not(None)))
-    return [RatingRow(*row) for row in rows.all()]
+    columns = [CustomerRating.rated_at, CustomerRating.score, CustomerRating.satisfied, CustomerRating.agent_email,
+               CustomerRating.comment_polarity, CustomerRating.source]
+    query = select(*columns, CustomerRating.comment) if with_comments else select(*columns)
+    rows = await session.execute(query.where(CustomerRating.rated_at >= start, CustomerRating.rated_at < end,
+                                             CustomerRating.agent_email.is_not(None)))
+    return [RatingRow(*tuple(row)) for row in rows.all()]
 
 
 async def agent_people(session: AsyncSession, workspace_id: int) -> dict[str, int]:

@@ -68,7 +68,7 @@ def render_moment_logged(message: MomentLogged) -> str:
 def render_digest_text(report: TeamDigest) -> str:
     """The digest for a terminal or a text file, headline first; no names, no individual answers."""
     sections = (_digest_top(report), _wellbeing(report), _customer_moments(report), _customer_ratings(report),
-                _links(report), _notices(report),
+                _themes(report), _links(report), _notices(report),
                 [wording.privacy_footer(report)])
     return "\n\n".join("\n".join(lines) for lines in sections if lines)
 
@@ -103,6 +103,14 @@ def _customer_ratings(report: TeamDigest) -> list[str]:
         return []
     return ["Customer ratings (helpdesk)", *(f"  {label}: {value}" for label, value in
                                              wording.rating_facts(report.customer_ratings, report.min_group))]
+
+
+def _themes(report: TeamDigest) -> list[str]:
+    lines = wording.theme_lines(report)
+    if not lines:
+        return []
+    return [wording.themes_heading(report), *(f"  {name}: {value}" for name, value in lines),
+            f"  ({wording.themes_footer(report)})"]
 
 
 def _links(report: TeamDigest) -> list[str]:

@@ -144,8 +144,8 @@ def digest(message: DigestMessage) -> dict[str, Any]:
     """The weekly digest: the headline first, then one block group per section, inside Slack's limits."""
     report = message.report
     blocks = [*_digest_top(report), *_wellbeing(report), *_customer_moments(report), *_excerpts(report),
-              *_customer_ratings(report), *_links(report), *_notices(report), *_chart_note(message),
-              context(safe_mrkdwn(wording.privacy_footer(report)))]
+              *_customer_ratings(report), *_themes(report), *_links(report), *_notices(report),
+              *_chart_note(message), context(safe_mrkdwn(wording.privacy_footer(report)))]
     fallback = f"Weekly digest — {wording.title(report)}, {report.iso_week}: {wording.headline(report)}"
     return {"text": safe_mrkdwn(fallback, limits.FALLBACK_TEXT), "blocks": blocks[: limits.MESSAGE_BLOCKS]}
 
@@ -194,6 +194,16 @@ def _excerpts(report: TeamDigest) -> list[Block]:
         return []
     lines = [f"> {wording.tone_mark(q.tone)} “{safe_mrkdwn(q.text, 900)}”" for q in quotes]
     return [section("*In their words* (no names)\n" + "\n".join(lines))]
+
+
+def _themes(report: TeamDigest) -> list[Block]:
+    lines = wording.theme_lines(report)
+    if not lines:
+        return []
+    return [{"type": "divider"},
+            fields_section(f"*{wording.themes_heading(report)}*",
+                           [(safe_mrkdwn(name, 200), safe_mrkdwn(value, 1700)) for name, value in lines]),
+            context(safe_mrkdwn(wording.themes_footer(report), 2900))]
 
 
 def _links(report: TeamDigest) -> list[Block]:

@@ -174,7 +174,7 @@ def digest_card(message: DigestMessage) -> dict[str, Any]:
     """The weekly digest: the headline first, then one group per section (only what the privacy rules allow)."""
     report = message.report
     body = [*_digest_top(report), *_wellbeing(report), *_customer_moments(report), *_excerpts(report),
-            *_customer_ratings(report), *_links(report), *_notices(report), *_chart(message),
+            *_customer_ratings(report), *_themes(report), *_links(report), *_notices(report), *_chart(message),
             text_block(wording.privacy_footer(report), size="Small", isSubtle=True)]
     return card(body, fallback=f"Tandem weekly digest — {wording.title(report)}, {report.iso_week}: "
                                f"{wording.headline(report)}")
@@ -221,6 +221,15 @@ def _excerpts(report: TeamDigest) -> list[dict[str, Any]]:
     return [_heading("In their words (no names)"),
             *(literal(text_run(f"{wording.tone_mark(q.tone)} "), text_run(f"“{q.text}”", italic=True))
               for q in quotes)]
+
+
+def _themes(report: TeamDigest) -> list[dict[str, Any]]:
+    lines = wording.theme_lines(report)
+    if not lines:
+        return []
+    return [_heading(wording.themes_heading(report)),  # theme names are people's words: TextRuns, never markdown
+            *(literal(text_run(f"{name}: ", weight="Bolder"), text_run(value)) for name, value in lines),
+            text_block(wording.themes_footer(report), size="Small", isSubtle=True)]
 
 
 def _links(report: TeamDigest) -> list[dict[str, Any]]:

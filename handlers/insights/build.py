@@ -9,14 +9,17 @@ import asyncio
 import time
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import date
 
 from handlers.context import Ctx
 from handlers.insights import privacy
 from handlers.insights.figures import figures_from, organisation_digest
-from handlers.insights.report import TeamDigest
+from handlers.insights.report import TeamDigest, Theme
+from handlers.insights.themes import shared_themes, team_themes
 from handlers.insights.weeks import WeekView, team_weeks
 from handlers.messages import DigestMessage
 from storage import digests as digest_store
+from storage import themes as theme_store
 from storage.calendar import iso_week_bounds
 from storage.models import Team
 
@@ -55,6 +58,7 @@ async def _build_digests(ctx: Ctx, chosen: Sequence[Team], iso_week: str, min_gr
         touchpoints = await digest_store.top_touchpoints(ctx.session, first, last, with_moments) if with_moments else {}
         candidates = (await digest_store.excerpt_candidates(ctx.session, first, last, with_moments)
                       if with_moments else {})
+        themes = await _week_themes(ctx, built_ids, first, last, min_group)
         for team in to_build:
             *previous, this_week = views[team.id]
             quotes = privacy.choose_quotes(((e.person_id, e.polarity, e.text) for e in candidates.get(team.id, ())),
@@ -62,6 +66,7 @@ async def _build_digests(ctx: Ctx, chosen: Sequence[Team], iso_week: str, min_gr
             built[team.id] = figures_from(team.name, iso_week, this_week.agg, min_group, withheld=this_week.withheld,
                                           previous=previous, touchpoints=touchpoints.get(team.id, ()), quotes=quotes,
                                           csat_withheld=this_week.csat_withheld)
+            built[team.id] = replace(built[team.id], themes=themes.get(team.id, ()))
     if save and built:
         await digest_store.save_runs(ctx.session, [(t, iso_week, r.respondents, r.to_json()) for t, r in built.items()],
                                      ctx.clock.now())
@@ -70,8 +75,20 @@ async def _build_digests(ctx: Ctx, chosen: Sequence[Team], iso_week: str, min_gr
     reports = [replace(TeamDigest.from_json(frozen[t.id]), team=t.name) if t.id in frozen else built[t.id]
                for t in chosen]
     if organisation:
-        reports.append(organisation_digest(iso_week, [views[t] for t in ids], min_group, len(chosen)))
+        view = organisation_digest(iso_week, [views[t] for t in ids], min_group, len(chosen))
+        reports.append(replace(view, themes=shared_themes(r.themes for r in reports)))
     return reports
+
+
+async def _week_themes(ctx: Ctx, team_ids: list[int], first: date, last: date, min_group: int,
+                       ) -> dict[int, tuple[Theme, ...]]:
+    """The themes of the teams being built. Teams sharing members with them are read too, so the overlap
+    rule compares each team's themes with theirs whether or not their digests are built now."""
+    if not team_ids:
+        return {}
+    shared = await digest_store.teams_sharing_members(ctx.session, team_ids, first, last)
+    texts = await theme_store.week_texts(ctx.session, first, last, sorted({*team_ids, *(b for _, b in shared)}))
+    return team_themes(texts, shared, min_group)
 
 
 async def build_team_digest(ctx: Ctx, team: Team, iso_week: str, min_group: int) -> TeamDigest:

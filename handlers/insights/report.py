@@ -11,7 +11,7 @@ from typing import Any
 
 from handlers.insights import privacy, stats
 
-SCHEMA_VERSION = 3  # 3: customer_ratings, WeekPoint.csat, LinkFigures.measure
+SCHEMA_VERSION = 4  # 3: customer_ratings, WeekPoint.csat, LinkFigures.measure; 4: themes
 
 @dataclass(frozen=True)
 class MoodFigures:
@@ -64,6 +64,18 @@ class PooledCsat:
 
 
 @dataclass(frozen=True)
+class Theme:
+    """What several people's notes, moments or customers' comments were about (handlers/insights/themes.py)."""
+
+    name: str  # a known theme ("workload") or a key phrase found in the text ("status updates")
+    people: int  # distinct people who raised it (always at least min_group)
+    tone: str  # positive | neutral | negative: the mean tone of the texts that raised it
+    sentiment: float  # that mean, −1..+1
+    known: bool = True  # one of Tandem's workplace themes, or a phrase found in the week's text
+    teams: int = 1  # organisation view: how many teams' digests show it
+
+
+@dataclass(frozen=True)
 class WeekPoint:
     """One week of the 12-week history; None where that week's figure was not shown."""
 
@@ -106,6 +118,7 @@ class TeamDigest:
     scope: str = "team"  # team | organisation
     customer_ratings: CustomerRatingFigures | None = None  # None: no helpdesk ratings of the team that week
     pooled_csat: PooledCsat | None = None  # organisation view, once enough teams and weeks have both figures
+    themes: tuple[Theme, ...] = ()  # the week's themes; organisation view: the themes several teams share
 
     @property
     def suppressed(self) -> bool:
@@ -132,6 +145,7 @@ class TeamDigest:
             "links": [_flat(link) for link in self.links], "scope": self.scope,
             "customer_ratings": None if self.customer_ratings is None else _ratings_json(self.customer_ratings),
             "pooled_csat": None if self.pooled_csat is None else _flat(self.pooled_csat),
+            "themes": [_flat(t) for t in self.themes],
             "schema_version": SCHEMA_VERSION, "suppressed": self.suppressed,
         }
 
@@ -156,7 +170,8 @@ class TeamDigest:
             notices=tuple(data.get("notices", ())), history=tuple(WeekPoint(**p) for p in data.get("history", ())),
             links=tuple(LinkFigures(**link) for link in data.get("links", ())), scope=data.get("scope", "team"),
             customer_ratings=_ratings_from(data.get("customer_ratings")),
-            pooled_csat=None if data.get("pooled_csat") is None else PooledCsat(**data["pooled_csat"]))
+            pooled_csat=None if data.get("pooled_csat") is None else PooledCsat(**data["pooled_csat"]),
+            themes=tuple(Theme(**t) for t in data.get("themes", ())))
 
 
 def _flat(value: Any) -> dict[str, Any]:

@@ -6,7 +6,14 @@ renderer escapes user text (team names, touchpoints, quotes, notices) for its ow
 """
 from __future__ import annotations
 
-from handlers.insights.report import CustomerRatingFigures, LinkFigures, MomentFigures, MoodFigures, TeamDigest
+from handlers.insights.report import (
+    CustomerRatingFigures,
+    LinkFigures,
+    MomentFigures,
+    MoodFigures,
+    TeamDigest,
+    Theme,
+)
 from handlers.insights.stats import Trend
 from handlers.messages import MOOD_CHOICES
 
@@ -146,6 +153,31 @@ def link_lines(report: TeamDigest) -> list[Fact]:
 def link_label(link: LinkFigures) -> str:
     when = {0: "Same week", 1: "A week later"}.get(link.lag_weeks, f"{link.lag_weeks} weeks later")
     return f"{when} · {LINK_MEASURES.get(link.measure, link.measure)}"
+
+
+THEMES_HEADING = "What people raised"
+SHARED_THEMES_HEADING = "Themes several teams raised"
+TONES = {"positive": "mostly positive", "negative": "mostly negative", "neutral": "mixed or neutral"}
+
+
+def themes_heading(report: TeamDigest) -> str:
+    return SHARED_THEMES_HEADING if report.scope == "organisation" else THEMES_HEADING
+
+
+def theme_value(theme: Theme) -> str:
+    """`4 people · mostly negative (−0.42)`; the organisation view also says how many teams."""
+    who = f"{theme.teams} teams, {theme.people} people" if theme.teams > 1 else f"{theme.people} people"
+    return f"{who} · {TONES.get(theme.tone, theme.tone)} ({signed(theme.sentiment)})"
+
+
+def theme_lines(report: TeamDigest) -> list[Fact]:
+    """The themes section as (theme, value) pairs, most people first; empty when no theme passed privacy."""
+    return [(theme.name, theme_value(theme)) for theme in report.themes]
+
+
+def themes_footer(report: TeamDigest) -> str:
+    return (f"From notes, customer moments and customers' comments; a theme is shown only when at least "
+            f"{report.min_group} people raised it, never with a quote or a name.")
 
 
 def headline(report: TeamDigest) -> str:

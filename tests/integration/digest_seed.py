@@ -36,8 +36,9 @@ async def team_id(harness, name: str) -> int:
 
 
 async def seed_moods(harness, iso_week: str, scores: Mapping[str, int | Sequence[int]],
-                     notes: Mapping[str, float] | None = None) -> None:
-    """Mood answers for a week: one score = Monday only; a list = Monday, Tuesday, ... in order."""
+                     notes: Mapping[str, float] | None = None, texts: Mapping[str, str] | None = None) -> None:
+    """Mood answers for a week: one score = Monday only; a list = Monday, Tuesday, ... in order.
+    `notes`: Monday's note polarity per person; `texts`: that note's text (else "a note")."""
     ids = await people(harness)
     monday, _ = iso_week_bounds(iso_week)
     async with harness.deps.context() as ctx:
@@ -50,8 +51,9 @@ async def seed_moods(harness, iso_week: str, scores: Mapping[str, int | Sequence
                 ctx.session.add(prompt)
                 await ctx.session.flush()
                 polarity = (notes or {}).get(user) if offset == 0 else None
+                note = None if polarity is None else (texts or {}).get(user, "a note")
                 ctx.session.add(MoodEntry(prompt_id=prompt.id, person_id=ids[user], local_date=day, score=score,
-                                          note=None if polarity is None else "a note", note_polarity=polarity,
+                                          note=note, note_polarity=polarity,
                                           note_label=None, sentiment_version="test", answered_at=at, updated_at=at))
 
 

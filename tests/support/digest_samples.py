@@ -7,10 +7,12 @@ from datetime import timedelta
 
 from handlers.insights import privacy, stats
 from handlers.insights.figures import figures_from
-from handlers.insights.report import PooledCsat, TeamDigest
+from handlers.insights.report import PooledCsat, TeamDigest, Theme
+from handlers.insights.themes import team_themes
 from handlers.insights.weeks import WeekView
 from storage.calendar import iso_week_bounds
 from storage.digests import WeekAggregate
+from storage.themes import ThemeText
 
 WEEK = "2026-W46"
 
@@ -35,12 +37,23 @@ QUOTES = (privacy.Quote("Sorted the invoice in one call", "positive"), privacy.Q
                                                                                      "negative"))
 
 
+THEME_TEXTS = [ThemeText(p, "note", "swamped again, another late night", -0.4) for p in range(1, 7)] + [
+    ThemeText(p, "moment", "fixed their merge conflicts live on the call", 0.1 + p / 100) for p in range(3, 9)]
+
+
+def sample_themes() -> tuple[Theme, ...]:
+    """Themes found by the real code in hand-made texts (six people on workload, six on merge conflicts), and one
+    as the organisation view shows a theme several teams share."""
+    shared = Theme("billing", people=14, tone="negative", sentiment=-0.31, known=True, teams=3)
+    return (*team_themes({1: THEME_TEXTS}, {}, 5)[1], shared)
+
+
 def full_digest(team: str = "Support") -> TeamDigest:
     report = figures_from(team, WEEK, _week(12), 5, previous=_previous(),
                           touchpoints=[("billing", 5), ("support", 4)], quotes=QUOTES)
     effect = stats.PooledEffect(difference=6.4, low=1.2, high=11.9, teams=4, weeks=40)
     pooled = PooledCsat(6.4, 1.2, 11.9, 4, 40, stats.describe_pooled(effect))
-    return replace(report, notices=("Notes came in late this week.",), pooled_csat=pooled)
+    return replace(report, notices=("Notes came in late this week.",), pooled_csat=pooled, themes=sample_themes())
 
 
 def suppressed_digest(team: str = "Support") -> TeamDigest:

@@ -68,7 +68,7 @@ def test_the_digest_leads_with_a_header_and_its_headline_then_sections() -> None
     headline = blocks[1]["text"]["text"]
     assert headline.startswith("*Mood 3.70 / 5 (→ steady +0.02) · customer quality 64 / 100")
     kinds = [b["type"] for b in blocks]
-    assert kinds.count("divider") >= 4 and sum(1 for b in blocks if b.get("fields")) == 3  # + customer ratings
+    assert kinds.count("divider") >= 5 and sum(1 for b in blocks if b.get("fields")) == 4  # + ratings, themes
     assert limit_problems(blocks) == []
 
 
