@@ -88,9 +88,12 @@ class Server:
 
 
 def _deliveries(directory: Path) -> list[dict]:
+    """Every complete line of every server's file. A reader can catch a write half-copied (O_APPEND keeps
+    writers apart, not readers), so a last line without its newline is not a delivery yet."""
     lines: list[dict] = []
     for path in directory.glob("deliveries-*.jsonl"):
-        lines.extend(json.loads(line) for line in path.read_text().splitlines() if line.strip())
+        text = path.read_text()
+        lines.extend(json.loads(line) for line in text[:text.rfind("\n") + 1].splitlines() if line.strip())
     return [line for line in lines if line["kind"] == "checkin"]
 
 

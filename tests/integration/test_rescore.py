@@ -7,9 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from handlers.cx.ingest import IncomingRating, ingest
 from handlers.delivery import rescore
-from handlers.sentiment import Sentiment
+from handlers.sentiment import Sentiment, StackedScorer, TandemScorer, default_scorer
 from storage.models import CustomerMoment, CustomerRating, MoodEntry
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -63,3 +65,34 @@ def test_rescore_command_shows_progress_and_finishes(tmp_path: Path) -> None:
     again = subprocess.run([sys.executable, "-m", "bot", "rescore"], env=env, cwd=tmp_path, capture_output=True,
                            text=True, timeout=120)
     assert "already scored" in again.stdout
+
+
+async def test_history_scored_by_the_rules_is_rescored_by_tandem_4(harness) -> None:
+    """Notes, moments and comments stored by tandem-3 are pending under the default scorer (tandem-4) and
+    re-scored to what tandem-4 says, on SQLite and PostgreSQL; the rules' veto holds for curated words."""
+    harness.deps.scorer = TandemScorer()
+    await harness.say("alice", "checkin")
+    await harness.say("alice", "mood 2")
+    await harness.say("alice", "note swamped again, third late night")
+    await harness.say("alice", "moment Client asked for a refund, frustrated by repeated outages.")
+    async with harness.deps.context() as ctx:
+        await ingest(ctx.session, [IncomingRating("zendesk", "c1", ctx.clock.now(), "bad", "good_bad",
+                                                  "ana@example.com", comment="Took five days to get any answer")],
+                     "pull", ctx.scorer, ctx.clock.now())
+    harness.deps.scorer = default_scorer()
+    async with harness.deps.context() as ctx:
+        assert await rescore.pending(ctx) == 3
+        await rescore.rescore_notes(ctx, 0, 100)
+        await rescore.rescore_moments(ctx, 0, 100)
+        await rescore.rescore_comments(ctx, 0, 100)
+    async with harness.deps.context() as ctx:
+        assert await rescore.pending(ctx) == 0
+    stacked = StackedScorer()
+    [entry], [moment] = await harness.rows(MoodEntry), await harness.rows(CustomerMoment)
+    [rating] = await harness.rows(CustomerRating)
+    for text, polarity, version in ((entry.note, entry.note_polarity, entry.sentiment_version),
+                                    (moment.text, moment.polarity, moment.sentiment_version),
+                                    (rating.comment, rating.comment_polarity, rating.sentiment_version)):
+        assert version == "tandem-4" and polarity == pytest.approx(stacked.score(text).polarity), text
+    assert entry.note_polarity == pytest.approx(TandemScorer().score(entry.note).polarity)  # "swamped": curated
+    assert rating.comment_polarity < 0  # no opinion word for the rules (0.0 under tandem-3): the model speaks

@@ -7,16 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from handlers.sentiment import Sentiment, TextBlobScorer, default_scorer, label_for
+from handlers.sentiment import Scorer, Sentiment, StackedScorer, TextBlobScorer, default_scorer, label_for
 from handlers.sentiment.lexicon import VADER_CORRECTIONS, WORKPLACE_LEXICON
 from handlers.sentiment.rules import mark_negated_events
 from handlers.sentiment.scorer import TandemScorer
 from handlers.sentiment.text import normalise, replace_emoji, strip_mrkdwn
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "workplace_sentiment.csv"
-AGREEMENT_TARGET = 0.85  # issue 7's goal; not reached yet, see test_workplace_agreement_does_not_regress
-AGREEMENT_REACHED = 222 / 279  # what the default scorer (tandem-3) reaches today: 79.6%
-AGREEMENT_FLOOR = AGREEMENT_REACHED - 0.01  # fail if it drops by more than one point
+AGREEMENT_TARGET = 0.85  # issues 7 and 16's goal; not reached yet, see test_workplace_agreement_does_not_regress
+AGREEMENT_REACHED = 214 / 279  # what the default scorer (tandem-4) reaches today: 76.7%
+RULES_REACHED = 222 / 279  # the rules alone (tandem-3), most of whose rules were written from these rows
+CHECK_ROWS = 222  # the rows after this were written to check each version's rules before those rules existed
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +27,7 @@ def scorer() -> TandemScorer:
 
 def test_default_scorer_is_tandem_with_a_version() -> None:
     chosen = default_scorer()
-    assert isinstance(chosen, TandemScorer)
+    assert isinstance(chosen, StackedScorer) and chosen.version == "tandem-4"
     assert isinstance(chosen.version, str) and chosen.version
     assert chosen.version != TextBlobScorer.version
 
@@ -215,24 +216,32 @@ def test_workplace_set_is_big_and_hard_enough() -> None:
         assert cases[case] >= 10, case
 
 
-def _agreement() -> tuple[float, Counter[str]]:
-    chosen = default_scorer()
-    rows = _workplace_rows()
+def _agreement(chosen: Scorer, rows: list[dict[str, str]]) -> tuple[float, Counter[str]]:
     misses = [r for r in rows if chosen.score(r["text"]).label != r["label"]]
     return 1 - len(misses) / len(rows), Counter(r["hard_case"] for r in misses)
 
 
-def test_workplace_agreement_does_not_regress() -> None:
+@pytest.mark.parametrize(("chosen", "reached"), [(default_scorer, AGREEMENT_REACHED), (TandemScorer, RULES_REACHED)],
+                         ids=["tandem-4 (default)", "tandem-3 (rules alone)"])
+def test_workplace_agreement_does_not_regress(chosen, reached: float) -> None:
     """Regression guard, not the issue's target.
 
-    Issue 7 asks for >= 85% agreement with people on workplace_sentiment.csv; the default scorer
-    (tandem-3) reaches 79.6% (222/279): 204/248 on the rows tandem-2 was built with (tandem-2: 199),
-    but only 18/31 on the rows written to check tandem-3 before its rules (tandem-2: also 18/31).
-    This fails if agreement drops more than one point below what is reached; raise AGREEMENT_REACHED
-    whenever the scorer improves.
+    Issues 7 and 16 ask for >= 85% agreement with people on workplace_sentiment.csv. The default scorer
+    (tandem-4) reaches 76.7% (214/279), the rules alone 79.6% (222/279); but the rules were written from
+    the first 248 rows, so on those the rules' figure is in-sample (bench/sentiment_eval.py splits them).
+    Fails if agreement drops more than one point below what is reached; raise the figure when it improves.
     """
-    agreement, misses = _agreement()
-    assert agreement >= AGREEMENT_FLOOR, (
-        f"agreement {agreement:.1%} < floor {AGREEMENT_FLOOR:.1%} (reached {AGREEMENT_REACHED:.1%}, "
+    agreement, misses = _agreement(chosen(), _workplace_rows())
+    assert agreement >= reached - 0.01, (
+        f"agreement {agreement:.1%} < floor {reached - 0.01:.1%} (reached {reached:.1%}, "
         f"issue target {AGREEMENT_TARGET:.0%}); misses by hard case: {dict(misses)}"
     )
+
+
+def test_the_default_scorer_beats_the_rules_on_rows_the_rules_never_saw() -> None:
+    """The rows after CHECK_ROWS were written before the rules they check: tandem-4 44/57, tandem-3 40/57.
+    Why tandem-4 is the default although the rules agree more often on all 279 rows."""
+    unseen = _workplace_rows()[CHECK_ROWS:]
+    stacked, _ = _agreement(default_scorer(), unseen)
+    rules, _ = _agreement(TandemScorer(), unseen)
+    assert stacked > rules, f"tandem-4 {stacked:.1%} vs tandem-3 {rules:.1%} on the {len(unseen)} unseen rows"
