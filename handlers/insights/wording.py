@@ -157,7 +157,7 @@ def link_label(link: LinkFigures) -> str:
 
 THEMES_HEADING = "What people raised"
 SHARED_THEMES_HEADING = "Themes several teams raised"
-TONES = {"positive": "mostly positive", "negative": "mostly negative", "neutral": "mixed or neutral"}
+TONES = {"positive": "positive on balance", "negative": "negative on balance", "neutral": "mixed or neutral"}
 
 
 def themes_heading(report: TeamDigest) -> str:
@@ -165,7 +165,7 @@ def themes_heading(report: TeamDigest) -> str:
 
 
 def theme_value(theme: Theme) -> str:
-    """`4 people · mostly negative (−0.42)`; the organisation view also says how many teams."""
+    """`4 people · negative on balance (−0.42)`; the organisation view also says how many teams."""
     who = f"{theme.teams} teams, {theme.people} people" if theme.teams > 1 else f"{theme.people} people"
     return f"{who} · {TONES.get(theme.tone, theme.tone)} ({signed(theme.sentiment)})"
 

@@ -68,7 +68,7 @@ async def test_themes_come_from_notes_moments_and_comments_counted_by_people(har
     assert "outages" not in themes  # one person
     assert all(t.people >= 5 for t in themes.values())
     text = render_digest_text(message.report)
-    assert "What people raised" in text and "workload: 5 people · mostly negative" in text
+    assert "What people raised" in text and "workload: 5 people · negative on balance" in text
     for written, _ in NOTES.values():
         assert written not in text  # never a quote of a note
     data = message.report.to_json()

@@ -103,7 +103,7 @@ READINGS: dict[str, Reading] = {
     "pooled_csat.weeks": lambda v, o, d: [rf"from {v} team-weeks"],
     "themes[].name": lambda v, o, d: [rf"{re.escape(v)}\W+(\d+ teams, )?{o['people']} people"],
     "themes[].people": lambda v, o, d: [rf"{re.escape(o['name'])}\W+(\d+ teams, )?{v} people"],
-    "themes[].tone": lambda v, o, d: [rf"{o['people']} people · mostly {v}" if v != "neutral"
+    "themes[].tone": lambda v, o, d: [rf"{o['people']} people · {v} on balance" if v != "neutral"
                                       else rf"{o['people']} people · mixed or neutral"],
     "themes[].sentiment": lambda v, o, d: [rf"{o['people']} people · [a-z ]+ \({_signed(v)}\)"],
     "themes[].teams": lambda v, o, d: [rf"{re.escape(o['name'])}\W+{v} teams, "] if v > 1 else [],
