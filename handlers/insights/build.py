@@ -83,12 +83,16 @@ async def _build_digests(ctx: Ctx, chosen: Sequence[Team], iso_week: str, min_gr
 async def _week_themes(ctx: Ctx, team_ids: list[int], first: date, last: date, min_group: int,
                        ) -> dict[int, tuple[Theme, ...]]:
     """The themes of the teams being built. Teams sharing members with them are read too, so the overlap
-    rule compares each team's themes with theirs whether or not their digests are built now."""
+    rule compares each team's themes with theirs whether or not their digests are built now (when every
+    team of the workspace is built, there is no one else to ask about)."""
     if not team_ids:
         return {}
-    shared = await digest_store.teams_sharing_members(ctx.session, team_ids, first, last)
-    texts = await theme_store.week_texts(ctx.session, first, last, sorted({*team_ids, *(b for _, b in shared)}))
-    return team_themes(texts, shared, min_group)
+    everyone = await digest_store.workspace_team_ids(ctx.session, team_ids)
+    partners: set[int] = set()
+    if not set(everyone) <= set(team_ids):
+        partners = {b for _, b in await digest_store.teams_sharing_members(ctx.session, team_ids, first, last)}
+    texts = await theme_store.week_texts(ctx.session, first, last, sorted({*team_ids, *partners}))
+    return {team: themes for team, themes in team_themes(texts, min_group).items() if team in team_ids}
 
 
 async def build_team_digest(ctx: Ctx, team: Team, iso_week: str, min_group: int) -> TeamDigest:

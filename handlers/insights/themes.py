@@ -21,7 +21,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from handlers.insights import privacy
@@ -101,21 +101,32 @@ def tokens(text: str) -> list[str]:
 
 
 @cache
-def _theme_patterns() -> tuple[tuple[str, tuple[tuple[str, ...], ...]], ...]:
-    """Each known theme with its keywords as stem sequences."""
-    return tuple((name, tuple(tuple(stem(w) for w in tokens(keyword)) for keyword in keywords))
-                 for name, keywords in THEMES.items())
+def _theme_index() -> dict[str, tuple[tuple[str, tuple[str, ...]], ...]]:
+    """Known themes' keywords as stem sequences, indexed by their first stem: a text is matched in one pass
+    over its stems, looking only at keywords that start with the stem at hand."""
+    index: dict[str, list[tuple[str, tuple[str, ...]]]] = defaultdict(list)
+    for name, keywords in THEMES.items():
+        for keyword in keywords:
+            pattern = tuple(stem(w) for w in tokens(keyword))
+            if pattern:
+                index[pattern[0]].append((name, pattern))
+    return {first: tuple(patterns) for first, patterns in index.items()}
 
 
 @cache
 def _theme_stems() -> frozenset[str]:
     """Stems that belong to a known theme: never also counted as a found key phrase."""
-    return frozenset(s for _, patterns in _theme_patterns() for pattern in patterns for s in pattern)
+    return frozenset(s for patterns in _theme_index().values() for _, pattern in patterns for s in pattern)
 
 
-def _contains(stems: Sequence[str], pattern: tuple[str, ...]) -> bool:
-    size = len(pattern)
-    return any(tuple(stems[i:i + size]) == pattern for i in range(len(stems) - size + 1))
+def _known_in(stems: Sequence[str]) -> frozenset[str]:
+    index = _theme_index()
+    found = set()
+    for i, first in enumerate(stems):
+        for name, pattern in index.get(first, ()):
+            if tuple(stems[i:i + len(pattern)]) == pattern:
+                found.add(name)
+    return frozenset(found)
 
 
 @dataclass(frozen=True)
@@ -126,11 +137,13 @@ class Raised:
     phrases: dict[str, str] = field(default_factory=dict)  # stem phrase -> the words as written
 
 
+@lru_cache(maxsize=8192)
 def raised_by(text: str) -> Raised:
-    """The known themes a text is about and its candidate key phrases (content words and adjacent pairs)."""
+    """The known themes a text is about and its candidate key phrases (content words and adjacent pairs).
+    Cached: a digest reads every text of the week, and weeks of one run repeat (teams sharing members)."""
     words = tokens(text)
     stems = [stem(w) for w in words]
-    known = frozenset(name for name, patterns in _theme_patterns() if any(_contains(stems, p) for p in patterns))
+    known = _known_in(stems)
     opinion, taken, stop = _opinion_words(), _theme_stems(), stop_words()
     content = [w not in stop and w not in opinion and len(w) > 2 and not w.isdigit() for w in words]
     phrases: dict[str, str] = {}
@@ -161,30 +174,39 @@ class Candidate:
                      tone=label_for(mean), sentiment=round(mean, 3), known=self.known)
 
 
-def candidates(texts: Iterable[ThemeText]) -> dict[str, Candidate]:
-    """Every known theme and key phrase of a team's week, keyed by name (known) or stem phrase (found)."""
-    found: dict[str, Candidate] = {}
-    for index, text in enumerate(texts):
-        raised = raised_by(text.text)
-        entries = [found.setdefault(name, Candidate(name, known=True)) for name in raised.known]
-        for key, spelling in raised.phrases.items():
-            entry = found.setdefault(f"~{key}", Candidate(key, known=False))
-            entry.spellings[spelling] += 1
-            entries.append(entry)
-        for entry in entries:
-            entry.people.add(text.person_id)
+def _keys(raised: Raised) -> list[str]:
+    """A text's themes as keys: known themes by name, found phrases as "~" + their stems."""
+    return [*raised.known, *(f"~{key}" for key in raised.phrases)]
+
+
+def candidates(texts: Sequence[ThemeText], min_group: int) -> dict[str, Candidate]:
+    """The known themes and key phrases of a team's week raised by at least min_group people, keyed by name
+    (known) or "~" + stem phrase (found). People are counted first, so only themes that pass get built."""
+    raised = [raised_by(text.text) for text in texts]
+    people: dict[str, set[int]] = defaultdict(set)
+    for text, found in zip(texts, raised):
+        for key in _keys(found):
+            people[key].add(text.person_id)
+    passing = {key for key, who in people.items() if privacy.enough(len(who), min_group)}
+    kept: dict[str, Candidate] = {}
+    for index, (text, found) in enumerate(zip(texts, raised)):
+        for key in passing.intersection(_keys(found)):
+            entry = kept.get(key)
+            if entry is None:
+                entry = kept[key] = Candidate(key.removeprefix("~"), known=not key.startswith("~"), people=people[key])
             entry.texts.add(index)
             entry.polarities.append(text.polarity)
-    return found
+            if not entry.known:
+                entry.spellings[found.phrases[entry.name]] += 1
+    return kept
 
 
-def _shown(found: Mapping[str, Candidate], min_group: int) -> dict[str, Candidate]:
-    """Themes raised by enough people. Found phrases raised by exactly the same texts say one thing: only
-    the longest is kept ("merge conflicts", not also "merge" and "conflicts"); known themes are all kept."""
-    enough = {k: c for k, c in found.items() if privacy.enough(len(c.people), min_group)}
-    kept = {k: c for k, c in enough.items() if c.known}
+def _shown(found: Mapping[str, Candidate]) -> dict[str, Candidate]:
+    """Found phrases raised by exactly the same texts say one thing: only the longest is kept ("merge
+    conflicts", not also "merge" and "conflicts"); known themes are all kept."""
+    kept = {k: c for k, c in found.items() if c.known}
     by_texts: dict[frozenset[int], list[tuple[str, Candidate]]] = defaultdict(list)
-    for key, c in enough.items():
+    for key, c in found.items():
         if not c.known:
             by_texts[frozenset(c.texts)].append((key, c))
     for same in by_texts.values():
@@ -193,18 +215,25 @@ def _shown(found: Mapping[str, Candidate], min_group: int) -> dict[str, Candidat
     return kept
 
 
-def team_themes(texts_by_team: Mapping[int, Sequence[ThemeText]], shared: Mapping[tuple[int, int], int],
-                min_group: int) -> dict[int, tuple[Theme, ...]]:
+def _sharing_people(texts_by_team: Mapping[int, Sequence[ThemeText]]) -> set[tuple[int, int]]:
+    """Pairs of teams whose texts come from at least one same person. Only those can hold a theme whose
+    people differ by fewer than min_group: disjoint sets of min_group or more each differ by 2 × min_group."""
+    teams_of: dict[int, set[int]] = defaultdict(set)
+    for team, texts in texts_by_team.items():
+        for text in texts:
+            teams_of[text.person_id].add(team)
+    return {(a, b) for teams in teams_of.values() if len(teams) > 1 for a in teams for b in teams if a < b}
+
+
+def team_themes(texts_by_team: Mapping[int, Sequence[ThemeText]], min_group: int) -> dict[int, tuple[Theme, ...]]:
     """The themes each team's digest may show, after both privacy rules, most people first (MAX_THEMES).
 
-    `shared`: pairs of teams with members in common (storage.digests.teams_sharing_members); the overlap
-    rule is applied over every such pair whose texts are given, whichever team is being built.
+    The overlap rule is applied over every pair of given teams whose texts share a person, so the caller
+    passes the texts of every team sharing members with the teams it builds (handlers/insights/build.py).
     """
-    shown = {team: _shown(candidates(texts), min_group) for team, texts in texts_by_team.items()}
+    shown = {team: _shown(candidates(texts, min_group)) for team, texts in texts_by_team.items()}
     withheld: dict[int, set[str]] = defaultdict(set)
-    for a, b in sorted({(min(pair), max(pair)) for pair in shared}):
-        if a not in shown or b not in shown:
-            continue
+    for a, b in sorted(_sharing_people(texts_by_team)):
         for key in shown[a].keys() & shown[b].keys():
             people_a, people_b = shown[a][key].people, shown[b][key].people
             if 0 < len(people_a ^ people_b) < privacy.effective_min_group(min_group):

@@ -45,7 +45,7 @@ def sample_themes() -> tuple[Theme, ...]:
     """Themes found by the real code in hand-made texts (six people on workload, six on merge conflicts), and one
     as the organisation view shows a theme several teams share."""
     shared = Theme("billing", people=14, tone="negative", sentiment=-0.31, known=True, teams=3)
-    return (*team_themes({1: THEME_TEXTS}, {}, 5)[1], shared)
+    return (*team_themes({1: THEME_TEXTS}, 5)[1], shared)
 
 
 def full_digest(team: str = "Support") -> TeamDigest:

@@ -44,34 +44,35 @@ def _texts(people: range, text: str, polarity: float = -0.5, source: str = "note
 def test_a_theme_needs_min_group_distinct_people_not_mentions() -> None:
     one_person = _texts(range(1, 2), "merge conflicts all day") * 9
     four = _texts(range(1, 5), "merge conflicts all day")
-    assert team_themes({1: one_person + four}, {}, 5)[1] == ()
-    five = team_themes({1: _texts(range(1, 6), "merge conflicts all day")}, {}, 5)[1]
+    assert team_themes({1: one_person + four}, 5)[1] == ()
+    five = team_themes({1: _texts(range(1, 6), "merge conflicts all day")}, 5)[1]
     assert [(t.name, t.people, t.known, t.tone) for t in five] == [("merge conflicts", 5, False, "negative")]
 
 
 def test_the_floor_holds_whatever_min_group_says() -> None:
-    assert team_themes({1: _texts(range(1, 3), "swamped")}, {}, 1)[1] == ()  # min_group is never below 3
+    assert team_themes({1: _texts(range(1, 3), "swamped")}, 1)[1] == ()  # min_group is never below 3
 
 
 def test_overlap_rule_withholds_the_smaller_team_when_people_differ_by_too_few() -> None:
-    texts = {1: _texts(range(1, 6), "swamped"), 2: _texts(range(1, 7), "swamped"),
-             3: _texts(range(1, 6), "swamped")}  # 3 raised it with exactly 1's people: a difference of zero
-    shown = team_themes(texts, {(1, 2): 5, (1, 3): 5}, 5)
-    assert shown[1] == () and [t.people for t in shown[2]] == [6] and [t.people for t in shown[3]] == [5]
-    far = team_themes({1: _texts(range(1, 6), "swamped"), 2: _texts(range(1, 11), "swamped")}, {(1, 2): 5}, 5)
+    texts = {1: _texts(range(1, 6), "swamped"), 2: _texts(range(1, 7), "swamped")}
+    shown = team_themes(texts, 5)
+    assert shown[1] == () and [t.people for t in shown[2]] == [6]  # 5 and 6 would reveal person 6
+    same = team_themes({1: _texts(range(1, 6), "swamped"), 3: _texts(range(1, 6), "swamped")}, 5)
+    assert [t.people for t in same[1]] == [5] == [t.people for t in same[3]]  # the same people: nothing to learn
+    far = team_themes({1: _texts(range(1, 6), "swamped"), 2: _texts(range(1, 11), "swamped")}, 5)
     assert [t.people for t in far[1]] == [5]  # differing by five people: safe
 
 
 def test_comments_count_the_agent_rated_and_tone_is_the_texts_mean() -> None:
     texts = [*_texts(range(1, 4), "refund please", 0.2, "comment"), *_texts(range(3, 6), "invoice wrong", -0.8)]
-    [billing] = team_themes({1: texts}, {}, 5)[1]
+    [billing] = team_themes({1: texts}, 5)[1]
     assert (billing.name, billing.people, billing.sentiment, billing.tone) == ("billing", 5, -0.3, "negative")
 
 
 def test_at_most_five_themes_most_people_first() -> None:
     texts = [ThemeText(p, "note", text, 0.0) for k, text in enumerate(
         ["swamped", "outage", "invoice", "onboarding", "kudos", "jira", "meetings"]) for p in range(1, 6 + k)]
-    names = [t.name for t in team_themes({1: texts}, {}, 5)[1]]
+    names = [t.name for t in team_themes({1: texts}, 5)[1]]
     assert names == ["meetings", "tooling", "recognition", "onboarding", "billing"]
 
 
@@ -85,4 +86,4 @@ def test_the_organisation_view_pools_shown_themes_of_two_or_more_teams() -> None
 @pytest.mark.parametrize("text", ["", " ", "😀" * 50, "https://example.com/x", "x" * 40_000, "Ωμέγα 日本語 ok",
                                   "\x00\x1b[31m", ":tada: :tada:"])
 def test_hostile_text_finds_themes_without_error(text: str) -> None:
-    assert isinstance(team_themes({1: _texts(range(1, 6), text)}, {}, 5)[1], tuple)
+    assert isinstance(team_themes({1: _texts(range(1, 6), text)}, 5)[1], tuple)
