@@ -61,6 +61,9 @@ THEMES: dict[str, tuple[str, ...]] = {
 OPINION_VALENCE = 1.8
 STOP_WORDS_PATH = Path(__file__).with_name("stop_words.txt")
 
+# Longer "words" are not topics (pasted ids, hashes, keyboard mashing); "internationalisation" is 20.
+MAX_TOPIC_WORD = 24
+_PLACEHOLDER = re.compile(r"\[[a-z\-]+\]")  # what clean_excerpt puts for a link or an e-mail address
 _WORD = re.compile(r"[a-z][a-z0-9'\-]*[a-z0-9]|[a-z]")
 _SHORTCODE = re.compile(r":[a-z0-9_+\-]+:")
 
@@ -96,7 +99,7 @@ def _opinion_words() -> frozenset[str]:
 
 def tokens(text: str) -> list[str]:
     """Lower-case words of a text, cleaned as quotes are (no mentions, links, e-mail, markup, :shortcodes:)."""
-    cleaned = _SHORTCODE.sub(" ", privacy.clean_excerpt(text, limit=len(text) + 1).lower())
+    cleaned = _PLACEHOLDER.sub(" ", _SHORTCODE.sub(" ", privacy.clean_excerpt(text, limit=len(text) + 1).lower()))
     return [w.strip("'-") for w in _WORD.findall(cleaned)]
 
 
@@ -145,7 +148,7 @@ def raised_by(text: str) -> Raised:
     stems = [stem(w) for w in words]
     known = _known_in(stems)
     opinion, taken, stop = _opinion_words(), _theme_stems(), stop_words()
-    content = [w not in stop and w not in opinion and len(w) > 2 and not w.isdigit() for w in words]
+    content = [w not in stop and w not in opinion and 2 < len(w) <= MAX_TOPIC_WORD and not w.isdigit() for w in words]
     phrases: dict[str, str] = {}
     for i, (word, key) in enumerate(zip(words, stems)):
         if not content[i]:
