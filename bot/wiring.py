@@ -17,6 +17,7 @@ from handlers.config import TandemConfig
 from handlers.context import Ctx, ignore_observation
 from handlers.ports import Clock, Messenger, SystemClock
 from handlers.sentiment import Scorer, default_scorer
+from handlers.teamsync.sources import Directory
 from storage.db import create_engine, session_factory, unit_of_work, upgrade
 
 PG_CONCURRENT_UNITS = 4
@@ -32,6 +33,7 @@ class Deps:
     clock: Clock
     gate: asyncio.Semaphore  # how many inputs may be inside a unit of work at once (see gate_size)
     messengers: dict[str, Messenger] = field(default_factory=dict)
+    directories: dict[str, Directory] = field(default_factory=dict)  # set by each platform's install: team sync
     observe: Callable[[str, float], None] = field(default=ignore_observation)  # set by the server: metrics
 
     @asynccontextmanager

@@ -10,7 +10,7 @@ from handlers.identity import person_today
 from handlers.localtime import format_hhmm
 from handlers.messages import Reply, Text
 from handlers.schedule import describe_schedule
-from storage import people, teams, workspaces
+from storage import people, team_sources, teams, workspaces
 from storage.models import Person, Schedule, Team
 
 
@@ -58,6 +58,16 @@ async def resolve_team(ctx: Ctx, workspace_id: int, name: str) -> Team:
     return team
 
 
+async def _refuse_if_synced(ctx: Ctx, team: Team, *, managers: bool) -> None:
+    """A team that follows a source takes its members (and, if so set, managers) from there alone."""
+    source = await team_sources.source_of(ctx.session, team.id)
+    if source is None or (managers and not source.managers_from_source):
+        return
+    what = "managers" if managers else "members"
+    raise BadArguments(f"{team.name} follows {source.label}, so its {what} come from there: change them in the "
+                       f"source, or `/tandem team unsync \"{team.name}\"` to manage the team by hand.")
+
+
 async def team_command(ctx: Ctx, person: Person,
                        command: c.TeamList | c.TeamCreate | c.TeamAdd | c.TeamRemove | c.TeamManager) -> Reply:
     workspace_id, today = person.workspace_id, person_today(ctx, person)
@@ -66,8 +76,10 @@ async def team_command(ctx: Ctx, person: Person,
         for team in await teams.teams_of_workspace(ctx.session, workspace_id):
             members = await teams.people_in_team(ctx.session, team.id, "member", today)
             managers = await teams.people_in_team(ctx.session, team.id, "manager", today)
+            source = await team_sources.source_of(ctx.session, team.id)
             rows.append(f"  {team.name}: {len(members)} member(s); managed by "
-                        f"{', '.join(m.display_name for m in managers) or 'nobody yet'}")
+                        f"{', '.join(m.display_name for m in managers) or 'nobody yet'}"
+                        + (f"; follows {source.label}" if source else ""))
         return Reply.of(Text("Teams:\n" + "\n".join(rows) if rows else "No teams yet: `/tandem team create NAME`."))
     if isinstance(command, c.TeamCreate):
         if await teams.find_team(ctx.session, workspace_id, command.name) is not None:
@@ -76,6 +88,7 @@ async def team_command(ctx: Ctx, person: Person,
         return Reply.of(Text(f"Created team “{command.name}”. Add people with "
                              f"`/tandem team add \"{command.name}\" @person ...`."))
     team = await resolve_team(ctx, workspace_id, command.team)
+    await _refuse_if_synced(ctx, team, managers=isinstance(command, c.TeamManager))
     if isinstance(command, c.TeamManager):
         target = await resolve_person(ctx, workspace_id, command.person)
         if await teams.current_membership(ctx.session, team.id, target.id, "manager", today):

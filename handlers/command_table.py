@@ -20,6 +20,7 @@ from handlers.errors import BadArguments, TandemError, UnknownCommand
 from handlers.help import HelpLine, help_for
 from handlers.identity import is_manager
 from handlers.messages import Help, Reply
+from handlers.teamsync import commands as teamsync
 from storage.models import Person
 
 
@@ -122,13 +123,18 @@ TABLE: tuple[Row, ...] = (
             Action(c.ScheduleReminder, admin.change_schedule, Role.ADMIN),
             Action(c.ScheduleEnabled, admin.change_schedule, Role.ADMIN))),
     Row("tandem team",
-        "/tandem team list | create NAME | add TEAM @user... | remove TEAM @user... | manager TEAM @user",
-        "teams and their managers (history is kept when people move)", ADMINS, c.parse_team, (
+        "/tandem team list | create NAME | add TEAM @user... | remove TEAM @user... | manager TEAM @user"
+        " | sync TEAM @user-group|#channel|this-team [managers] | sync status | unsync TEAM",
+        "teams and their managers, by hand or kept in sync with a Slack user group or channel, or the Teams team "
+        "(history is kept when people move)", ADMINS, c.parse_team, (
             Action(c.TeamList, admin.team_command, Role.ADMIN, changes=False),
             Action(c.TeamCreate, admin.team_command, Role.ADMIN),
             Action(c.TeamAdd, admin.team_command, Role.ADMIN),
             Action(c.TeamRemove, admin.team_command, Role.ADMIN),
-            Action(c.TeamManager, admin.team_command, Role.ADMIN))),
+            Action(c.TeamManager, admin.team_command, Role.ADMIN),
+            Action(c.TeamSync, teamsync.sync, Role.ADMIN),
+            Action(c.TeamUnsync, teamsync.unsync, Role.ADMIN),
+            Action(c.TeamSyncStatus, teamsync.status, Role.ADMIN, changes=False))),
     Row("tandem admin", "/tandem admin add @user | admin remove @user", "admins (the last admin cannot be removed)",
         ADMINS, c.parse_admin, (Action(c.AdminAdd, admin.admin_command, Role.ADMIN),
                                 Action(c.AdminRemove, admin.admin_command, Role.ADMIN))),

@@ -182,6 +182,26 @@ class TeamManager:
 
 
 @dataclass(frozen=True)
+class TeamSync:
+    """Make a team follow a source: a Slack user group (`@handle`) or channel (`#name`), or the Teams team
+    the command was typed in (`this-team`, which the Teams adapter qualifies with the team's id)."""
+
+    team: str
+    source: str
+    managers: bool = False  # the source's owners become the team's managers
+
+
+@dataclass(frozen=True)
+class TeamUnsync:
+    team: str
+
+
+@dataclass(frozen=True)
+class TeamSyncStatus:
+    pass
+
+
+@dataclass(frozen=True)
 class AdminAdd:
     person: str
 
@@ -221,8 +241,8 @@ class CxUnlinked:
 Command = (StartCheckin | AnswerMood | AddNote | LogMoment | OpenMomentForm | SetMomentDetails | Dismiss | ShowHelp
            | ShowHistory | ExportData | ForgetMe | Pause | Resume | SetHolidays | ShowDigest | ShowStatus | ScheduleShow
            | ScheduleCheckin | ScheduleDigest | ScheduleReminder | ScheduleEnabled | TeamList | TeamCreate | TeamAdd
-           | TeamRemove | TeamManager | AdminAdd | AdminRemove | SetWorkspaceHolidays | SetMinGroup | CxStatus | CxLink
-           | CxUnlinked)
+           | TeamRemove | TeamManager | TeamSync | TeamUnsync | TeamSyncStatus | AdminAdd | AdminRemove
+           | SetWorkspaceHolidays | SetMinGroup | CxStatus | CxLink | CxUnlinked)
 
 
 # --- value parsers ----------------------------------------------------------------------------------------
@@ -430,13 +450,48 @@ def parse_schedule(rest: str) -> ScheduleShow | ScheduleCheckin | ScheduleDigest
 MAX_TEAM_NAME = 100
 
 
-def parse_team(rest: str) -> TeamList | TeamCreate | TeamAdd | TeamRemove | TeamManager:
+THIS_TEAM = "this-team"  # in a Teams channel: the team the command was typed in
+MANAGERS_FLAG = "managers"
+
+
+def parse_source(token: str) -> str:
+    """A team source as typed: `@usergroup`, `#channel` or `this-team` (with its team id, from Teams)."""
+    if token.lower() == THIS_TEAM or token.lower().startswith(THIS_TEAM + ":"):
+        return THIS_TEAM + token[len(THIS_TEAM):]
+    if re.fullmatch(r"[@#][\w.\-]{1,80}", token):
+        return token
+    raise BadArguments(f"“{token[:60]}” is not a source: name a Slack user group (@support-team), a Slack "
+                       f"channel (#support) or, in a Teams channel, `{THIS_TEAM}`.")
+
+
+def _parse_sync(values: list[str]) -> TeamSync | TeamSyncStatus:
+    if [v.lower() for v in values] == ["status"]:
+        return TeamSyncStatus()
+    managers = bool(values) and values[-1].lower() == MANAGERS_FLAG
+    if managers:
+        values = values[:-1]
+    if len(values) < 2:
+        raise BadArguments("Name the team and its source, e.g. `team sync Support @support-team`.")
+    team = " ".join(values[:-1]).strip()
+    if len(team) > MAX_TEAM_NAME or team.startswith("@"):
+        raise BadArguments(f"A team name is 1–{MAX_TEAM_NAME} characters and does not start with @.")
+    return TeamSync(team, parse_source(values[-1]), managers)
+
+
+def parse_team(rest: str) -> (TeamList | TeamCreate | TeamAdd | TeamRemove | TeamManager | TeamSync | TeamUnsync
+                              | TeamSyncStatus):
     args = tokens(rest)
     if not args:
         raise BadArguments("Say what to do with teams.")
     what, values = args[0].lower(), args[1:]
     if what == "list" and not values:
         return TeamList()
+    if what == "sync":
+        return _parse_sync(values)
+    if what == "unsync":
+        if not values:
+            raise BadArguments("Name the team that should stop following its source.")
+        return TeamUnsync(" ".join(values))
     if what == "create":
         name = " ".join(values).strip()
         if not name:

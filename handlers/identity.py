@@ -60,6 +60,10 @@ async def identify(ctx: Ctx, caller: Caller) -> Person:
         await workspaces.lock_workspace(ctx.session, workspace.id)
         person = await people.find_person(ctx.session, workspace.id, caller.user_id)
     timezone = caller.timezone if caller.timezone and is_known_zone(caller.timezone) else None
+    if person is None and caller.email:  # the org chart named them before they first wrote
+        person = await people.find_person(ctx.session, workspace.id, people.placeholder_id(caller.email))
+        if person is not None:
+            person.platform_user_id = caller.user_id
     if person is None:
         first = await people.count_people(ctx.session, workspace.id) == 0
         try:

@@ -103,6 +103,7 @@ class Person(Base):
     paused_until: Mapped[date | None] = mapped_column(Date)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime]
+    welcomed_at: Mapped[datetime | None]  # the one welcome DM a team sync sends; never twice
 
     workspace: Mapped[Workspace] = relationship(lazy="joined")
 
@@ -129,6 +130,38 @@ class Membership(Base):
     role: Mapped[str] = mapped_column(String(16))  # member | manager
     started_on: Mapped[date] = mapped_column(Date)
     ended_on: Mapped[date | None] = mapped_column(Date)
+
+
+class TeamSource(Base):
+    """Where a team's membership comes from, when it follows one: a Slack user group or channel, the Teams
+    team Tandem is installed in, or the org chart file. Sync runs take turns through `lease_until`.
+
+    `reference` is what the source is known by on its platform (user group id, channel id, Teams team id,
+    or a handle or channel name still to be resolved); `label` is what admins see ("@support-team").
+    """
+
+    __tablename__ = "team_sources"
+    __table_args__ = (UniqueConstraint("team_id", name="uq_team_sources_team_id"),
+                      Index("ix_team_sources_lookup", "workspace_id", "kind", "reference"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))  # slack-group | slack-channel | teams-team | org-chart
+    reference: Mapped[str] = mapped_column(String(200))
+    label: Mapped[str] = mapped_column(String(200))
+    managers_from_source: Mapped[bool] = mapped_column(Boolean, default=False)
+    requested_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime]
+    due_at: Mapped[datetime | None]  # the next sync; set by the schedule and by the platform's change events
+    last_synced_at: Mapped[datetime | None]
+    last_added: Mapped[int] = mapped_column(Integer, default=0)
+    last_removed: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(String(300))
+    last_error_at: Mapped[datetime | None]
+    reported: Mapped[bool] = mapped_column(Boolean, default=False)  # the admin who asked heard how the first went
+    lease_owner: Mapped[str | None] = mapped_column(String(64))
+    lease_until: Mapped[datetime | None]
 
 
 class Schedule(Base):

@@ -73,3 +73,34 @@ async def people_by_id(session: AsyncSession, ids: list[int]) -> dict[int, Perso
         found.update((p.id, p) for p in (await session.scalars(select(Person).where(
             Person.id.in_(ids[start:start + 500])))).all())
     return found
+
+
+async def people_by_platform_ids(session: AsyncSession, workspace_id: int, user_ids: list[str]) -> dict[str, Person]:
+    found: dict[str, Person] = {}
+    for start in range(0, len(user_ids), 500):
+        found.update((p.platform_user_id, p) for p in (await session.scalars(select(Person).where(
+            Person.workspace_id == workspace_id, Person.platform_user_id.in_(user_ids[start:start + 500])))).all())
+    return found
+
+
+async def people_by_emails(session: AsyncSession, workspace_id: int, emails: list[str]) -> dict[str, Person]:
+    """People by lower-cased email; where two share one, the one with a platform id wins over a placeholder."""
+    found: dict[str, Person] = {}
+    for start in range(0, len(emails), 500):
+        for person in (await session.scalars(select(Person).where(
+                Person.workspace_id == workspace_id, Person.email.in_(emails[start:start + 500]))
+                .order_by(Person.id))).all():
+            if person.email and (person.email not in found or is_placeholder(found[person.email])):
+                found[person.email] = person
+    return found
+
+
+PLACEHOLDER_PREFIX = "email:"  # an org chart row known only by email, until they appear on their platform
+
+
+def placeholder_id(email: str) -> str:
+    return PLACEHOLDER_PREFIX + email
+
+
+def is_placeholder(person: Person) -> bool:
+    return person.platform_user_id.startswith(PLACEHOLDER_PREFIX)

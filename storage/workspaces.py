@@ -9,6 +9,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import Schedule, Workspace
 
 
+async def get_workspace(session: AsyncSession, workspace_id: int) -> Workspace | None:
+    return await session.get(Workspace, workspace_id)
+
+
 async def find_workspace(session: AsyncSession, platform: str, external_id: str) -> Workspace | None:
     return await session.scalar(
         select(Workspace).where(Workspace.platform == platform, Workspace.external_id == external_id))

@@ -1,5 +1,5 @@
-"""The APScheduler (3.x) jobs of `serve`: the minute tick, the outbox drain, the retention run and, with a
-helpdesk's API credentials set, the cx-pull of customer ratings.
+"""The APScheduler (3.x) jobs of `serve`: the minute tick, the outbox drain, the retention run, the team sync
+and, with a helpdesk's API credentials set, the cx-pull of customer ratings.
 
 Schedules live in Tandem's tables and the tick is idempotent, so any replica may run any job.
 """
@@ -10,9 +10,11 @@ from datetime import UTC, datetime, timedelta
 
 from bot.cx.pulls import clients_from, pull_all
 from bot.delivery.dispatcher import Dispatcher
+from bot.teamsync.runner import sync_due
 from handlers.delivery.retention import DELIVERY_MEMORY, Purged, apply_retention, forget_old_deliveries
 
 log = logging.getLogger("tandem.scheduler")
+SYNC_SECONDS = 30  # how soon a new source or a change event is synced
 
 
 class TickScheduler:
@@ -31,6 +33,8 @@ class TickScheduler:
                                 max_instances=1, misfire_grace_time=10)
         self._scheduler.add_job(self.apply_retention, "interval", hours=6, id="retention", coalesce=True,
                                 max_instances=1, next_run_time=datetime.now(UTC) + timedelta(minutes=2))
+        self._scheduler.add_job(self.sync_teams, "interval", seconds=SYNC_SECONDS, id="team-sync", coalesce=True,
+                                max_instances=1, next_run_time=datetime.now(UTC) + timedelta(seconds=SYNC_SECONDS))
         env = self.dispatcher.deps.settings.env
         if clients_from(env):  # helpdesks with API credentials: pull their ratings
             self._scheduler.add_job(self.pull_ratings, "interval", minutes=env.cx_pull_minutes, id="cx-pull",
@@ -73,6 +77,14 @@ class TickScheduler:
                              f", stopped: {result.error}" if result.error else "")
         except Exception:
             log.exception("cx-pull failed; the next run will retry")
+
+    async def sync_teams(self) -> None:
+        """Every team source that is due (new, changed on its platform, or not read for a while)."""
+        deps = self.dispatcher.deps
+        try:
+            await sync_due(deps, deps.directories)
+        except Exception:
+            log.exception("team sync failed; the next run will retry")
 
     async def _safe_drain(self) -> None:
         try:

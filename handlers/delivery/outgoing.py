@@ -22,6 +22,7 @@ from handlers.insights.build import build_team_digest, digest_message
 from handlers.localtime import zone
 from handlers.messages import Message, MoodPrompt, Text
 from handlers.ports import Recipient
+from handlers.teamsync.welcome import NOTICE_KIND, WELCOME_KIND, welcome_text
 from storage import checkins, conversations, outbox, people, teams
 from storage.models import ConversationRef, Outbox, Person, Prompt
 
@@ -108,11 +109,25 @@ async def _alert_message(ctx: Ctx, row: Outbox, person: Person, loaded: Loaded) 
     return Text(body=body, ephemeral=False)
 
 
+async def _welcome_message(ctx: Ctx, row: Outbox, person: Person, loaded: Loaded) -> Message | str:
+    """A synced person's one welcome, worded when it is sent (the privacy threshold may have changed)."""
+    return Text(body=welcome_text(person.display_name, str(row.payload.get("team") or "your team"),
+                                  person.workspace.min_group), ephemeral=False)
+
+
+async def _notice_message(ctx: Ctx, row: Outbox, person: Person, loaded: Loaded) -> Message | str:
+    """A report to an admin (how a team sync they asked for went): the text was written when queued."""
+    body = str(row.payload.get("text") or "").strip()
+    return Text(body=body, ephemeral=False) if body else "notice has no text"
+
+
 BUILDERS: Mapping[str, MessageBuilder] = MappingProxyType({
     "checkin": _prompt_message,
     "reminder": _prompt_message,
     "digest": _digest_message,
     "alert": _alert_message,
+    WELCOME_KIND: _welcome_message,
+    NOTICE_KIND: _notice_message,
 })
 
 

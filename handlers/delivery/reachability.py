@@ -24,6 +24,11 @@ async def current(ctx: Ctx, person_id: int) -> ConversationRef | None:
     return await conversations.get_ref(ctx.session, person_id)
 
 
+async def known(ctx: Ctx, person_ids: list[int]) -> set[int]:
+    """Which of these people Tandem already has a way to reach."""
+    return set(await conversations.refs_of(ctx.session, person_ids))
+
+
 async def unreachable(ctx: Ctx, person_id: int) -> None:
     """They blocked or removed Tandem: stop scheduling them until they write again."""
     await conversations.mark_unreachable(ctx.session, person_id)
