@@ -111,7 +111,7 @@ async def test_a_team_follows_a_user_group_with_dated_joins_and_leaves_and_one_w
 
     # someone who left and comes back is not welcomed twice
     harness.clock.advance(timedelta(days=1))
-    directory.groups["@support-team"] = [f"U{i:04d}" for i in range(0, 1203)]
+    directory.groups["@support-team"] = [f"U{i:04d}" for i in range(1203)]
     harness.clock.advance(RESYNC_EVERY)
     [done] = (await sync_due(harness.deps, {"slack": directory})).outcomes
     assert done.change is not None and sorted(done.change.joined) == ["Person U0000", "Person U0001"]
