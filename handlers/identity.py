@@ -79,6 +79,7 @@ async def identify(ctx: Ctx, caller: Caller) -> Person:
                 raise
             return person
         person.workspace = workspace
+        await people.clear_opt_outs(ctx.session, person)  # they're back
         return person
     if caller.display_name and caller.display_name != person.display_name:
         person.display_name = caller.display_name

@@ -11,7 +11,7 @@ from handlers.errors import BadArguments
 from handlers.identity import person_today
 from handlers.insights.build import forget_quotes
 from handlers.messages import Confirm, Export, Reply, Text, mood_choice
-from storage import checkins, moments, people, ratings, teams
+from storage import checkins, moments, people, ratings, team_sources, teams
 from storage.calendar import iso_week_of
 from storage.models import Person
 
@@ -88,8 +88,13 @@ async def forget_me(ctx: Ctx, person: Person, command: c.ForgetMe) -> Reply:
     own = await moments.moments_of_person(ctx.session, person.id)
     await forget_quotes(ctx, person.workspace_id, [m.text for m in own])
     await ratings.delete_ratings_of(ctx.session, await ratings.emails_of(ctx.session, person))
+    synced = bool(await team_sources.sources_of_workspace(ctx.session, person.workspace_id))
+    if synced:  # else the next sync of a user group, channel or org chart that lists them adds them back
+        await people.add_opt_outs(ctx.session, person, ctx.clock.now())
     await people.delete_person(ctx.session, person)
-    return Reply.of(Text("Done — everything Tandem held about you is deleted. "
+    kept = (" Teams here are kept in sync with Slack, Teams or the org chart, so I keep one thing: the id they "
+            "list you by, only so no sync adds you back." if synced else "")
+    return Reply.of(Text(f"Done — everything Tandem held about you is deleted.{kept} "
                          "If you talk to me again, I'll start afresh."))
 
 

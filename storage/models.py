@@ -164,6 +164,21 @@ class TeamSource(Base):
     lease_until: Mapped[datetime | None]
 
 
+class SyncOptOut(Base):
+    """Someone who asked Tandem to forget them while a synced source still lists them: only the key the
+    source names them by (platform id, or `email:<address>` for the org chart) is kept, so no sync adds them
+    back. Talking to Tandem again removes it."""
+
+    __tablename__ = "sync_opt_outs"
+    __table_args__ = (UniqueConstraint("workspace_id", "key", name="uq_sync_opt_outs_workspace_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(330))
+    person_key: Mapped[str] = mapped_column(String(128))  # their platform id: coming back clears all their keys
+    created_at: Mapped[datetime]
+
+
 class Schedule(Base):
     """A workspace's check-in, reminder and digest timing, changed by admins with `/tandem schedule`."""
 

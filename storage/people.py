@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Row, func, select
+from sqlalchemy import Row, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Person, is_row_id
+from storage.models import Person, SyncOptOut, is_row_id
 
 
 async def find_person(session: AsyncSession, workspace_id: int, platform_user_id: str) -> Person | None:
@@ -104,3 +104,36 @@ def placeholder_id(email: str) -> str:
 
 def is_placeholder(person: Person) -> bool:
     return person.platform_user_id.startswith(PLACEHOLDER_PREFIX)
+
+
+def opt_out_keys(person: Person) -> list[str]:
+    """What a synced source may name this person by: their platform id and, if known, their email."""
+    keys = [person.platform_user_id]
+    if person.email and not is_placeholder(person):
+        keys.append(placeholder_id(person.email))
+    return keys
+
+
+async def add_opt_outs(session: AsyncSession, person: Person, now: datetime) -> None:
+    """Remember only the keys a synced source may name this person by, so no sync adds them back."""
+    keys = opt_out_keys(person)
+    known = await opted_out(session, person.workspace_id, keys)
+    session.add_all([SyncOptOut(workspace_id=person.workspace_id, key=key[:330], person_key=person.platform_user_id,
+                                created_at=now) for key in dict.fromkeys(keys) if key not in known])
+    await session.flush()
+
+
+async def opted_out(session: AsyncSession, workspace_id: int, keys: list[str]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(keys), 500):
+        found.update((await session.scalars(select(SyncOptOut.key).where(
+            SyncOptOut.workspace_id == workspace_id, SyncOptOut.key.in_(keys[start:start + 500])))).all())
+    return found
+
+
+async def clear_opt_outs(session: AsyncSession, person: Person) -> None:
+    """They talk to Tandem again: every key kept for them goes."""
+    keys = opt_out_keys(person)
+    await session.execute(delete(SyncOptOut).where(
+        SyncOptOut.workspace_id == person.workspace_id,
+        or_(SyncOptOut.key.in_(keys), SyncOptOut.person_key == person.platform_user_id)))

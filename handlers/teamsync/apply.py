@@ -90,16 +90,27 @@ async def apply_roster(ctx: Ctx, workspace: Workspace, team: Team, roster: Roste
                        managers: bool, today: date, welcome: bool = True) -> SyncChange:
     """Make the team's members (and, when `managers`, its managers) what the roster says, from `today`."""
     change = SyncChange()
-    members = await resolve_people(ctx, workspace, roster.members, change)
-    await _reach(ctx, platform, members, roster.members)
+    listed = await _not_opted_out(ctx, workspace, roster.members)
+    members = await resolve_people(ctx, workspace, listed, change)
+    await _reach(ctx, platform, members, listed)
     joined = await _set_role(ctx, team, members, "member", today, change.joined, change.left)
     change.members = len({p.id for p in members})
     if managers:
-        owners = await resolve_people(ctx, workspace, roster.owners, change)
+        owners = await resolve_people(ctx, workspace, await _not_opted_out(ctx, workspace, roster.owners), change)
         await _set_role(ctx, team, owners, "manager", today, change.managers_added, change.managers_removed)
     if welcome:
         change.welcomed = await queue_welcomes(ctx, workspace, team, joined)
     return change
+
+
+def _keys(member: RosterMember) -> list[str]:
+    return [key for key in (member.user_id, people.placeholder_id(member.email) if member.email else "") if key]
+
+
+async def _not_opted_out(ctx: Ctx, workspace: Workspace, members: Sequence[RosterMember]) -> list[RosterMember]:
+    """The members who did not ask Tandem to forget them (their one kept key says they did)."""
+    out = await people.opted_out(ctx.session, workspace.id, sorted({k for m in members for k in _keys(m)}))
+    return [m for m in members if not out.intersection(_keys(m))] if out else list(members)
 
 
 async def _set_role(ctx: Ctx, team: Team, wanted: list[Person], role: str, today: date, added: list[str],

@@ -206,3 +206,23 @@ async def test_two_replicas_syncing_at_once_add_nobody_twice(harness, settings, 
     assert len(rows) == 600 and len({(m.team_id, m.person_id) for m in rows}) == 600
     assert await harness.count(Person) == 1 + 500  # the admin and everyone once, whichever team came first
     assert len(await outbox_of(harness, WELCOME_KIND)) == 500
+
+
+async def test_forget_me_is_honoured_by_later_syncs_until_the_person_talks_again(harness) -> None:
+    directory = FakeDirectory()
+    directory.groups["@ops"] = ["U1", "U2", "U3"]
+    await say(harness, "UADMIN", "/tandem team sync Ops @ops")
+    await sync_due(harness.deps, {"slack": directory})
+    await say(harness, "U2", "/tandem forget-me")
+    done = await say(harness, "U2", "/tandem forget-me confirm")
+    assert "everything Tandem held about you is deleted" in done and "no sync adds you back" in done
+    assert "U2" not in {p.platform_user_id for p in await harness.rows(Person)}
+    harness.clock.advance(RESYNC_EVERY + timedelta(minutes=1))
+    await sync_due(harness.deps, {"slack": directory})
+    assert await members_of(harness, "Ops") == {"U1", "U3"}
+    assert "U2" not in {p.platform_user_id for p in await harness.rows(Person)}
+
+    await say(harness, "U2", "hello again")  # talking to Tandem again lifts the opt-out
+    harness.clock.advance(RESYNC_EVERY + timedelta(minutes=1))
+    await sync_due(harness.deps, {"slack": directory})
+    assert await members_of(harness, "Ops") == {"U1", "U2", "U3"}
