@@ -1,5 +1,5 @@
 """A person's home page (Slack App Home; any channel may show it): their own recent weeks and moments,
-the latest digest summary of teams they manage, and the schedule for admins."""
+the latest digest summary of teams they manage, and for admins the schedule and which teams are synced."""
 from __future__ import annotations
 
 from collections import defaultdict
@@ -11,6 +11,7 @@ from handlers.context import Ctx
 from handlers.identity import person_today
 from handlers.personal import HISTORY_WEEKS
 from handlers.schedule import describe_schedule
+from handlers.teamsync.commands import status_lines
 from storage import checkins, digests, moments, teams, workspaces
 from storage.calendar import iso_week_of
 from storage.models import Person
@@ -51,6 +52,7 @@ class HomePage:
     managed: tuple[TeamSummary, ...] = field(default_factory=tuple)
     managed_without_digest: tuple[str, ...] = field(default_factory=tuple)
     schedule: str | None = None
+    synced: tuple[str, ...] = field(default_factory=tuple)  # admins: each synced team, its source and last sync
 
 
 async def home_page(ctx: Ctx, person: Person) -> HomePage:
@@ -70,10 +72,12 @@ async def home_page(ctx: Ctx, person: Person) -> HomePage:
             without.append(team.name)
         else:
             managed.append(TeamSummary(team.name, run.iso_week, dict(run.summary)))
-    schedule = None
+    schedule, synced = None, ()
     if person.is_admin:
         found = await workspaces.get_schedule(ctx.session, person.workspace_id)
         schedule = describe_schedule(found) if found is not None else None
+        synced = tuple(await status_lines(ctx, person.workspace_id, person))
     return HomePage(display_name=person.display_name, weeks=weeks, moments=recent,
                     paused_until=person.paused_until.isoformat() if person.paused_until else None,
-                    managed=tuple(managed), managed_without_digest=tuple(without), schedule=schedule)
+                    managed=tuple(managed), managed_without_digest=tuple(without), schedule=schedule,
+                    synced=synced)

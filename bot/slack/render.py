@@ -353,6 +353,10 @@ def home_view(page: HomePage) -> dict[str, Any]:
             blocks.append(context(f"{safe_mrkdwn(name, 100)}: no digest built yet."))
     if page.schedule:
         blocks += [{"type": "divider"}, section("*Schedule* (admin)"), section(safe_mrkdwn(page.schedule))]
+    if page.schedule is not None or page.synced:
+        blocks.append(section("*Synced teams* (admin)"))
+        blocks.append(section(safe_mrkdwn("\n".join(page.synced), 2900)) if page.synced else context(
+            "No team follows a user group or channel yet: `/tandem team sync TEAM @user-group` keeps one current."))
     return {"type": "home", "blocks": blocks[:limits.HOME_BLOCKS]}
 
 

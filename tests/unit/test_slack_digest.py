@@ -115,3 +115,17 @@ def test_app_home_digest_summary_uses_the_headline_and_escapes_the_team() -> Non
     assert "Mood 3.70 / 5 (→ steady +0.02) · customer quality 64 / 100" in hostile
     assert any("Mood not shown (too few answers)" in t for t in texts)
     assert limit_problems(view["blocks"], limits.HOME_BLOCKS) == []
+
+
+def test_app_home_shows_admins_the_synced_teams_escaped() -> None:
+    synced = HomePage(display_name="Ada", weeks=(), moments=(), paused_until=None, schedule="Check-ins Mon–Fri",
+                      synced=("Support ← @support-team (Slack user group): 48 member(s); synced 5 min ago, +3 −1",
+                              f"{HOSTILE} ← #ops (Slack channel): 2 member(s); first sync pending"))
+    texts = [b["text"]["text"] for b in home_view(synced)["blocks"] if b["type"] == "section"]
+    [listing] = [t for t in texts if "Support ←" in t]
+    assert "+3 −1" in listing and "&lt;!channel&gt;" in listing and "<!channel>" not in listing
+    nothing = HomePage(display_name="Ada", weeks=(), moments=(), paused_until=None, schedule="Check-ins Mon–Fri")
+    contexts = [e["text"] for b in home_view(nothing)["blocks"] if b["type"] == "context" for e in b["elements"]]
+    assert any("/tandem team sync TEAM @user-group" in t for t in contexts)
+    employee = HomePage(display_name="Bo", weeks=(), moments=(), paused_until=None)
+    assert not any("Synced teams" in str(b) for b in home_view(employee)["blocks"])
