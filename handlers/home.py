@@ -72,7 +72,8 @@ async def home_page(ctx: Ctx, person: Person) -> HomePage:
             without.append(team.name)
         else:
             managed.append(TeamSummary(team.name, run.iso_week, dict(run.summary)))
-    schedule, synced = None, ()
+    schedule: str | None = None
+    synced: tuple[str, ...] = ()
     if person.is_admin:
         found = await workspaces.get_schedule(ctx.session, person.workspace_id)
         schedule = describe_schedule(found) if found is not None else None
