@@ -226,3 +226,31 @@ async def test_forget_me_is_honoured_by_later_syncs_until_the_person_talks_again
     harness.clock.advance(RESYNC_EVERY + timedelta(minutes=1))
     await sync_due(harness.deps, {"slack": directory})
     assert await members_of(harness, "Ops") == {"U1", "U2", "U3"}
+
+
+async def test_digests_of_past_weeks_do_not_change_when_people_leave_or_join(harness) -> None:
+    from handlers.insights.build import build_team_digest
+    from storage.calendar import iso_week_of
+    from tests.integration.digest_seed import LONG_AGO, seed_moods
+
+    directory = FakeDirectory()
+    directory.groups["@ops"] = [f"U{i}" for i in range(1, 9)]
+    await say(harness, "UADMIN", "/tandem team sync Ops @ops")
+    await sync_due(harness.deps, {"slack": directory})
+    async with harness.deps.context() as ctx:  # the memberships go back years, as if synced long ago
+        await ctx.session.execute(Membership.__table__.update().values(started_on=LONG_AGO))
+    past = iso_week_of(harness.clock.now().date() - timedelta(days=14))
+    await seed_moods(harness, past, {f"U{i}": 2 + i % 3 for i in range(1, 9)})
+
+    async def digest() -> dict:
+        async with harness.deps.context() as ctx:
+            team = await ctx.session.scalar(select(Team).where(Team.name == "Ops"))
+            return (await build_team_digest(ctx, team, past, 5)).to_json()
+
+    before = await digest()
+    assert before["respondents"] == 8
+    directory.groups["@ops"] = ["U4", "U5", "U6", "U7", "U8", "U9", "U10"]  # three leave, two join
+    harness.clock.advance(RESYNC_EVERY + timedelta(minutes=1))
+    [done] = (await sync_due(harness.deps, {"slack": directory})).outcomes
+    assert done.change is not None and len(done.change.left) == 3 and len(done.change.joined) == 2
+    assert await digest() == before
