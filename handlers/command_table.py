@@ -8,7 +8,7 @@ moment form) have no parser: adapters build their command, and the table still d
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import IntEnum
 from typing import Any
 
@@ -71,8 +71,18 @@ def help_for_role(role: Role) -> Help:
     return help_for(lines, SECTIONS)
 
 
+SYNCED = "Synced teams (admins)"
+
+
 async def show_help(ctx: Ctx, person: Person, _: c.ShowHelp) -> Reply:
-    return Reply.of(help_for_role(role_of(person, await is_manager(ctx, person))))
+    """The commands the person may use; admins also see which teams follow a source, and how each sync went."""
+    role = role_of(person, await is_manager(ctx, person))
+    shown = help_for_role(role)
+    if role == Role.ADMIN:
+        synced = await teamsync.status_lines(ctx, person.workspace_id, person)
+        shown = replace(shown, sections=(*shown.sections, (SYNCED, tuple(synced) or (
+            "none yet — `/tandem team sync TEAM SOURCE` keeps a team current from Slack or Teams",))))
+    return Reply.of(shown)
 
 
 def role_of(person: Person, manages: bool) -> Role:

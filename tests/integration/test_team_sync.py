@@ -9,6 +9,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from bot import units
+from bot.console.render import render
 from bot.teamsync.runner import sync_due
 from bot.wiring import build
 from handlers.identity import Caller
@@ -61,7 +62,7 @@ def slack_caller(user: str) -> Caller:
 async def say(harness, user: str, text: str) -> str:
     reply = await units.run(harness.deps, slack_caller(user), text)
     assert reply is not None
-    return "\n".join(getattr(m, "body", "") for m in reply.messages)
+    return "\n".join(render(m) for m in reply.messages)
 
 
 async def members_of(harness, team: str, role: str = "member") -> set[str]:
@@ -254,3 +255,18 @@ async def test_digests_of_past_weeks_do_not_change_when_people_leave_or_join(har
     [done] = (await sync_due(harness.deps, {"slack": directory})).outcomes
     assert done.change is not None and len(done.change.left) == 3 and len(done.change.joined) == 2
     assert await digest() == before
+
+
+async def test_help_shows_admins_what_is_synced_and_employees_nothing_of_it(harness) -> None:
+    directory = FakeDirectory()
+    directory.groups["@ops"] = ["U1", "U2"]
+    assert "none yet" in await say(harness, "UADMIN", "/tandem help")
+    await say(harness, "UADMIN", "/tandem team sync Ops @ops")
+    assert "Ops ← @ops (Slack user group): 0 member(s); first sync pending" in await say(harness, "UADMIN", "help")
+    await sync_due(harness.deps, {"slack": directory})
+    admin_help = await say(harness, "UADMIN", "/tandem help")
+    assert "Synced teams (admins)" in admin_help and "Ops ← @ops (Slack user group): 2 member(s); synced just now" \
+        in admin_help and "+2 −0" in admin_help
+    assert "Synced teams" not in await say(harness, "U1", "/tandem help")
+    listing = await say(harness, "UADMIN", "/tandem team list")
+    assert "Ops: 2 member(s); managed by nobody yet; follows @ops" in listing
