@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Sequence
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot import units
 from bot.console.render import render
@@ -239,7 +239,7 @@ async def test_digests_of_past_weeks_do_not_change_when_people_leave_or_join(har
     await say(harness, "UADMIN", "/tandem team sync Ops @ops")
     await sync_due(harness.deps, {"slack": directory})
     async with harness.deps.context() as ctx:  # the memberships go back years, as if synced long ago
-        await ctx.session.execute(Membership.__table__.update().values(started_on=LONG_AGO))
+        await ctx.session.execute(update(Membership).values(started_on=LONG_AGO))
     past = iso_week_of(harness.clock.now().date() - timedelta(days=14))
     await seed_moods(harness, past, {f"U{i}": 2 + i % 3 for i in range(1, 9)})
 
