@@ -42,3 +42,17 @@ def parse_hhmm(text: str) -> time:
 
 def format_hhmm(at: time) -> str:
     return f"{at.hour:02d}:{at.minute:02d}"
+
+
+def next_working_moment(now: datetime, tz: ZoneInfo, start: time, end: time, weekdays: tuple[int, ...]) -> datetime:
+    """`now` if it falls in working hours on a working day where the person is, else the next start of one
+    (a message that can wait is not sent at 3 a.m. or on a Sunday)."""
+    local = now.astimezone(tz)
+    if local.weekday() in weekdays and start <= local.time() < end:
+        return now
+    day = local.date() if local.time() < start else local.date() + timedelta(days=1)
+    for _ in range(8):
+        if day.weekday() in weekdays or not weekdays:
+            return slot_instant(day, start, tz)
+        day += timedelta(days=1)
+    return now

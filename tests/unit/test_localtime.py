@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, time
 import pytest
 
 from handlers.delivery.planning import is_public_holiday, next_checkin
-from handlers.localtime import slot_instant, zone
+from handlers.localtime import next_working_moment, slot_instant, zone
 from storage.calendar import iso_week_of, previous_iso_week
 from storage.models import Person, Schedule, Workspace
 
@@ -110,3 +110,15 @@ def test_iso_weeks_around_the_year_end() -> None:
     assert iso_week_of(date(2026, 12, 31)) == "2026-W53"
     assert previous_iso_week(date(2027, 1, 4)) == "2026-W53"
     assert previous_iso_week(date(2028, 3, 1)) == "2028-W08"
+
+
+def test_next_working_moment_waits_for_the_morning_and_skips_the_weekend() -> None:
+    tz, start, end, days = zone("America/New_York"), time(8, 0), time(18, 0), (0, 1, 2, 3, 4)
+    tuesday_noon = datetime(2026, 12, 1, 17, 0, tzinfo=UTC)  # 12:00 in New York
+    assert next_working_moment(tuesday_noon, tz, start, end, days) == tuesday_noon
+    tuesday_night = datetime(2026, 12, 2, 3, 0, tzinfo=UTC)  # 22:00 on Tuesday in New York
+    assert next_working_moment(tuesday_night, tz, start, end, days) == datetime(2026, 12, 2, 13, 0, tzinfo=UTC)
+    saturday = datetime(2026, 12, 5, 15, 0, tzinfo=UTC)
+    assert next_working_moment(saturday, tz, start, end, days) == datetime(2026, 12, 7, 13, 0, tzinfo=UTC)
+    early_monday = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)  # 04:00 in New York
+    assert next_working_moment(early_monday, tz, start, end, days) == datetime(2026, 12, 7, 13, 0, tzinfo=UTC)
