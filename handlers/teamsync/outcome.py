@@ -55,8 +55,13 @@ async def record(ctx: Ctx, source_id: int, answer: Roster | Exception) -> SyncOu
     workspace = await workspaces.get_workspace(session, source.workspace_id) if source is not None else None
     if source is None or team is None or workspace is None:
         return None
+    today = now.astimezone(zone(workspace.timezone)).date()
+    if isinstance(answer, Roster) and not answer.members:
+        current = len(await teams.current_member_ids(session, team.id, "member", today))
+        if current:  # more likely a glitch or a mistake than a team that really emptied overnight
+            answer = SourceGone(f"it lists nobody now, so I kept the team's {current} member(s) rather than empty "
+                                "it. If the team really is empty, unsync it and remove them by hand.")
     if isinstance(answer, Roster):
-        today = now.astimezone(zone(workspace.timezone)).date()
         change = await apply_roster(ctx, workspace, team, answer, platform=workspace.platform,
                                     managers=source.managers_from_source, today=today)
         source.reference, source.label = answer.reference[:200], answer.label[:200]

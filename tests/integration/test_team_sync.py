@@ -270,3 +270,15 @@ async def test_help_shows_admins_what_is_synced_and_employees_nothing_of_it(harn
     assert "Synced teams" not in await say(harness, "U1", "/tandem help")
     listing = await say(harness, "UADMIN", "/tandem team list")
     assert "Ops: 2 member(s); managed by nobody yet; follows @ops" in listing
+
+
+async def test_a_source_that_suddenly_lists_nobody_does_not_empty_the_team(harness) -> None:
+    directory = FakeDirectory()
+    directory.groups["@ops"] = ["U1", "U2", "U3"]
+    await say(harness, "UADMIN", "/tandem team sync Ops @ops")
+    await sync_due(harness.deps, {"slack": directory})
+    directory.groups["@ops"] = []
+    harness.clock.advance(RESYNC_EVERY + timedelta(minutes=1))
+    [done] = (await sync_due(harness.deps, {"slack": directory})).outcomes
+    assert done.error and "lists nobody now" in done.error and "3 member(s)" in done.error
+    assert await members_of(harness, "Ops") == {"U1", "U2", "U3"}
