@@ -60,10 +60,18 @@ async def sync(ctx: Ctx, person: Person, command: c.TeamSync) -> Reply:
     if team is None:
         team = await teams.add_team(ctx.session, workspace.id, command.team, now)
     previous = await team_sources.source_of(ctx.session, team.id)
+    if previous is not None and (previous.kind, previous.managers_from_source) == (kind, command.managers) and (
+            reference.lower() in (previous.reference.lower(), previous.label.lower())):
+        return Reply.of(Text(f"{team.name} already follows {previous.label}; nothing changed. "
+                             "`/tandem team sync status` shows how its last sync went."))
+    if previous is not None and previous.kind == ORG_CHART:
+        raise BadArguments(f"{team.name} follows the org chart. Take it out of the file (or `/tandem team unsync "
+                           f"\"{team.name}\"`) before it follows {label}.")
+    before = previous.label if previous is not None else None
     await team_sources.follow(ctx.session, workspace_id=workspace.id, team_id=team.id, kind=kind, reference=reference,
                               label=label, managers_from_source=command.managers, requested_by=person.id, now=now)
     lines = [f"Created team “{team.name}”." if created else "",
-             f"{team.name} now follows {label} instead of {previous.label}." if previous and previous.label != label
+             f"{team.name} now follows {label} instead of {before}." if before and before != label
              else f"{team.name} now follows {label}.",
              "I'm reading its members now and will message you what changed (usually within a minute). From then "
              "on I keep the team current, on the platform's change events and every few hours; a person who "

@@ -282,3 +282,19 @@ async def test_a_source_that_suddenly_lists_nobody_does_not_empty_the_team(harne
     [done] = (await sync_due(harness.deps, {"slack": directory})).outcomes
     assert done.error and "lists nobody now" in done.error and "3 member(s)" in done.error
     assert await members_of(harness, "Ops") == {"U1", "U2", "U3"}
+
+
+async def test_following_the_same_source_again_changes_nothing_and_another_source_replaces_it(harness) -> None:
+    directory = FakeDirectory()
+    directory.groups["@ops"] = ["U1", "U2"]
+    directory.groups["@ops-emea"] = ["U2", "U3"]
+    await say(harness, "UADMIN", "/tandem team sync Ops @ops")
+    await sync_due(harness.deps, {"slack": directory})
+    for again in ("@ops", "@OPS"):
+        assert "already follows @ops; nothing changed" in await say(harness, "UADMIN", f"/tandem team sync Ops {again}")
+    assert (await sync_due(harness.deps, {"slack": directory})).outcomes == []
+    replaced = await say(harness, "UADMIN", "/tandem team sync ops @ops-emea")
+    assert "Ops now follows @ops-emea instead of @ops" in replaced
+    [done] = (await sync_due(harness.deps, {"slack": directory})).outcomes
+    assert done.change is not None and done.change.joined == ["Person U3"] and done.change.left == ["Person U1"]
+    assert len(await outbox_of(harness, NOTICE_KIND)) == 2  # one report per source set up
