@@ -2,6 +2,7 @@
 the next run, and tell the admin who asked how the first sync went (and when a source disappears)."""
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass
 
 from handlers.context import Ctx
@@ -89,10 +90,11 @@ async def record(ctx: Ctx, source_id: int, answer: Roster | Exception) -> SyncOu
 
 async def _tell(ctx: Ctx, source: TeamSource, text: str, episode: str) -> None:
     """A notice to the admin who set the source up (or every admin, when they are gone), once per episode."""
+    set_up = f"{source.created_at.isoformat()}:{zlib.crc32(source.label.encode()):08x}"  # one set-up of a source
     recipients = [source.requested_by] if source.requested_by else []
     if not recipients:
         recipients = [a.id for a in await people.admins(ctx.session, source.workspace_id)]
     for person_id in recipients:
         await outbox.enqueue(ctx.session, workspace_id=source.workspace_id, person_id=person_id, kind=NOTICE_KIND,
-                             dedupe_key=f"team-sync:{source.id}:{source.created_at.isoformat()}:{episode}:{person_id}",
+                             dedupe_key=f"team-sync:{source.id}:{set_up}:{episode}:{person_id}",
                              payload={"text": text}, now=ctx.clock.now())
