@@ -34,7 +34,7 @@ import math
 from dataclasses import dataclass
 
 from handlers.sentiment.emoji import EMOJI_TOKEN_PREFIX, emoji_lexicon
-from handlers.sentiment.lexicon import lexicon_entries, phrase_pattern, phrase_token
+from handlers.sentiment.lexicon import PhraseFinder, lexicon_entries
 from handlers.sentiment.pattern import FastPattern, textblob_tokens
 from handlers.sentiment.polarity import Sentiment, clamp, label_for
 from handlers.sentiment.rules import (
@@ -121,7 +121,7 @@ class TandemScorer:
             extra.update(NEGATED_EVENT_LEXICON)
         self._vader = WorkplaceVader(extra)
         self._pattern = FastPattern()
-        self._phrases = phrase_pattern() if mix.workplace_lexicon else None
+        self._phrases = PhraseFinder() if mix.workplace_lexicon else None
         # The curated lexicon is authoritative for its words: "ok" was set to a shrug on purpose, so
         # TextBlob's "ok" = +0.5 must not put the cheer back.
         self._curated = frozenset(lexicon_entries()) if mix.workplace_lexicon else frozenset()
@@ -142,7 +142,7 @@ class TandemScorer:
         if self._phrases is not None:
             # One token per curated phrase: VADER scores it, TextBlob stays silent on its words
             # (so "could be better" is not also read as "better").
-            text = self._phrases.sub(lambda m: phrase_token(m.group(0)), text)
+            text = self._phrases.tokens_for(text)
         mix = self._mix
         vader_sum, vader_hits = self._vader.valence(text, mix.contrast) if mix.use_vader else (0.0, 0)
         words = [t for t in textblob_tokens(text) if t != "!"]

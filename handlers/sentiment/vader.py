@@ -38,12 +38,13 @@ class WorkplaceVader(SentimentIntensityAnalyzer):
         """
         sentitext = SentiText(text)
         words = sentitext.words_and_emoticons
+        lexicon = self.lexicon
         sentiments: list[float] = []
         for i, item in enumerate(words):
             lowered = item.lower()
-            if lowered in BOOSTER_DICT or (
+            if lowered in BOOSTER_DICT or lowered not in lexicon or (
                 lowered == "kind" and i < len(words) - 1 and words[i + 1].lower() == "of"
-            ):
+            ):  # VADER's rule gives a word outside its lexicon 0.0 too; skipping the call is most of a text's time
                 sentiments.append(0.0)
                 continue
             sentiments = self.sentiment_valence(0.0, sentitext, item, i, sentiments)
