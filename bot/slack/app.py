@@ -20,6 +20,7 @@ from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStor
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack.ack_first import AckFirst
+from bot.slack.directory import SlackDirectory
 from bot.slack.http import Responder, SharedHttp
 from bot.slack.identity import PLATFORM, ProfileCache
 from bot.slack.installations import CachedInstallationStore
@@ -42,6 +43,7 @@ class SlackAdapter:
     messenger: SlackMessenger
     http: SharedHttp
     pacing: AckFirst
+    directory: SlackDirectory
     installations: CachedInstallationStore | None = None
 
     async def start(self) -> None:
@@ -49,6 +51,7 @@ class SlackAdapter:
         session = await self.http.open()
         self.bolt.client.session = session
         self.messenger.session = session
+        self.directory.session = session
 
     async def stop(self) -> None:
         self.pacing.stop()
@@ -135,4 +138,4 @@ def build_slack_app(deps: Deps) -> SlackAdapter:
         log.error("Slack listener failed: %s", type(error).__name__, exc_info=error)
 
     return SlackAdapter(bolt=bolt, messenger=SlackMessenger(deps, base_url, tokens), http=http, pacing=pacing,
-                        installations=installations)
+                        directory=SlackDirectory(base_url, tokens, profiles), installations=installations)

@@ -20,13 +20,18 @@ BOT_SCOPES: dict[str, str] = {
     "chat:write": "check-ins, reminders, replies and the weekly digest in DMs",
     "im:write": "conversations.open: start the DM a check-in is sent in",
     "im:history": "message.im: take notes and command replies written to the bot in its DM",
-    "users:read": "users.info (tz, locale, name) and the user_change event",
+    "users:read": "users.info / users.list (tz, locale, name) and the user_change event",
     "users:read.email": "people's email in users.info, to count helpdesk ratings for the agent's team",
+    "usergroups:read": "team sync: usergroups.list (members of a user group) and the subteam_* events",
+    "channels:read": "team sync: conversations.list / conversations.members of public channels, member_*_channel",
+    "groups:read": "team sync: members of private channels Tandem was invited to",
     "files:write": "upload the digest chart (files.getUploadURLExternal / completeUploadExternal)",
 }
 
 #: Events Tandem subscribes to (app_home_opened, app_uninstalled and tokens_revoked need no scope).
-BOT_EVENTS: tuple[str, ...] = ("app_home_opened", "app_uninstalled", "tokens_revoked", "user_change", "message.im")
+BOT_EVENTS: tuple[str, ...] = ("app_home_opened", "app_uninstalled", "tokens_revoked", "user_change", "message.im",
+                               "subteam_updated", "subteam_members_changed", "member_joined_channel",
+                               "member_left_channel")
 
 _DESCRIPTIONS = {
     CHECKIN_COMMAND: ("Answer your mood check-in now", None),

@@ -84,6 +84,7 @@ def install_slack(app: web.Application, deps: Deps) -> None:
     adapter = build_slack_app(deps)
     app[SLACK_KEY] = adapter
     deps.messengers["slack"] = adapter.messenger
+    deps.directories["slack"] = adapter.directory  # team sync reads user groups and channels through it
     endpoint = SlackEndpoint(adapter, deps.settings.env.slack_signing_secret)
     app.router.add_post("/slack/events", endpoint.events)
 

@@ -247,7 +247,8 @@ def interactions(draw: st.DrawFn, sink_url: str) -> Payload:
 
 EVENT_TYPES = st.one_of(st.sampled_from(["message", "app_home_opened", "user_change", "app_uninstalled",
                                          "tokens_revoked", "app_mention", "member_joined_channel", "team_join",
-                                         "reaction_added", "im_created"]), SHORT_TEXT[12])
+                                         "reaction_added", "im_created", "member_left_channel",
+                                         "subteam_members_changed", "subteam_updated"]), SHORT_TEXT[12])
 EVENT_TEXTS = st.one_of(COMMAND_LINES, COMMAND_LINES.map(lambda t: "moment " + t))
 EVENT_USERS, TIMESTAMPS = pool("UE"), st.integers(1, 10**9)
 EVENT_CHANNELS = st.one_of(st.sampled_from(["D111", "", "C1"]), SHORT_TEXT[10], JSON_ANY)

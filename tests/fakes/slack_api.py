@@ -145,6 +145,36 @@ class FakeUser:
 
 
 @dataclass
+class FakeUserGroup:
+    """A user group (subteam) as usergroups.list tells it; ``date_delete`` > 0 means disabled."""
+
+    id: str
+    handle: str
+    name: str
+    users: list[str]
+    created_by: str
+    date_delete: int = 0
+
+
+@dataclass
+class FakeChannel:
+    """A channel; a private one is visible to the bot only when ``bot_member``."""
+
+    id: str
+    name: str
+    members: list[str]
+    is_private: bool = False
+    is_archived: bool = False
+    bot_member: bool = True
+
+
+#: Slack's published tiers, calls a minute per workspace and method, for ``FakeSlackApi.slack_tiers``.
+METHOD_TIERS: dict[str, int] = {"usergroups.list": 20, "usergroups.users.list": 20, "conversations.list": 20,
+                                "conversations.members": 100, "users.list": 20, "users.info": 100}
+PAGE_LIMIT_MAX = 1000  # "must be an integer under 1000" (conversations.*), users.list pages likewise
+
+
+@dataclass
 class _Fault:
     status: int
     retry_after: int | None
@@ -233,6 +263,18 @@ def success_shape(name: str) -> JsonDict:
     return body
 
 
+PAGED_METHODS = frozenset({"users.list", "conversations.list", "conversations.members"})
+
+
+def _offset(cursor: Any) -> int | None:
+    """Where a cursor handed out by ``_page`` starts (None: not one of ours)."""
+    try:
+        kind, _, start = base64.b64decode(str(cursor), validate=True).decode().partition(":")
+        return int(start) if kind == "next" else None
+    except ValueError:
+        return None
+
+
 def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and value == "")
 
@@ -274,6 +316,9 @@ class FakeSlackApi:
         self.views: dict[str, JsonDict] = {}
         self.home_views: dict[str, JsonDict] = {}
         self.messages: dict[tuple[str, str], JsonDict] = {}
+        self.usergroups: dict[str, FakeUserGroup] = {}
+        self.channels: dict[str, FakeChannel] = {}
+        self.latency = 0.0  # seconds each Web API answer takes (the bench's per-call latency)
         self.refused: Counter[str] = Counter()
         self.oauth_scopes = "commands,chat:write,im:write,im:history,users:read,files:write"
 
@@ -434,6 +479,40 @@ class FakeSlackApi:
             self._rate_limits[method] = _RateLimit(per_second, burst if burst is not None else max(1.0, per_second),
                                                    per_arg)
 
+    def slack_tiers(self, scale: float = 1.0, burst: float = 1.5) -> None:
+        """Rate-limit the directory methods at Slack's tiers, ``scale`` times faster (tests, the bench)."""
+        for method, per_minute in METHOD_TIERS.items():
+            self.rate_limit(method, per_second=per_minute * scale / 60, burst=burst)
+
+    def set_usergroup(self, group_id: str, handle: str, users: Iterable[str], *, created_by: str = "U0ADMIN",
+                      name: str | None = None) -> FakeUserGroup:
+        """Create or update a user group (its members replaced)."""
+        with self._lock:
+            group = self.usergroups.get(group_id)
+            if group is None:
+                group = self.usergroups[group_id] = FakeUserGroup(group_id, handle, name or handle, [], created_by)
+            group.handle, group.users = handle, list(users)
+            return group
+
+    def disable_usergroup(self, group_id: str) -> None:
+        with self._lock:
+            self.usergroups[group_id].date_delete = int(time.time())
+
+    def delete_usergroup(self, group_id: str) -> None:
+        with self._lock:
+            self.usergroups.pop(group_id, None)
+
+    def set_channel(self, channel_id: str, name: str, members: Iterable[str], *, is_private: bool = False,
+                    bot_member: bool = True) -> FakeChannel:
+        with self._lock:
+            channel = self.channels[channel_id] = FakeChannel(channel_id, name, list(members), is_private,
+                                                              bot_member=bot_member)
+            return channel
+
+    def archive_channel(self, channel_id: str) -> None:
+        with self._lock:
+            self.channels[channel_id].is_archived = True
+
     def dm_channel_for(self, user_id: str) -> str:
         """The DM channel id conversations.open returns for a user."""
         return f"D{user_id}"
@@ -468,6 +547,8 @@ class FakeSlackApi:
         with self._lock:
             status, body, extra_headers = self._answer(method, args, headers)
             self.calls.append(Call(method, args, headers, self.clock(), status, request.method))
+        if self.latency:  # limits count a call when it arrives, as Slack's do
+            await asyncio.sleep(self.latency)
         return web.json_response(body, status=status, headers=extra_headers)
 
     async def _read_args(self, request: web.Request) -> dict[str, Any]:
@@ -603,6 +684,20 @@ class FakeSlackApi:
         if method == "users.info" and _blank(args.get("user")):
             self._violate(method, "users.info needs user", args)
             return "user_not_found"
+        if method == "conversations.members" and _blank(args.get("channel")):
+            self._violate(method, "conversations.members needs channel", args)
+            return "channel_not_found"
+        if method in PAGED_METHODS:
+            try:
+                limit = int(args.get("limit") or 0)
+            except ValueError:
+                limit = -1
+            if not 0 <= limit <= PAGE_LIMIT_MAX:
+                self._violate(method, f"limit must be an integer from 0 to {PAGE_LIMIT_MAX}", args)
+                return "invalid_limit"
+            if not _blank(args.get("cursor")) and _offset(args.get("cursor")) is None:
+                self._violate(method, "a cursor Slack did not hand out", args)
+                return "invalid_cursor"
         if method == "conversations.open" and _blank(args.get("users")) and _blank(args.get("channel")):
             self._violate(method, "conversations.open needs users or channel", args)
             return "invalid_arguments"
@@ -725,7 +820,11 @@ class FakeSlackApi:
         user_id = str(args["user"])
         user = self.users.get(user_id) or self.set_user(user_id)
         body = success_shape("users.info")
-        data: JsonDict = body["user"]
+        body["user"] = self._user_object(user, _truthy(args.get("include_locale")))
+        return body
+
+    def _user_object(self, user: FakeUser, include_locale: bool) -> JsonDict:
+        data: JsonDict = success_shape("users.info")["user"]
         for key in ("enterprise_user", "enterprise_id", "enterprise_name"):
             data.pop(key, None)
         try:
@@ -759,9 +858,68 @@ class FakeSlackApi:
             email=user.email or "",
         )
         data.pop("locale", None)
-        if _truthy(args.get("include_locale")):
+        if include_locale:
             data["locale"] = user.locale  # like Slack: locale only when include_locale=true
-        return body
+        return data
+
+    def _page(self, args: Mapping[str, Any], items: list[Any], key: str, default_limit: int) -> JsonDict:
+        """One page as Slack pages: ``response_metadata.next_cursor`` opaque, "" after the last page."""
+        start = _offset(args.get("cursor")) or 0
+        limit = int(args.get("limit") or 0) or default_limit
+        chunk, rest = items[start:start + limit], start + limit < len(items)
+        cursor = base64.b64encode(f"next:{start + limit}".encode()).decode() if rest else ""
+        return {"ok": True, key: chunk, "response_metadata": {"next_cursor": cursor}}
+
+    def _on_users_list(self, args: dict[str, Any]) -> JsonDict:
+        include_locale = _truthy(args.get("include_locale"))
+        users = [self._user_object(user, include_locale) for user in self.users.values()]
+        page = self._page(args, users, "members", PAGE_LIMIT_MAX)
+        page["cache_ts"] = int(time.time())
+        return page
+
+    def _group_object(self, group: FakeUserGroup, include_users: bool) -> JsonDict:
+        data: JsonDict = {
+            "id": group.id, "team_id": self.team_id, "is_usergroup": True, "is_subteam": True, "name": group.name,
+            "description": "", "handle": group.handle, "is_external": False, "date_create": 1_600_000_000,
+            "date_update": 1_600_000_000, "date_delete": group.date_delete, "auto_type": None,
+            "created_by": group.created_by, "updated_by": group.created_by, "deleted_by": None,
+            "prefs": {"channels": [], "groups": []}, "user_count": len(group.users)}
+        if include_users:
+            data["users"] = list(group.users)
+        return data
+
+    def _on_usergroups_list(self, args: dict[str, Any]) -> JsonDict:
+        groups = [g for g in self.usergroups.values() if _truthy(args.get("include_disabled")) or not g.date_delete]
+        return {"ok": True, "usergroups": [self._group_object(g, _truthy(args.get("include_users")))
+                                           for g in groups]}
+
+    def _on_usergroups_users_list(self, args: dict[str, Any]) -> JsonDict:
+        group = self.usergroups.get(str(args["usergroup"]))
+        if group is None or (group.date_delete and not _truthy(args.get("include_disabled"))):
+            return {"ok": False, "error": "no_such_subteam"}
+        return {"ok": True, "users": list(group.users)}
+
+    def _visible(self, channel: FakeChannel | None) -> bool:
+        return channel is not None and (not channel.is_private or channel.bot_member)
+
+    def _on_conversations_list(self, args: dict[str, Any]) -> JsonDict:
+        types = set(str(args.get("types") or "public_channel").split(","))
+        chosen = [c for c in self.channels.values() if self._visible(c)
+                  and ("private_channel" if c.is_private else "public_channel") in types
+                  and not (c.is_archived and _truthy(args.get("exclude_archived")))]
+        objects = [{"id": c.id, "name": c.name, "name_normalized": c.name, "is_channel": not c.is_private,
+                    "is_group": c.is_private, "is_im": False, "is_mpim": False, "is_private": c.is_private,
+                    "is_archived": c.is_archived, "is_general": False, "is_member": c.bot_member,
+                    "created": 1_600_000_000, "creator": "U0ADMIN", "num_members": len(c.members),
+                    "topic": {"value": "", "creator": "", "last_set": 0},
+                    "purpose": {"value": "", "creator": "", "last_set": 0}} for c in chosen]
+        return self._page(args, objects, "channels", 100)
+
+    def _on_conversations_members(self, args: dict[str, Any]) -> JsonDict:
+        channel = self.channels.get(str(args["channel"]))
+        if channel is None or not self._visible(channel):
+            return {"ok": False, "error": "channel_not_found"}
+        return self._page(args, list(channel.members), "members", 100)
 
     def _view_answer(self, args: dict[str, Any], view_id: str | None = None) -> JsonDict:
         body = success_shape("views.open")

@@ -297,3 +297,61 @@ def test_interactive_and_event_builders() -> None:
     body = event_body(im_message_event("swamped today", user_id="U1"), team_id="T1", event_id="Ev9")
     assert (body["type"], body["team_id"], body["event_id"]) == ("event_callback", "T1", "Ev9")
     assert body["event"]["channel_type"] == "im" and body["authorizations"][0]["team_id"] == "T1"
+
+
+async def test_directory_methods_page_with_cursors_like_slack(
+    fake_slack: FakeSlackApi, fake_slack_client: AsyncWebClient
+) -> None:
+    for n in range(5):
+        fake_slack.set_user(f"U{n}", name=f"p{n}", tz="Europe/Paris", locale="fr-FR", email=f"p{n}@x.io")
+    fake_slack.set_channel("C1", "support", [f"U{n}" for n in range(5)])
+    fake_slack.set_channel("G1", "secret", ["U1"], is_private=True, bot_member=False)
+    fake_slack.set_channel("C2", "old", ["U2"])
+    fake_slack.archive_channel("C2")
+    first = await fake_slack_client.users_list(limit=2, include_locale=True)
+    assert [m["id"] for m in first["members"]] == ["U0", "U1"] and first["members"][0]["locale"] == "fr-FR"
+    assert first["members"][0]["profile"]["email"] == "p0@x.io"
+    cursor = first["response_metadata"]["next_cursor"]
+    second = await fake_slack_client.users_list(limit=2, cursor=cursor)
+    last = await fake_slack_client.users_list(limit=2, cursor=second["response_metadata"]["next_cursor"])
+    assert [m["id"] for m in last["members"]] == ["U4"] and last["response_metadata"]["next_cursor"] == ""
+    members = await fake_slack_client.conversations_members(channel="C1", limit=3)
+    assert members["members"] == ["U0", "U1", "U2"] and members["response_metadata"]["next_cursor"]
+    listed = await fake_slack_client.conversations_list(exclude_archived=True, types="public_channel,private_channel")
+    assert [c["id"] for c in listed["channels"]] == ["C1"]  # the private one hides, the archived one is left out
+    with pytest.raises(SlackApiError) as refused:
+        await fake_slack_client.conversations_members(channel="G1")
+    assert refused.value.response["error"] == "channel_not_found"
+    assert fake_slack.violations == []
+    with pytest.raises(SlackApiError):
+        await fake_slack_client.users_list(limit=5000)
+    assert fake_slack.violations[-1].reason.startswith("limit must be")
+
+
+async def test_usergroups_list_tells_members_creators_and_disabled_groups(
+    fake_slack: FakeSlackApi, fake_slack_client: AsyncWebClient
+) -> None:
+    fake_slack.set_usergroup("S1", "support-team", ["U1", "U2"], created_by="U9")
+    fake_slack.set_usergroup("S2", "gone", ["U3"])
+    fake_slack.disable_usergroup("S2")
+    answer = await fake_slack_client.usergroups_list(include_users=True, include_disabled=True)
+    by_id = {g["id"]: g for g in answer["usergroups"]}
+    assert by_id["S1"]["users"] == ["U1", "U2"] and by_id["S1"]["created_by"] == "U9"
+    assert by_id["S2"]["date_delete"] > 0
+    assert [g["id"] for g in (await fake_slack_client.usergroups_list())["usergroups"]] == ["S1"]
+    assert (await fake_slack_client.usergroups_users_list(usergroup="S1"))["users"] == ["U1", "U2"]
+    fake_slack.delete_usergroup("S1")
+    with pytest.raises(SlackApiError):
+        await fake_slack_client.usergroups_users_list(usergroup="S1")
+    assert fake_slack.violations == []
+
+
+async def test_slack_tiers_answer_429_with_retry_after(
+    fake_slack: FakeSlackApi, fake_slack_client: AsyncWebClient
+) -> None:
+    fake_slack.slack_tiers(scale=1.0, burst=1)
+    await fake_slack_client.usergroups_list()
+    with pytest.raises(SlackApiError) as limited:
+        await fake_slack_client.usergroups_list()
+    assert limited.value.response.status_code == 429 and limited.value.response.headers["Retry-After"] == "3"
+    assert fake_slack.refused["usergroups.list"] == 1

@@ -10,9 +10,11 @@ from bot.slack.manifest import BOT_SCOPES, build_manifest, main, render_manifest
 from tests.support.official_schemas import errors, slack_manifest_validator
 
 BASE = "https://tandem.example.com/base"
-LEAST_PRIVILEGE = {"commands", "chat:write", "im:write", "im:history", "users:read", "users:read.email",
+LEAST_PRIVILEGE = {"usergroups:read", "channels:read", "groups:read",  # team sync
+                   "commands", "chat:write", "im:write", "im:history", "users:read", "users:read.email",
                    "files:write"}
-EVENTS = {"app_home_opened", "app_uninstalled", "tokens_revoked", "user_change", "message.im"}
+EVENTS = {"app_home_opened", "app_uninstalled", "tokens_revoked", "user_change", "message.im",
+          "subteam_updated", "subteam_members_changed", "member_joined_channel", "member_left_channel"}  # team sync
 
 
 def parsed(socket_mode: bool = False) -> dict:

@@ -1,4 +1,5 @@
-"""Events API: DMs to the bot, profile changes, uninstall/revocation, and the once-only rule for retries.
+"""Events API: DMs to the bot, profile changes, user group and channel membership changes (team sync),
+uninstall/revocation, and the once-only rule for retries.
 
 Slack retries an event it thinks failed (X-Slack-Retry-Num) and may deliver one twice; the first
 delivery of each (team, event id) is recorded in SeenEvent and any later one is acknowledged and dropped.
@@ -21,6 +22,8 @@ from bot.slack.replies import Surface, deliver
 from bot.slack.text import from_slack
 from handlers import workspaces
 from handlers.identity import Caller
+from handlers.teamsync.events import source_changed
+from handlers.teamsync.sources import SLACK_CHANNEL, SLACK_GROUP
 
 log = logging.getLogger("tandem.slack.events")
 
@@ -60,6 +63,28 @@ def register(app: AsyncApp, listening: Listening) -> None:
         caller = Caller(platform=PLATFORM, workspace_id=team, user_id=str(user["id"]), display_name=profile.name,
                         timezone=profile.timezone, locale=profile.locale, email=profile.email)
         await units.run_plain(deps, partial(workspaces.refresh_profile, caller=caller))
+
+    async def _source_changed(body: dict[str, Any], kind: str, reference: Any) -> None:
+        if isinstance(reference, str) and reference:
+            await units.run_plain(deps, partial(source_changed, platform=PLATFORM, workspace=team_of(body),
+                                                kind=kind, reference=reference))
+
+    @app.event("subteam_updated")
+    async def on_subteam_updated(body: dict[str, Any], event: dict[str, Any]) -> None:
+        subteam = event.get("subteam")
+        await _source_changed(body, SLACK_GROUP, subteam.get("id") if isinstance(subteam, dict) else None)
+
+    @app.event("subteam_members_changed")
+    async def on_subteam_members_changed(body: dict[str, Any], event: dict[str, Any]) -> None:
+        await _source_changed(body, SLACK_GROUP, event.get("subteam_id"))
+
+    @app.event("member_joined_channel")
+    async def on_member_joined(body: dict[str, Any], event: dict[str, Any]) -> None:
+        await _source_changed(body, SLACK_CHANNEL, event.get("channel"))
+
+    @app.event("member_left_channel")
+    async def on_member_left(body: dict[str, Any], event: dict[str, Any]) -> None:
+        await _source_changed(body, SLACK_CHANNEL, event.get("channel"))
 
     @app.event("app_uninstalled")
     async def on_uninstalled(body: dict[str, Any]) -> None:
