@@ -39,7 +39,8 @@ class SyncChange:
 
 async def resolve_people(ctx: Ctx, workspace: Workspace, members: Sequence[RosterMember],
                          change: SyncChange) -> list[Person]:
-    """The Person of each roster member, in order: found by platform id, else by email, else created."""
+    """The Person of each roster member, in order: found by platform id, else by email, else created (the new
+    ones written in one batch)."""
     session, now = ctx.session, ctx.clock.now()
     by_id = await people.people_by_platform_ids(session, workspace.id, sorted({m.user_id for m in members
                                                                                 if m.user_id}))
@@ -53,13 +54,8 @@ async def resolve_people(ctx: Ctx, workspace: Workspace, members: Sequence[Roste
             if found is not None and (not member.user_id or people.is_placeholder(found)):
                 person = found
         if person is None:
-            person = await people.add_person(
-                session, workspace_id=workspace.id,
-                platform_user_id=member.user_id or people.placeholder_id(member.email or ""),
-                display_name=member.name or member.email or member.user_id, timezone=None, locale=None,
-                is_admin=False, now=now, email=member.email)
-            person.active = bool(member.user_id)
-            person.workspace = workspace
+            person = people.stage_synced_person(session, workspace, member.user_id or people.placeholder_id(
+                member.email or ""), (member.name or member.email or member.user_id)[:200], member.email, now)
             change.created += 1
         elif member.user_id and people.is_placeholder(person):  # they appeared on their platform
             person.platform_user_id, person.active = member.user_id, True
@@ -69,6 +65,7 @@ async def resolve_people(ctx: Ctx, workspace: Workspace, members: Sequence[Roste
         if member.email:
             by_email[member.email] = person
         resolved.append(person)
+    await people.write_staged(session)
     return resolved
 
 
