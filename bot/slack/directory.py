@@ -63,8 +63,9 @@ class TierPacer:
     """Spaces calls per (workspace, method) at the method's tier; `scale` > 1 speeds every tier up alike (tests
     and the bench run a fake Slack whose limits are scaled the same way)."""
 
-    def __init__(self, scale: float = 1.0, monotonic: Callable[[], float] = time.monotonic) -> None:
-        self.scale, self._monotonic = scale, monotonic
+    def __init__(self, scale: float = 1.0, monotonic: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep) -> None:
+        self.scale, self._monotonic, self._sleep = scale, monotonic, sleep
         self._next: dict[tuple[str, str], float] = {}
 
     def interval(self, method: str) -> float:
@@ -76,7 +77,7 @@ class TierPacer:
         slot = max(now, self._next.get(key, now))
         self._next[key] = slot + self.interval(method)
         if slot > now:
-            await asyncio.sleep(slot - now)
+            await self._sleep(slot - now)
         # a late wake-up (a busy loop) must not bunch this call with the next one
         self._next[key] = max(self._next[key], self._monotonic() + self.interval(method))
 
