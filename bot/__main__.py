@@ -1,6 +1,6 @@
 """`python -m bot <command>`.
 
-Commands: serve | console | demo | digest | db upgrade | cx | rescore | slack-manifest | teams-package.
+Commands: serve | console | demo | digest | db upgrade | cx | org | rescore | slack-manifest | teams-package.
 """
 from __future__ import annotations
 
@@ -65,6 +65,15 @@ def _parser() -> argparse.ArgumentParser:
     imports.add_argument("--encoding", default="utf-8-sig", help="the file's text encoding (default UTF-8)")
     imports.add_argument("--dry-run", action="store_true", help="check the file and count; store nothing")
     cx_commands.add_parser("status", help="each helpdesk: ratings in 7 days and in all, last arrival, last error")
+
+    org = commands.add_parser("org", help="org chart: import teams, members and managers from an HR export (CSV)")
+    org_commands = org.add_subparsers(dest="org_command", required=True, metavar="ACTION")
+    org_import = org_commands.add_parser("import", help="make each team in the file follow the org chart")
+    org_import.add_argument("file", metavar="FILE.csv", help="columns: email and/or platform_id, name, team, "
+                            "manager_email; optional timezone, country")
+    org_import.add_argument("--dry-run", action="store_true", help="print what would change; store nothing")
+    org_import.add_argument("--workspace", default=None, metavar="W",
+                            help="workspace id or name (needed only when there are several)")
 
     commands.add_parser("rescore", help="re-score stored notes and moments with the current sentiment scorer")
 
@@ -141,6 +150,10 @@ async def _run_async(args: argparse.Namespace, settings) -> int:  # Settings
         return await run_import(settings, args.file, ImportOptions(
             source=args.source, maps=tuple(args.maps), scale=args.scale, date_format=args.date_format,
             zone_name=args.zone_name, encoding=args.encoding, dry_run=args.dry_run))
+    if args.command == "org":
+        from bot.cli.org import run_org_import
+
+        return await run_org_import(settings, args.file, dry_run=args.dry_run, workspace=args.workspace)
     if args.command == "serve":
         from bot.http.server import serve
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Membership, Person, Team, Workspace, is_row_id
@@ -109,8 +109,10 @@ async def current_member_ids(session: AsyncSession, team_id: int, role: str, tod
 
 async def add_memberships(session: AsyncSession, team_id: int, person_ids: list[int], role: str,
                           today: date) -> None:
-    session.add_all([Membership(team_id=team_id, person_id=pid, role=role, started_on=today) for pid in person_ids])
-    await session.flush()
+    """One executemany, without reading ids back: a sync or import adds thousands at once."""
+    if person_ids:
+        await session.execute(insert(Membership), [{"team_id": team_id, "person_id": pid, "role": role,
+                                                    "started_on": today, "ended_on": None} for pid in person_ids])
 
 
 async def end_role(session: AsyncSession, team_id: int, person_ids: list[int], role: str, today: date) -> None:

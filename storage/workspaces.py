@@ -18,6 +18,10 @@ async def find_workspace(session: AsyncSession, platform: str, external_id: str)
         select(Workspace).where(Workspace.platform == platform, Workspace.external_id == external_id))
 
 
+async def all_workspaces(session: AsyncSession) -> list[Workspace]:
+    return list((await session.scalars(select(Workspace).order_by(Workspace.id))).all())
+
+
 async def lock_workspace(session: AsyncSession, workspace_id: int) -> None:
     """Hold the workspace row until the transaction ends (PostgreSQL; SQLite transactions take turns anyway)."""
     await session.execute(select(Workspace.id).where(Workspace.id == workspace_id).with_for_update())
