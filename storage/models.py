@@ -479,3 +479,35 @@ class RatingSource(Base):
     last_error_at: Mapped[datetime | None]
     lease_owner: Mapped[str | None] = mapped_column(String(64))
     lease_until: Mapped[datetime | None]
+
+
+class TeamAction(Base):
+    """What a team's manager said they will do, and, once done, what happened: the thing whose effect the
+    digest measures. Numbered per team (`number`) so `action done N` names it without exposing row ids."""
+
+    __tablename__ = "team_actions"
+    __table_args__ = (UniqueConstraint("team_id", "number", name="uq_team_actions_team_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"), index=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(8), default="open")  # open | done
+    done_at: Mapped[datetime | None]
+    outcome: Mapped[str | None] = mapped_column(Text)
+
+
+class ActionFeedback(Base):
+    """One person's "helps / doesn't help" on one action; changeable, and only ever read in aggregate."""
+
+    __tablename__ = "action_feedback"
+    __table_args__ = (UniqueConstraint("action_id", "person_id", name="uq_action_feedback_action_person"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("team_actions.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    helps: Mapped[bool] = mapped_column(Boolean)
+    at: Mapped[datetime]

@@ -1,0 +1,72 @@
+"""Team actions and their feedback: numbered per team, closed once, with "helps" counted only in aggregate.
+
+Callers hold the session and its transaction; nothing here commits.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import case, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import ActionFeedback, TeamAction
+
+
+@dataclass(frozen=True)
+class FeedbackCounts:
+    """How many gave feedback and how many of them said it helps — never who."""
+
+    answered: int
+    helps: int
+
+
+async def add_action(session: AsyncSession, *, workspace_id: int, team_id: int, text: str,
+                     created_by: int | None, now: datetime) -> TeamAction:
+    """Record an open action with the team's next number (a race on the number fails the unique key and is
+    retried by the unit of work)."""
+    last = await session.scalar(select(func.max(TeamAction.number)).where(TeamAction.team_id == team_id))
+    action = TeamAction(workspace_id=workspace_id, team_id=team_id, number=int(last or 0) + 1, text=text,
+                        created_by=created_by, created_at=now, status="open")
+    session.add(action)
+    await session.flush()
+    return action
+
+
+async def action_by_number(session: AsyncSession, team_id: int, number: int) -> TeamAction | None:
+    return await session.scalar(select(TeamAction).where(TeamAction.team_id == team_id,
+                                                         TeamAction.number == number))
+
+
+async def actions_of_team(session: AsyncSession, team_id: int) -> list[TeamAction]:
+    return list((await session.scalars(select(TeamAction).where(TeamAction.team_id == team_id)
+                                       .order_by(TeamAction.number))).all())
+
+
+async def mark_done(session: AsyncSession, action: TeamAction, *, outcome: str | None, now: datetime) -> bool:
+    """Close an open action; False when it was already done, so the outcome is announced once."""
+    if action.status == "done":
+        return False
+    action.status, action.done_at, action.outcome = "done", now, outcome
+    await session.flush()
+    return True
+
+
+async def give_feedback(session: AsyncSession, *, action_id: int, person_id: int, helps: bool,
+                        now: datetime) -> None:
+    """Set (or change) one person's answer: one row per person per action."""
+    row = await session.scalar(select(ActionFeedback).where(ActionFeedback.action_id == action_id,
+                                                            ActionFeedback.person_id == person_id))
+    if row is None:
+        session.add(ActionFeedback(action_id=action_id, person_id=person_id, helps=helps, at=now))
+    else:
+        row.helps, row.at = helps, now
+    await session.flush()
+
+
+async def feedback_counts(session: AsyncSession, action_id: int) -> FeedbackCounts:
+    answered, helps = (await session.execute(
+        select(func.count(ActionFeedback.id),
+               func.coalesce(func.sum(case((ActionFeedback.helps, 1), else_=0)), 0))
+        .where(ActionFeedback.action_id == action_id))).one()
+    return FeedbackCounts(answered=int(answered), helps=int(helps))

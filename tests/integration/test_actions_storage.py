@@ -1,0 +1,75 @@
+"""Team actions in storage, on SQLite and PostgreSQL: numbered per team, closed once, feedback one per person
+and changeable, counted only as totals, and gone with the person who asked to be forgotten."""
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+
+from storage import actions
+from storage.models import ActionFeedback, Person, Team, Workspace
+
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+async def _team_with_people(session, count: int) -> tuple[Workspace, Team, list[Person]]:
+    workspace = Workspace(platform="console", external_id="w-actions", name="w", timezone="UTC", min_group=5,
+                          created_at=NOW)
+    session.add(workspace)
+    await session.flush()
+    team = Team(workspace_id=workspace.id, name="support", created_at=NOW)
+    people = [Person(workspace_id=workspace.id, platform_user_id=f"u{i}", display_name=f"U{i}", created_at=NOW)
+              for i in range(count)]
+    session.add_all([team, *people])
+    await session.flush()
+    return workspace, team, people
+
+
+async def test_actions_are_numbered_per_team_and_closed_once(harness) -> None:
+    async with harness.deps.context() as ctx:
+        workspace, team, people = await _team_with_people(ctx.session, 1)
+        other = Team(workspace_id=workspace.id, name="sales", created_at=NOW)
+        ctx.session.add(other)
+        await ctx.session.flush()
+        first = await actions.add_action(ctx.session, workspace_id=workspace.id, team_id=team.id,
+                                         text="No meetings on Fridays", created_by=people[0].id, now=NOW)
+        second = await actions.add_action(ctx.session, workspace_id=workspace.id, team_id=team.id,
+                                          text="Rota for the late shift", created_by=people[0].id, now=NOW)
+        elsewhere = await actions.add_action(ctx.session, workspace_id=workspace.id, team_id=other.id,
+                                             text="Quieter office", created_by=None, now=NOW)
+        assert (first.number, second.number, elsewhere.number) == (1, 2, 1)
+        assert await actions.action_by_number(ctx.session, other.id, 2) is None
+        assert [a.number for a in await actions.actions_of_team(ctx.session, team.id)] == [1, 2]
+
+        assert await actions.mark_done(ctx.session, first, outcome="Fridays are quiet now", now=NOW)
+        assert not await actions.mark_done(ctx.session, first, outcome="again", now=NOW + timedelta(days=1))
+        assert (first.status, first.outcome, first.done_at) == ("done", "Fridays are quiet now", NOW)
+
+
+async def test_feedback_is_one_per_person_changeable_and_counted_in_totals(harness) -> None:
+    async with harness.deps.context() as ctx:
+        workspace, team, people = await _team_with_people(ctx.session, 3)
+        action = await actions.add_action(ctx.session, workspace_id=workspace.id, team_id=team.id,
+                                          text="Rota", created_by=None, now=NOW)
+        assert await actions.feedback_counts(ctx.session, action.id) == actions.FeedbackCounts(0, 0)
+        for person, helps in zip(people, (True, True, False), strict=True):
+            await actions.give_feedback(ctx.session, action_id=action.id, person_id=person.id, helps=helps, now=NOW)
+        await actions.give_feedback(ctx.session, action_id=action.id, person_id=people[0].id, helps=False,
+                                    now=NOW + timedelta(hours=1))
+        assert await actions.feedback_counts(ctx.session, action.id) == actions.FeedbackCounts(3, 1)
+        assert len((await ctx.session.scalars(select(ActionFeedback))).all()) == 3
+
+
+async def test_a_forgotten_person_takes_their_feedback_along(harness) -> None:
+    from storage.people import delete_person
+
+    async with harness.deps.context() as ctx:
+        workspace, team, people = await _team_with_people(ctx.session, 2)
+        action = await actions.add_action(ctx.session, workspace_id=workspace.id, team_id=team.id,
+                                          text="Rota", created_by=people[0].id, now=NOW)
+        for person in people:
+            await actions.give_feedback(ctx.session, action_id=action.id, person_id=person.id, helps=True, now=NOW)
+        await delete_person(ctx.session, people[0])
+        assert await actions.feedback_counts(ctx.session, action.id) == actions.FeedbackCounts(1, 1)
+        await ctx.session.refresh(action)
+        assert action.created_by is None
