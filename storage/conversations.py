@@ -50,3 +50,18 @@ async def mark_unreachable(session: AsyncSession, person_id: int) -> None:
     if row is not None:
         await session.delete(row)
         await session.flush()
+
+
+async def newest_reference(session: AsyncSession, workspace_id: int, platform: str, *,
+                           prefer_channel: str | None = None) -> ConversationRef | None:
+    """The most recently saved reference of anyone in the workspace (one in `prefer_channel` first): how an
+    adapter reaches the platform for the workspace as a whole, e.g. the Teams service URL to read a roster."""
+    query = (select(ConversationRef).join(Person, Person.id == ConversationRef.person_id)
+             .where(Person.workspace_id == workspace_id, ConversationRef.platform == platform,
+                    ConversationRef.reference.is_not(None))
+             .order_by(ConversationRef.updated_at.desc(), ConversationRef.id.desc()).limit(1))
+    if prefer_channel:
+        preferred = await session.scalar(query.where(ConversationRef.channel_id == prefer_channel))
+        if preferred is not None:
+            return preferred
+    return await session.scalar(query)

@@ -20,7 +20,7 @@ from bot.teams.identity import TEAMS_PLATFORM, caller_from
 from bot.teams.members import MemberEmails
 from bot.teams.render import render, text_activity
 from bot.teams.submits import UNKNOWN_CARD, submitted
-from bot.teams.text import command_text
+from bot.teams.text import command_text, qualify_this_team
 from bot.wiring import Deps
 from handlers.context import Ctx
 from handlers.delivery import reachability
@@ -29,6 +29,8 @@ from handlers.errors import DATABASE_UNAVAILABLE, BadArguments
 from handlers.identity import Caller
 from handlers.messages import Message, Reply, Text, replaces_clicked
 from handlers.ports import DeliveryFailed, Messenger
+from handlers.teamsync.events import source_changed
+from handlers.teamsync.sources import TEAMS_TEAM
 from storage.models import Person
 
 log = logging.getLogger("tandem.teams")
@@ -49,6 +51,9 @@ PRIVATE_SENT = "I've answered you in our private chat."
 PRIVATE_FAILED = ("I couldn't reach you in a private chat, so I haven't posted the answer here. Open a chat with "
                   "Tandem (Apps → Tandem) and send the command there.")
 FAILED = "Sorry — something went wrong on my side and nothing was changed. Please try again in a minute."
+#: conversationUpdate events after which a synced Teams team is read again (members, name, or whether it exists)
+TEAM_CHANGES = {"teamMemberAdded", "teamMemberRemoved", "teamRenamed", "teamDeleted", "teamHardDeleted",
+                "teamArchived", "teamUnarchived", "teamRestored"}
 
 
 @dataclass
@@ -143,7 +148,7 @@ class TandemTeamsBot(TeamsActivityHandler):
             reply = await run_input(turn.ctx, turn.person, found.command)  # the runner identified them once
             replace = found.replace_card and replaces_clicked(reply)
             return self._answer(turn, reply, replace_id=activity.reply_to_id if replace else None)
-        text = command_text(activity)
+        text = qualify_this_team(command_text(activity), references.team_of(activity))
         self._answer(turn, await run_input(turn.ctx, turn.person, text) if text else Reply.of(Text(EMPTY)))
 
     async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
@@ -165,9 +170,14 @@ class TandemTeamsBot(TeamsActivityHandler):
             await reachability.unreachable(turn.ctx, turn.person.id)
 
     async def on_conversation_update_activity(self, turn_context: TurnContext) -> None:
-        """Bot added to a 1:1 chat or a team. on_turn stored the reference; the team roster is not fetched
-        (members start check-ins by installing or messaging Tandem, which keeps consent explicit)."""
+        """Bot added to a 1:1 chat or a team: on_turn stored the reference. Someone joining or leaving a team
+        (or the team renamed, deleted) makes the teams that follow it sync soon; the roster is read then."""
         activity, turn = turn_context.activity, turn_context.turn_state[TURN_KEY]
+        channel_data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
+        team_id = references.team_of(activity)
+        if team_id and channel_data.get("eventType") in TEAM_CHANGES:
+            await source_changed(turn.ctx, platform=TEAMS_PLATFORM, workspace=turn.caller.workspace_id,
+                                 kind=TEAMS_TEAM, reference=team_id)
         bot_id = activity.recipient.id if activity.recipient else None
         if bot_id and any(getattr(member, "id", None) == bot_id for member in activity.members_added or []):
             if turn.in_channel:

@@ -9,7 +9,9 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from functools import partial
 from types import SimpleNamespace
+from typing import Any
 
 from aiohttp import web
 from botbuilder.core import serializer_helper
@@ -18,12 +20,16 @@ from botbuilder.schema import Activity
 from botframework.connector.auth import AuthenticateRequestResult, BotFrameworkAuthentication
 from msrest.serialization import Model
 
+from bot import units
 from bot.http.observe import tag_request
 from bot.teams.bot import TandemTeamsBot
 from bot.teams.connectors import ReusingAuthentication
+from bot.teams.directory import TeamsDirectory
 from bot.teams.identity import TEAMS_PLATFORM
 from bot.teams.messenger import TeamsMessenger
 from bot.wiring import Deps
+from handlers.context import Ctx
+from handlers.delivery import reachability
 
 log = logging.getLogger("tandem.teams")
 AUTH_TIMEOUT = 10.0
@@ -36,6 +42,14 @@ def _auth_config(deps: Deps) -> SimpleNamespace:
                            APP_TYPE=env.microsoft_app_type or "MultiTenant", APP_TENANTID=env.microsoft_app_tenant_id)
 
 
+async def _team_reference(deps: Deps, tenant: str, team_id: str) -> dict[str, Any] | None:
+    """Where team sync calls the Connector from: a reference Tandem stored for the tenant, the team's first."""
+    async def newest(ctx: Ctx) -> dict[str, Any] | None:
+        return await reachability.workspace_reference(ctx, TEAMS_PLATFORM, tenant, prefer_channel=team_id)
+
+    return await units.run_plain(deps, newest)
+
+
 def install_teams(app: web.Application, deps: Deps) -> None:
     env = deps.settings.env
     try:
@@ -46,6 +60,7 @@ def install_teams(app: web.Application, deps: Deps) -> None:
                            "MICROSOFT_APP_TENANT_ID)") from error
     messenger = TeamsMessenger(adapter, env.microsoft_app_id, deps.context)
     deps.messengers[TEAMS_PLATFORM] = messenger
+    deps.directories[TEAMS_PLATFORM] = TeamsDirectory(adapter, env.microsoft_app_id, partial(_team_reference, deps))
     bot = TandemTeamsBot(deps, messenger, allowed_tenant=env.microsoft_app_tenant_id or None)
     app[ADAPTER_KEY] = adapter
     app.router.add_post("/api/messages", _endpoint(adapter, bot, authenticated=bool(env.microsoft_app_id)))

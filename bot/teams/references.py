@@ -30,6 +30,14 @@ def can_answer(activity: Activity) -> bool:
     return conversation is not None and isinstance(conversation.id, str) and bool(conversation.id.strip())
 
 
+def team_of(activity: Activity) -> str | None:
+    """The id of the Teams team a channel activity belongs to (channelData.team.id), None elsewhere."""
+    channel_data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
+    team = found if isinstance(found := channel_data.get("team"), dict) else {}
+    team_id = team.get("id")
+    return (team_id.strip() or None) if isinstance(team_id, str) else None
+
+
 def reference_of(activity: Activity) -> dict[str, Any]:
     """The serialised ConversationReference of an inbound activity, without the per-message id."""
     reference = TurnContext.get_conversation_reference(activity).serialize()

@@ -6,7 +6,12 @@ import re
 
 from botbuilder.schema import Activity
 
+from handlers.commands import THIS_TEAM
+
 AT_TAG = re.compile(r"<at[^>]*>(.*?)</at>", re.IGNORECASE | re.DOTALL)
+TEAM_SYNC = re.compile(r"\s*/?(?:tandem\s+)?team\s+sync\s", re.IGNORECASE)
+THIS_TEAM_TOKEN = re.compile(rf"(?<!\S){THIS_TEAM}(?::\S*)?(?!\S)", re.IGNORECASE)
+TEAM_ID = re.compile(r"[^\s\"'`]{1,190}")
 
 
 def command_text(activity: Activity) -> str:
@@ -29,3 +34,12 @@ def command_text(activity: Activity) -> str:
 def _as_handle(name: str) -> str:
     clean = " ".join(name.replace('"', "").split())
     return f'"@{clean}"' if " " in clean else f"@{clean}"
+
+
+def qualify_this_team(text: str, team_id: str | None) -> str:
+    """In `team sync`, `this-team` becomes `this-team:<the id of the team the message came from>`; a typed id is
+    never trusted, and outside a team channel the token stays plain (the command then says why it can't)."""
+    if not TEAM_SYNC.match(text):
+        return text
+    qualified = f"{THIS_TEAM}:{team_id}" if team_id and TEAM_ID.fullmatch(team_id) else THIS_TEAM
+    return THIS_TEAM_TOKEN.sub(lambda _: qualified, text)

@@ -9,7 +9,7 @@ from typing import Any
 from handlers.context import Ctx
 from handlers.delivery.outgoing import recipient_for
 from handlers.ports import Recipient
-from storage import conversations, people
+from storage import conversations, people, workspaces
 from storage.models import ConversationRef
 
 
@@ -38,3 +38,15 @@ async def recipient(ctx: Ctx, person_id: int) -> Recipient | None:
     """How to address a message to the person now, or None if they no longer exist."""
     person = await people.get_person(ctx.session, person_id)
     return None if person is None else await recipient_for(ctx.session, person)
+
+
+async def workspace_reference(ctx: Ctx, platform: str, workspace: str, *,
+                              prefer_channel: str | None = None) -> dict[str, Any] | None:
+    """A reference through which the adapter can call the platform for the workspace as a whole (the Teams
+    service URL, to read a team's roster): the newest one Tandem saved from an authenticated activity, one in
+    `prefer_channel` first; None when Tandem knows nobody there yet."""
+    found = await workspaces.find_workspace(ctx.session, platform, workspace)
+    if found is None:
+        return None
+    row = await conversations.newest_reference(ctx.session, found.id, platform, prefer_channel=prefer_channel)
+    return dict(row.reference) if row is not None and row.reference else None

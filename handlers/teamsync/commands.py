@@ -52,8 +52,9 @@ async def sync(ctx: Ctx, person: Person, command: c.TeamSync) -> Reply:
         raise BadArguments(f"The console has no directory to follow. Import an org chart with {ORG_IMPORT}.")
     kind, reference, label = source_kind(workspace.platform, command.source)
     if command.managers and kind not in OWNED_KINDS:
-        raise BadArguments(f"A {KIND_NAMES[kind]} has no owners Tandem can read, so it cannot name managers; "
-                           "name them with `/tandem team manager TEAM @person`.")
+        raise BadArguments(f"A {KIND_NAMES[kind]} has no owners Tandem can read (Teams does not tell apps who "
+                           "owns a team, a channel has none), so it cannot name managers; follow it without "
+                           "`managers` and name them with `/tandem team manager TEAM @person`.")
     now = ctx.clock.now()
     team = await teams.find_team(ctx.session, workspace.id, command.team)
     created = team is None

@@ -18,7 +18,7 @@ ORG_CHART = "org-chart"
 KIND_NAMES = {SLACK_GROUP: "Slack user group", SLACK_CHANNEL: "Slack channel", TEAMS_TEAM: "Teams team",
               ORG_CHART: "org chart"}
 PLATFORM_KINDS = {"slack": (SLACK_GROUP, SLACK_CHANNEL), "teams": (TEAMS_TEAM,)}
-OWNED_KINDS = (SLACK_GROUP, TEAMS_TEAM, ORG_CHART)  # sources that can name the team's managers
+OWNED_KINDS = (SLACK_GROUP, ORG_CHART)  # sources that can name the team's managers (Teams tells bots no owners)
 
 RESYNC_EVERY = timedelta(hours=6)  # a full re-read, even when no change event arrived
 CHANGE_DEBOUNCE = timedelta(seconds=15)  # a burst of join/leave events costs one sync
@@ -44,8 +44,8 @@ class RosterMember:
 class Roster:
     """A source's members now; `reference` and `label` as the platform resolved them (a handle to an id).
 
-    `owners`: who may manage the team when the admin asked for managers from the source (a Teams team's
-    owners, a Slack user group's creator, the org chart's manager column)."""
+    `owners`: who may manage the team when the admin asked for managers from the source (a Slack user group's
+    creator, the org chart's manager column)."""
 
     reference: str
     label: str

@@ -11,6 +11,7 @@ itself so that even an encoded ``/`` inside an id survives.
 from __future__ import annotations
 
 import asyncio
+import base64
 import hashlib
 import itertools
 import json
@@ -26,6 +27,7 @@ from urllib.parse import unquote
 from aiohttp import web
 
 WRITE_KINDS = frozenset({"send", "reply", "update", "delete", "create"})
+MIN_PAGE_SIZE, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE = 50, 200, 500  # Teams' roster paging (get-teams-context)
 READ_KINDS = frozenset(
     {"members", "member", "paged_members", "activity_members", "team", "channels", "conversations"}
 )
@@ -80,6 +82,7 @@ class _Fault:
     body: dict[str, Any]
     kinds: frozenset[str]
     conversation_id: str | None
+    skip: int = 0  # matching calls answered normally before the fault starts (a 429 mid-paging)
 
     def applies(self, kind: str, conversation_id: str | None) -> bool:
         if kind not in self.kinds:
@@ -129,6 +132,7 @@ class FakeBotConnector:
         self.attempts: list[Attempt] = []
         self.members: dict[str, list[dict[str, Any]]] = {}
         self.teams: dict[str, _Team] = {}
+        self.gone: dict[str, int] = {}  # team / conversation id -> the status its reads answer
         self._faults: list[_Fault] = []
         self._random: _RandomFaults | None = None
         self._rate_limit: int | None = None
@@ -214,9 +218,11 @@ class FakeBotConnector:
         message: str | None = None,
         kinds: Iterable[str] = WRITE_KINDS,
         conversation_id: str | None = None,
+        skip: int = 0,
     ) -> None:
-        """Answer the next `times` matching calls with `status`. 429 gets `Retry-After: 1` unless
-        told otherwise; 403 defaults to Teams' `MessageWritesBlocked` (user blocked the bot)."""
+        """Answer the next `times` matching calls with `status`, after letting `skip` of them through
+        (e.g. `kinds={"paged_members"}, skip=2`: a 429 on the third page). 429 gets `Retry-After: 1`
+        unless told otherwise; 403 defaults to Teams' `MessageWritesBlocked` (user blocked the bot)."""
         if status == 429 and retry_after is None:
             retry_after = 1
         with self._lock:
@@ -228,6 +234,7 @@ class FakeBotConnector:
                     body=error_body(status, code, message),
                     kinds=frozenset(kinds),
                     conversation_id=conversation_id,
+                    skip=skip,
                 )
             )
 
@@ -301,6 +308,36 @@ class FakeBotConnector:
             channels=channel_list,
         )
 
+    def add_team_members(
+        self, team_id: str, count: int, *, owners: int = 0, guests: int = 0, tenant_id: str | None = None,
+        prefix: str = "member",
+    ) -> list[dict[str, Any]]:
+        """`count` members of a team (served by GET .../pagedmembers of the team id): the first
+        `owners` have userRole "owner", the next `guests` "guest", the rest "user". Ids are stable per
+        (team, prefix, index), so calling it again with another prefix adds different people."""
+        added = []
+        for index in range(count):
+            role = "owner" if index < owners else "guest" if index < owners + guests else "user"
+            digest = hashlib.sha1(f"{team_id}|{prefix}|{index}".encode()).hexdigest()
+            added.append(self.add_member(
+                team_id, f"29:{digest}", name=f"{prefix.title()} {index:05d}",
+                aad_object_id=str(uuid.uuid5(uuid.NAMESPACE_URL, f"{team_id}|{prefix}|{index}")),
+                email=f"{prefix}.{index:05d}@contoso.example", tenant_id=tenant_id, user_role=role,
+            ))
+        return added
+
+    def remove_member(self, conversation_id: str, member_id: str) -> None:
+        """Someone left the team (matched by Teams id or AAD object id)."""
+        self.members[conversation_id] = [
+            m for m in self.members.get(conversation_id, [])
+            if member_id not in (m["id"], m.get("aadObjectId"))
+        ]
+
+    def remove_team(self, team_id: str, *, bot_removed: bool = False) -> None:
+        """The team is deleted (404 ConversationNotFound on its roster and details) or, with
+        `bot_removed`, Tandem was removed from it (403 BotNotInConversationRoster)."""
+        self.gone[team_id] = 403 if bot_removed else 404
+
     # ------------------------------------------------------------------ inspection
     def activities_in(self, conversation_id: str) -> list[dict[str, Any]]:
         """Activities posted to a conversation (send, reply, and the first activity of a create),
@@ -369,6 +406,8 @@ class FakeBotConnector:
         parts = [unquote(p) for p in raw.strip("/").split("/")] if raw.strip("/") else []
         body = await _read_json(request)
         route = _route(request.method, parts)
+        if route is not None and route[0] == "paged_members":
+            route = (*route[:3], dict(request.query))
         if route is None:
             return self._answer(
                 request, "unknown", None, None, body, 404,
@@ -425,6 +464,9 @@ class FakeBotConnector:
     ) -> tuple[int, float | None, dict[str, Any]] | None:
         for fault in self._faults:
             if fault.remaining > 0 and fault.applies(kind, conversation_id):
+                if fault.skip > 0:
+                    fault.skip -= 1
+                    continue
                 fault.remaining -= 1
                 if fault.remaining == 0:
                     self._faults.remove(fault)
@@ -493,7 +535,30 @@ class FakeBotConnector:
         return 200, self.members.get(conversation_id, []), None
 
     def _on_paged_members(self, conversation_id, activity_id, extra, body):
-        return 200, {"members": self.members.get(conversation_id, [])}, None
+        """Teams pages rosters: pageSize below 50 counts as 50, above 500 as 500 (default 200, as
+        the service does when none is given); `continuationToken` is opaque and tied to the roster."""
+        if conversation_id in self.gone:
+            return self._gone(conversation_id)
+        query = extra or {}
+        try:
+            size = min(max(int(query.get("pageSize") or DEFAULT_PAGE_SIZE), MIN_PAGE_SIZE), MAX_PAGE_SIZE)
+        except ValueError:
+            return 400, error_body(400, "BadArgument", "pageSize must be an integer."), None
+        token = query.get("continuationToken")
+        start = _offset_of(token, conversation_id) if token else 0
+        if start is None:
+            return 400, error_body(400, "BadArgument", "Invalid continuation token."), None
+        members = self.members.get(conversation_id, [])
+        page: dict[str, Any] = {"members": members[start:start + size]}
+        if start + size < len(members):
+            page["continuationToken"] = _token_for(conversation_id, start + size)
+        return 200, page, None
+
+    def _gone(self, conversation_id: str) -> tuple[int, dict[str, Any], None]:
+        if self.gone[conversation_id] == 403:
+            return 403, error_body(403, "BotNotInConversationRoster",
+                                   "The bot is not part of the conversation roster."), None
+        return 404, error_body(404, "ConversationNotFound", "Conversation not found."), None
 
     def _on_member(self, conversation_id, activity_id, extra, body):
         member_id = extra
@@ -506,6 +571,8 @@ class FakeBotConnector:
         return 200, _member_json(member_id), None
 
     def _on_team(self, conversation_id, activity_id, extra, body):
+        if extra in self.gone:
+            return self._gone(extra)
         team = self.teams.get(extra) or _Team(
             id=extra, name="Test Team", aad_group_id=str(uuid.uuid5(uuid.NAMESPACE_URL, extra))
         )
@@ -566,6 +633,21 @@ def _route(method: str, parts: list[str]) -> tuple[str, str | None, str | None, 
         if parts[3:] == ["conversations"]:
             return "channels", None, None, parts[2]
     return None
+
+
+def _token_for(conversation_id: str, offset: int) -> str:
+    digest = hashlib.sha1(conversation_id.encode()).hexdigest()[:12]
+    return base64.urlsafe_b64encode(f"{digest}:{offset}".encode()).decode()
+
+
+def _offset_of(token: str, conversation_id: str) -> int | None:
+    try:
+        digest, _, offset = base64.urlsafe_b64decode(token.encode()).decode().partition(":")
+        value = int(offset)
+    except (ValueError, UnicodeError):
+        return None
+    ok = digest == hashlib.sha1(conversation_id.encode()).hexdigest()[:12] and value >= 0
+    return value if ok else None
 
 
 def _conversation_id_for(params: dict[str, Any]) -> str:

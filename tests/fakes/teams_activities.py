@@ -190,6 +190,37 @@ def conversation_update_bot_added_to_team(
     return a
 
 
+def conversation_update_team_members(
+    event_type: str,
+    members: list[dict[str, Any]],
+    service_url: str = DEFAULT_SERVICE_URL,
+    tenant_id: str = DEFAULT_TENANT_ID,
+    user_id: str = DEFAULT_USER_ID,
+    *,
+    team_id: str = DEFAULT_TEAM_ID,
+    team_name: str = DEFAULT_TEAM_NAME,
+    aad_object_id: str = DEFAULT_AAD_OBJECT_ID,
+    bot_id: str = DEFAULT_BOT_ID,
+    bot_name: str = DEFAULT_BOT_NAME,
+    timestamp: datetime | None = None,
+    activity_id: str | None = None,
+) -> dict[str, Any]:
+    """conversationUpdate / `teamMemberAdded` or `teamMemberRemoved` for people (not the bot) joining or
+    leaving a team: `members` ({"id": "29:...", "aadObjectId": ...}) go to membersAdded or membersRemoved.
+    The team's General channel (id = team id) is the conversation, as in the docs' sample."""
+    a = load_msteams_doc("conversationUpdate_teamMemberRemoved")
+    a["id"] = activity_id or f"f:{uuid.uuid4().hex[:8]}"
+    a.pop("membersRemoved", None)
+    a["membersAdded" if event_type == "teamMemberAdded" else "membersRemoved"] = copy.deepcopy(members)
+    a["from"] = {"id": user_id, "aadObjectId": aad_object_id}
+    a["conversation"]["id"] = team_id
+    cd = a["channelData"]
+    cd["eventType"] = event_type
+    cd["team"] = {"id": team_id, "name": team_name}
+    _apply_common(a, service_url, tenant_id, bot_id, bot_name, None, DEFAULT_LOCALE, timestamp)
+    return a
+
+
 def personal_message(
     text: str,
     service_url: str = DEFAULT_SERVICE_URL,
