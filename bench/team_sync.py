@@ -136,7 +136,7 @@ async def bench(args: argparse.Namespace) -> None:
         calls = needed_calls(fake)
         floor = minimum(calls, args.scale, args.latency)
         async with aiohttp.ClientSession() as session:
-            directory.session = session
+            directory.clients.session = session
             read = 0.0
             rosters = directory.rosters
 

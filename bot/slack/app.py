@@ -50,8 +50,8 @@ class SlackAdapter:
         """Inside the running loop: one HTTP session for the Web API client, respond() and the messenger."""
         session = await self.http.open()
         self.bolt.client.session = session
-        self.messenger.session = session
-        self.directory.session = session
+        self.messenger.clients.session = session
+        self.directory.clients.session = session
 
     async def stop(self) -> None:
         self.pacing.stop()

@@ -27,6 +27,7 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.slack.http import WebClients
 from bot.slack.identity import Profile, ProfileCache, profile_from_user
 from bot.ttl_cache import TtlCache
 from handlers.teamsync.sources import (
@@ -102,25 +103,17 @@ class SlackDirectory:
 
     def __init__(self, base_url: str, tokens: TokenLookup, profiles: ProfileCache, *, rate_scale: float = 1.0,
                  sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep) -> None:
-        self.base_url, self.tokens, self.profiles = base_url, tokens, profiles
+        self.tokens, self.profiles = tokens, profiles
+        self.clients = WebClients(base_url)
         self.pacer = TierPacer(rate_scale)
         self.sleep = sleep
-        self.session: aiohttp.ClientSession | None = None  # the server's shared session, once it runs
-        self._clients: dict[str, AsyncWebClient] = {}
         self._not_people: TtlCache[tuple[str, str], bool] = TtlCache(24 * 3600)  # bots and deleted users
-
-    def _client(self, token: str) -> AsyncWebClient:
-        client = self._clients.get(token)
-        if client is None:
-            client = self._clients[token] = AsyncWebClient(token=token, base_url=self.base_url, retry_handlers=[],
-                                                           session=self.session)
-        return client
 
     async def rosters(self, workspace: str, sources: Sequence[SourceRef]) -> list[Roster | Exception]:
         token = await self.tokens(workspace)
         if not token:
             return [SourceUnavailable("there is no Slack token for this workspace.") for _ in sources]
-        run = _Run(self, self._client(token), workspace)
+        run = _Run(self, self.clients.for_token(token), workspace)
         groups = [s for s in sources if s.kind == SLACK_GROUP]
         channels = [s for s in sources if s.kind == SLACK_CHANNEL]
         found: dict[int, _Found | Exception] = {}

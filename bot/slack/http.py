@@ -8,8 +8,26 @@ from __future__ import annotations
 from typing import Any
 
 import aiohttp
+from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 from slack_sdk.webhook.webhook_response import WebhookResponse
+
+
+class WebClients:
+    """One Web API client per bot token, on the server's shared session once it runs (`session`). The SDK's own
+    retries are off: the outbox and the directory's pacer decide when to try again."""
+
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url
+        self.session: aiohttp.ClientSession | None = None
+        self._by_token: dict[str, AsyncWebClient] = {}
+
+    def for_token(self, token: str) -> AsyncWebClient:
+        client = self._by_token.get(token)
+        if client is None:
+            client = self._by_token[token] = AsyncWebClient(token=token, base_url=self.base_url, retry_handlers=[],
+                                                            session=self.session)
+        return client
 
 
 class SharedHttp:

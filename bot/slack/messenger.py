@@ -12,6 +12,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack import render
+from bot.slack.http import WebClients
 from bot.slack.replies import upload_chart
 from bot.units import unit_of_work
 from bot.wiring import Deps
@@ -41,22 +42,14 @@ class SlackMessenger:
     """chat.postMessage into the person's DM (conversations.open once, then remembered)."""
 
     def __init__(self, deps: Deps, base_url: str, tokens: TokenLookup) -> None:
-        self.deps, self.base_url, self.tokens = deps, base_url, tokens
-        self._clients: dict[str, AsyncWebClient] = {}
-        self.session: aiohttp.ClientSession | None = None  # the server's shared session, once it runs
-
-    def _client(self, token: str) -> AsyncWebClient:
-        client = self._clients.get(token)
-        if client is None:
-            client = self._clients[token] = AsyncWebClient(token=token, base_url=self.base_url, retry_handlers=[],
-                                                           session=self.session)
-        return client
+        self.deps, self.tokens = deps, tokens
+        self.clients = WebClients(base_url)
 
     async def send(self, recipient: Recipient, message: Message) -> None:
         token = await self.tokens(recipient.workspace_external_id)
         if not token:
             raise DeliveryFailed(f"no Slack token for workspace {recipient.workspace_external_id}", permanent=True)
-        client = self._client(token)
+        client = self.clients.for_token(token)
         try:
             channel = recipient.channel_id or await self._open_dm(client, recipient)
             await client.chat_postMessage(channel=channel, **render.message_payload(message))
