@@ -511,3 +511,36 @@ class ActionFeedback(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     helps: Mapped[bool] = mapped_column(Boolean)
     at: Mapped[datetime]
+
+
+class SharedNote(Base):
+    """A check-in note its author chose to share with the team's managers. `author_id` is kept only to relay
+    replies and honour export/forget-me; it is never shown. `number` is drawn at random per team so it does
+    not follow the order people answered in; `iso_week` is the finest time ever shown."""
+
+    __tablename__ = "shared_notes"
+    __table_args__ = (UniqueConstraint("team_id", "number", name="uq_shared_notes_team_number"),
+                      UniqueConstraint("mood_entry_id", name="uq_shared_notes_mood_entry"),
+                      Index("ix_shared_notes_team_week", "team_id", "iso_week"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+    mood_entry_id: Mapped[int] = mapped_column(ForeignKey("mood_entries.id", ondelete="CASCADE"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    iso_week: Mapped[str] = mapped_column(String(8))
+    number: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(10), default="open")  # open | closed | withdrawn
+
+
+class SharedNoteMessage(Base):
+    """One turn of the conversation on a shared note; the manager only ever sees 'the author'."""
+
+    __tablename__ = "shared_note_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    note_id: Mapped[int] = mapped_column(ForeignKey("shared_notes.id", ondelete="CASCADE"), index=True)
+    side: Mapped[str] = mapped_column(String(8))  # manager | author
+    sender_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime]

@@ -1,0 +1,100 @@
+"""Shared notes in storage, on SQLite and PostgreSQL: shared once, numbered at random per team (not in answer
+order), withdrawn notes gone from the feed, a conversation kept per note, and everything gone with forget-me."""
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import select
+
+from storage import shared_notes
+from storage.models import MoodEntry, Person, Prompt, SharedNote, SharedNoteMessage, Team, Workspace
+
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+WEEK = "2026-W10"
+
+
+async def _team_with_entries(session, count: int) -> tuple[Workspace, Team, list[Person], list[MoodEntry]]:
+    workspace = Workspace(platform="console", external_id="w-shared", name="w", timezone="UTC", min_group=3,
+                          created_at=NOW)
+    session.add(workspace)
+    await session.flush()
+    team = Team(workspace_id=workspace.id, name="support", created_at=NOW)
+    people = [Person(workspace_id=workspace.id, platform_user_id=f"u{i}", display_name=f"U{i}", created_at=NOW)
+              for i in range(count)]
+    session.add_all([team, *people])
+    await session.flush()
+    entries = []
+    for i, person in enumerate(people):
+        prompt = Prompt(person_id=person.id, local_date=date(2026, 3, 2), due_at=NOW, closes_at=NOW + timedelta(1))
+        session.add(prompt)
+        await session.flush()
+        entry = MoodEntry(prompt_id=prompt.id, person_id=person.id, local_date=date(2026, 3, 2), score=3,
+                          note=f"note {i}", answered_at=NOW + timedelta(minutes=i), updated_at=NOW)
+        session.add(entry)
+        entries.append(entry)
+    await session.flush()
+    return workspace, team, people, entries
+
+
+async def _share_all(session, workspace, team, people, entries) -> list[SharedNote]:
+    return [await shared_notes.share_note(session, workspace_id=workspace.id, team_id=team.id,
+                                          mood_entry_id=entry.id, author_id=person.id, iso_week=WEEK)
+            for person, entry in zip(people, entries, strict=True)]
+
+
+async def test_numbers_are_unique_per_team_random_and_sharing_twice_changes_nothing(harness) -> None:
+    async with harness.deps.context() as ctx:
+        workspace, team, people, entries = await _team_with_entries(ctx.session, 12)
+        notes = await _share_all(ctx.session, workspace, team, people, entries)
+        numbers = [n.number for n in notes]
+        assert len(set(numbers)) == 12
+        assert all(shared_notes.NUMBER_LOW <= n <= shared_notes.NUMBER_HIGH for n in numbers)
+        # answer order would give an increasing sequence; twelve random draws are increasing once in 12! runs
+        assert numbers != sorted(numbers)
+        again = await shared_notes.share_note(ctx.session, workspace_id=workspace.id, team_id=team.id,
+                                              mood_entry_id=entries[0].id, author_id=people[0].id, iso_week=WEEK)
+        assert again.id == notes[0].id
+        assert len((await ctx.session.scalars(select(SharedNote))).all()) == 12
+        feed = await shared_notes.visible_notes(ctx.session, team.id, WEEK)
+        assert [n.number for n in feed] == sorted(numbers)
+        assert await shared_notes.note_by_number(ctx.session, team.id, numbers[3]) == notes[3]
+
+
+async def test_withdrawn_notes_vanish_and_statuses_change_once(harness) -> None:
+    async with harness.deps.context() as ctx:
+        workspace, team, people, entries = await _team_with_entries(ctx.session, 3)
+        notes = await _share_all(ctx.session, workspace, team, people, entries)
+        assert await shared_notes.set_status(ctx.session, notes[0], "closed")
+        assert not await shared_notes.set_status(ctx.session, notes[0], "closed")
+        assert await shared_notes.set_status(ctx.session, notes[1], "withdrawn")
+        assert not await shared_notes.set_status(ctx.session, notes[1], "closed")
+        assert not await shared_notes.set_status(ctx.session, notes[2], "open")
+        feed = await shared_notes.visible_notes(ctx.session, team.id, WEEK)
+        assert {n.id for n in feed} == {notes[0].id, notes[2].id}
+
+
+async def test_a_conversation_keeps_its_turns_and_forget_me_removes_it(harness) -> None:
+    from storage.people import delete_person
+
+    async with harness.deps.context() as ctx:
+        workspace, team, people, entries = await _team_with_entries(ctx.session, 3)
+        notes = await _share_all(ctx.session, workspace, team, people, entries)
+        manager = people[2]
+        await shared_notes.add_message(ctx.session, note=notes[0], side="manager", sender_id=manager.id,
+                                       text="Thanks, can we talk?", now=NOW)
+        await shared_notes.add_message(ctx.session, note=notes[0], side="author", sender_id=people[0].id,
+                                       text="Yes please", now=NOW + timedelta(hours=1))
+        await shared_notes.add_message(ctx.session, note=notes[1], side="manager", sender_id=manager.id,
+                                       text="Noted", now=NOW)
+        assert [m.side for m in await shared_notes.messages_of(ctx.session, notes[0].id)] == ["manager", "author"]
+        assert [n.id for n in await shared_notes.notes_of_author(ctx.session, people[0].id)] == [notes[0].id]
+
+        await shared_notes.forget_person(ctx.session, people[0].id)
+        await delete_person(ctx.session, people[0])
+        assert await shared_notes.note_by_number(ctx.session, team.id, notes[0].number) is None
+        left = (await ctx.session.scalars(select(SharedNoteMessage))).all()
+        assert [m.text for m in left] == ["Noted"]
+
+        await delete_person(ctx.session, people[1])  # the database cascade alone also takes note and messages
+        assert (await ctx.session.scalars(select(SharedNoteMessage))).all() == []
+        assert [n.id for n in (await ctx.session.scalars(select(SharedNote))).all()] == [notes[2].id]
