@@ -16,9 +16,11 @@ NUMBER_LOW, NUMBER_HIGH = 100, 999  # three digits, easy to type; drawn at rando
 VISIBLE = ("open", "closed")  # withdrawn notes vanish from every feed and digest
 
 
-async def _free_number(session: AsyncSession, team_id: int) -> int:
-    """A random number unused in the team (the range widens once the three digits fill up)."""
-    taken = set((await session.scalars(select(SharedNote.number).where(SharedNote.team_id == team_id))).all())
+async def _free_number(session: AsyncSession, workspace_id: int) -> int:
+    """A random number unused in the workspace (so `reply N` never needs a team, and unique per team too);
+    the range widens once half of the three digits are taken."""
+    taken = set((await session.scalars(select(SharedNote.number)
+                                       .where(SharedNote.workspace_id == workspace_id))).all())
     high = NUMBER_HIGH
     while len(taken) >= (high - NUMBER_LOW + 1) // 2:
         high = high * 10 + 9
@@ -35,7 +37,7 @@ async def share_note(session: AsyncSession, *, workspace_id: int, team_id: int, 
     if existing is not None:
         return existing
     note = SharedNote(workspace_id=workspace_id, team_id=team_id, mood_entry_id=mood_entry_id,
-                      author_id=author_id, iso_week=iso_week, number=await _free_number(session, team_id),
+                      author_id=author_id, iso_week=iso_week, number=await _free_number(session, workspace_id),
                       status="open")
     session.add(note)
     await session.flush()
@@ -47,12 +49,9 @@ async def note_by_number(session: AsyncSession, team_id: int, number: int) -> Sh
                                                          SharedNote.number == number))
 
 
-async def notes_by_number_in(session: AsyncSession, team_ids: list[int], number: int) -> list[SharedNote]:
-    """The notes numbered N among several teams (a manager of two teams may meet the same N twice)."""
-    if not team_ids:
-        return []
-    return list((await session.scalars(select(SharedNote).where(SharedNote.team_id.in_(team_ids),
-                                                                SharedNote.number == number))).all())
+async def note_in_workspace(session: AsyncSession, workspace_id: int, number: int) -> SharedNote | None:
+    return await session.scalar(select(SharedNote).where(SharedNote.workspace_id == workspace_id,
+                                                         SharedNote.number == number))
 
 
 async def visible_notes(session: AsyncSession, team_id: int, iso_week: str) -> list[SharedNote]:

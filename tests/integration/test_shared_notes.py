@@ -1,0 +1,121 @@
+"""Shared notes end to end through the console path (units.run + the command table + the outbox), on SQLite and
+PostgreSQL: share → feed → reply → answer back → close; withdraw; forget-me mid-conversation; a small week
+shows nothing; bad input changes nothing."""
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from bot.console.render import render
+from bot.delivery.dispatcher import Dispatcher
+from handlers.config import TEXT_LIMIT
+from storage.models import Outbox, SharedNote, SharedNoteMessage
+from tests.integration.digest_seed import after, make_team, seed_moods
+
+SIX = ("amy", "ben", "cat", "dan", "eve", "fay")
+WEEK = "2026-W47"
+SECRET = "The rota keeps putting me on Fridays"
+
+
+async def _shared(harness, answered=SIX) -> int:
+    """A team of six, `answered` of them answering in WEEK; amy shares her note mid-week; its number."""
+    await make_team(harness, "Support", SIX, "mia")
+    await seed_moods(harness, WEEK, dict.fromkeys(answered, 3), notes={"amy": -0.5}, texts={"amy": SECRET})
+    harness.clock.set(after(WEEK, days=-4))  # Wednesday of WEEK
+    said = await harness.say("amy", "tandem share")
+    assert "never your name" in said and "may still give you away" in said
+    return int(re.search(r"#(\d+)", said).group(1))
+
+
+async def _delivered(harness, user: str) -> str:
+    await Dispatcher(harness.deps).drain()
+    return "\n".join(render(m) for m in harness.messenger.to(user))
+
+
+async def test_share_feed_reply_answer_back_and_close(harness) -> None:
+    n = await _shared(harness)
+    assert "no notes can be shown" in await harness.say("mia", f"tandem notes Support {WEEK[:4]}-W46")
+    harness.clock.set(after(WEEK))
+    feed = await harness.say("mia", "tandem notes")
+    assert SECRET in feed and f"#{n}" in feed and "Amy" not in feed and "amy" not in feed
+
+    said = await harness.say("mia", f"tandem reply {n} Thanks — shall we swap the rota?")
+    assert "anonymous" in said
+    to_amy = await _delivered(harness, "amy")
+    assert "shall we swap the rota?" in to_amy and "Mia" not in to_amy
+
+    said = await harness.say("amy", f"tandem answer {n} Yes please, every other week")
+    assert "without your name" in said
+    assert "every other week" not in await _delivered(harness, "mia")  # held until the next release time
+    harness.clock.advance(timedelta(hours=4))
+    to_mia = await _delivered(harness, "mia")
+    assert "every other week" in to_mia and "The author" in to_mia and "Amy" not in to_mia
+    await harness.say("mia", f"tandem reply {n} Done from next week")
+    assert (await _delivered(harness, "amy")).count("Done from next week") == 1
+
+    feed = await harness.say("mia", "tandem notes")
+    assert "the author: “Yes please" in feed and "Amy" not in feed
+
+    assert "Closed" in await harness.say("amy", f"tandem close {n}")
+    before = await harness.count(SharedNoteMessage)
+    assert "closed; nothing was sent" in await harness.say("mia", f"tandem reply {n} one more")
+    assert await harness.count(SharedNoteMessage) == before
+    assert "(closed)" in await harness.say("mia", "tandem notes")
+
+
+async def test_withdrawn_notes_vanish_and_replies_are_refused(harness) -> None:
+    n = await _shared(harness)
+    harness.clock.set(after(WEEK))
+    await harness.say("mia", f"tandem reply {n} Thanks")
+    assert "Withdrawn" in await harness.say("amy", f"tandem withdraw {n}")
+    assert SECRET not in await harness.say("mia", "tandem notes")
+    assert "no longer exists" in await harness.say("mia", f"tandem reply {n} hello?")
+    assert await harness.count(SharedNoteMessage) == 1
+    assert "Thanks" not in await _delivered(harness, "amy")  # the queued reply was dropped, not sent
+
+
+async def test_forget_me_mid_conversation_ends_it_cleanly(harness) -> None:
+    n = await _shared(harness)
+    harness.clock.set(after(WEEK))
+    await harness.say("mia", f"tandem reply {n} Thanks")
+    await harness.say("amy", f"tandem answer {n} Sure")
+    await harness.say("amy", "tandem forget-me confirm")
+    assert await harness.count(SharedNote) == 0 and await harness.count(SharedNoteMessage) == 0
+    assert SECRET not in await harness.say("mia", "tandem notes")
+    assert "no longer exists" in await harness.say("mia", f"tandem reply {n} still there?")
+    harness.clock.advance(timedelta(hours=5))
+    assert "Sure" not in await _delivered(harness, "mia")
+
+
+async def test_a_week_below_min_group_shows_no_note(harness) -> None:
+    n = await _shared(harness, answered=("amy", "ben", "cat", "dan"))
+    harness.clock.set(after(WEEK))
+    feed = await harness.say("mia", "tandem notes")
+    assert SECRET not in feed and "fewer than 5" in feed
+    assert "no longer exists" in await harness.say("mia", f"tandem reply {n} hi")
+    assert await harness.count(SharedNoteMessage) == 0
+
+
+async def test_bad_input_gets_a_clear_reply_and_changes_nothing(harness) -> None:
+    n = await _shared(harness)
+    harness.clock.set(after(WEEK))
+    outbox_before = await harness.count(Outbox)
+    cases = {
+        ("ben", f"tandem reply {n} hi"): "Managers",  # not a manager: the table refuses
+        ("mia", "tandem reply 99999 hi"): "no longer exists",
+        ("mia", f"tandem reply {n}"): "empty",
+        ("mia", "tandem reply"): "Which note",
+        ("mia", f"tandem reply x{n} hi"): "not a whole number",
+        ("mia", f"tandem reply {n} " + "x" * (TEXT_LIMIT + 1)): f"up to {TEXT_LIMIT:,}",
+        ("ben", f"tandem answer {n} it was me"): "no shared note",
+        ("ben", f"tandem withdraw {n}"): "no shared note",
+        ("amy", f"tandem answer {n}"): "empty",
+        ("amy", "tandem close"): "number alone",
+    }
+    for (user, text), expected in cases.items():
+        said = await harness.say(user, text)
+        assert expected.lower() in said.lower(), (text[:40], said)
+        assert "Traceback" not in said
+    assert await harness.count(SharedNoteMessage) == 0 and await harness.count(Outbox) == outbox_before
+    [note] = await harness.rows(SharedNote)
+    assert note.status == "open"
