@@ -11,6 +11,7 @@ from handlers.errors import BadArguments
 from handlers.identity import person_today
 from handlers.insights.build import forget_quotes
 from handlers.messages import Confirm, Export, Reply, Text, mood_choice
+from handlers.sharing.feed import shared_notes_export
 from storage import checkins, moments, people, ratings, team_sources, teams
 from storage.calendar import iso_week_of
 from storage.models import Person
@@ -69,6 +70,8 @@ async def export(ctx: Ctx, person: Person, _: c.ExportData) -> Reply:
         # customers' ratings of your helpdesk work; their comments are the customers' words, not yours
         "customer_ratings": [{"rated_at": r.rated_at.isoformat(), "source": r.source, "rating": r.raw_value,
                               "scale": r.scale, "score": r.score, "satisfied": r.satisfied} for r in rated],
+        # notes you shared anonymously, and their conversations ("manager" turns are what you received)
+        "shared_notes": await shared_notes_export(ctx, person.id),
     }
     content = json.dumps(data, indent=2, ensure_ascii=False)
     return Reply.of(Export(filename=f"tandem-export-{today.isoformat()}.json", content=content,
@@ -80,8 +83,8 @@ async def forget_me(ctx: Ctx, person: Person, command: c.ForgetMe) -> Reply:
     """Delete the person and everything theirs, after an explicit confirmation."""
     if not command.confirmed:
         return Reply.of(Confirm(
-            question=("This permanently deletes your check-ins, notes, customer moments, the helpdesk ratings "
-                      "Tandem counted for you, and your profile from Tandem. "
+            question=("This permanently deletes your check-ins, notes (shared ones with their conversations), "
+                      "customer moments, the helpdesk ratings Tandem counted for you, and your profile from Tandem. "
                       "Team figures already sent in past digests stay as they were, without you. "
                       "To go ahead, type `/tandem forget-me confirm`."),
             confirm_command="/tandem forget-me confirm"))

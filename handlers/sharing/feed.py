@@ -108,3 +108,18 @@ async def show_feed(ctx: Ctx, person: Person, command: ShowSharedNotes) -> Reply
             lines.extend(await note_lines(ctx, note))
     lines.append("Reply to one with `tandem reply N your message`; close it with `tandem close N`.")
     return Reply.of(Text("\n".join(lines)))
+
+
+async def shared_notes_export(ctx: Ctx, author_id: int) -> list[dict[str, object]]:
+    """For `/tandem export`: the author's shared notes with every turn of their conversations (who on the
+    manager side wrote a reply is not the author's to know, so it is not named)."""
+    exported: list[dict[str, object]] = []
+    for note in await shared_notes.notes_of_author(ctx.session, author_id):
+        entry = await ctx.session.get(MoodEntry, note.mood_entry_id)
+        exported.append({
+            "number": note.number, "week": note.iso_week, "status": note.status,
+            "team": (team.name if (team := await teams.get_team(ctx.session, note.team_id)) else None),
+            "note": entry.note if entry else None,
+            "conversation": [{"from": "you" if m.side == "author" else "a manager", "at": m.at.isoformat(),
+                              "text": m.text} for m in await shared_notes.messages_of(ctx.session, note.id)]})
+    return exported

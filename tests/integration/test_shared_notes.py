@@ -119,3 +119,19 @@ async def test_bad_input_gets_a_clear_reply_and_changes_nothing(harness) -> None
     assert await harness.count(SharedNoteMessage) == 0 and await harness.count(Outbox) == outbox_before
     [note] = await harness.rows(SharedNote)
     assert note.status == "open"
+
+
+async def test_export_holds_the_shared_notes_and_both_sides_of_the_conversation(harness) -> None:
+    import json
+
+    n = await _shared(harness)
+    harness.clock.set(after(WEEK))
+    await harness.say("mia", f"tandem reply {n} Thanks")
+    await harness.say("amy", f"tandem answer {n} Sure")
+    [export] = (await harness.reply("amy", "tandem export")).messages
+    [shared] = json.loads(export.content)["shared_notes"]
+    assert (shared["number"], shared["week"], shared["note"]) == (n, WEEK, SECRET)
+    assert [(t["from"], t["text"]) for t in shared["conversation"]] == [("a manager", "Thanks"), ("you", "Sure")]
+    assert "Mia" not in export.content
+    [mias] = (await harness.reply("mia", "tandem export")).messages
+    assert json.loads(mias.content)["shared_notes"] == [] and SECRET not in mias.content
