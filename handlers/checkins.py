@@ -8,9 +8,10 @@ from sqlalchemy.exc import IntegrityError
 from handlers import commands as c
 from handlers.config import TEXT_LIMIT
 from handlers.context import Ctx
-from handlers.errors import BadArguments, NotFound, PromptClosed
+from handlers.errors import BadArguments, NotFound, PromptClosed, TandemError
 from handlers.identity import person_today
 from handlers.messages import MoodPrompt, MoodRecorded, Reply, Text, mood_choice
+from handlers.sharing.feed import share_entry
 from storage import checkins
 from storage.models import MoodEntry, Person, Prompt
 
@@ -112,5 +113,15 @@ async def add_note(ctx: Ctx, person: Person, command: c.AddNote) -> Reply:
     sentiment = ctx.scorer.score(note)
     entry.note, entry.note_polarity, entry.note_label = note, sentiment.polarity, sentiment.label
     entry.sentiment_version, entry.updated_at = ctx.scorer.version, now
+    if command.share:
+        return Reply.of(Text(f"Thanks — your note is saved. {await _shared(ctx, person, entry)}"))
     return Reply.of(Text("Thanks — your note is saved. Managers never see it with your name; "
                          "notes only count in team-wide figures."))
+
+
+async def _shared(ctx: Ctx, person: Person, entry: MoodEntry) -> str:
+    """Share the saved note as asked; a note that cannot be shared is still saved, and the author told why."""
+    try:
+        return await share_entry(ctx, person, entry)
+    except TandemError as refused:
+        return f"It was not shared: {refused}"

@@ -45,6 +45,7 @@ class AddNote:
 
     text: str
     prompt_id: int | None = None
+    share: bool = False  # the author ticked "share with my manager, anonymously" (off unless chosen)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,8 @@ from handlers import commands as c
 from handlers.context import Ctx
 from handlers.identity import Caller
 from handlers.messages import MomentForm, MomentLogged, MoodPrompt, MoodRecorded, Reply, Text, replaces_clicked
+from handlers.sharing.commands import ShareNote
+from handlers.sharing.wording import SHARE_MEANS
 from storage.models import Person
 
 COMMAND_WORDS = re.compile(r"^/?(checkin|moment|note|mood|help|tandem)\b", re.IGNORECASE)
@@ -23,10 +25,19 @@ COMMAND_WORDS = re.compile(r"^/?(checkin|moment|note|mood|help|tandem)\b", re.IG
 class _Awaiting:
     """What the last reply asked for, so the next line can answer it."""
 
-    kind: str = "command"  # command | mood | note | moment_text | outcome | touchpoint
+    kind: str = "command"  # command | mood | note | share | moment_text | outcome | touchpoint
     prompt_id: int | None = None
     moment_id: int | None = None
     options: tuple[str, ...] = ()
+
+
+SHARE_QUESTION = f"Share this note with your manager, anonymously? {SHARE_MEANS} (yes / no — Enter keeps it private)"
+
+
+
+def _saved(reply: Reply) -> bool:
+    """Whether the note was saved (only then is sharing it asked about)."""
+    return any(isinstance(m, Text) and m.body.startswith("Thanks — your note is saved") for m in reply.messages)
 
 
 class ConsoleSession:
@@ -67,6 +78,9 @@ class ConsoleSession:
         reply = await units.run(self.deps, self.caller, command)
         if reply is not None and state.kind == "mood" and not replaces_clicked(reply):
             self.awaiting = state  # a wrong answer to the mood question: ask again
+        if reply is not None and state.kind == "note" and isinstance(command, c.AddNote) and _saved(reply):
+            reply = Reply((*reply.messages, Text(SHARE_QUESTION)))
+            self.awaiting = _Awaiting("share", prompt_id=state.prompt_id)
         return reply
 
     def _follow_up(self, state: _Awaiting, text: str) -> c.Command | str | Reply | None:
@@ -83,6 +97,11 @@ class ConsoleSession:
             if not text:
                 return Reply.of(Text("Okay, no note. Thanks for checking in!"))
             return c.AddNote(text, state.prompt_id)
+        if state.kind == "share":  # asked after a note was saved; anything but yes keeps it private
+            if text.lower() in {"y", "yes"}:
+                return ShareNote()
+            if text.lower() in {"", "n", "no"}:
+                return Reply.of(Text("Okay — the note stays private."))
         if state.kind == "moment_text":
             return c.LogMoment(text)
         if state.kind in {"outcome", "touchpoint"}:

@@ -57,6 +57,8 @@ CONFIRM_ACTION: Final = "confirm_command"
 
 # Input blocks of the modals (block id == action id).
 NOTE_INPUT: Final = "note"
+NOTE_SHARE_INPUT: Final = "note_share"  # checkboxes: "share with my manager, anonymously" (unticked by default)
+NOTE_SHARE_VALUE: Final = "share"
 MOMENT_TEXT_INPUT: Final = "text"
 MOMENT_OUTCOME_INPUT: Final = "outcome"
 MOMENT_TOUCHPOINT_INPUT: Final = "touchpoint"

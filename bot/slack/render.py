@@ -28,6 +28,7 @@ from handlers.messages import (
     MoodRecorded,
     Text,
 )
+from handlers.sharing.wording import SHARE_EXPLAINED
 
 Block = dict[str, Any]
 
@@ -311,7 +312,11 @@ def note_modal(prompt_id: int, response_url: str | None) -> dict[str, Any]:
             "private_metadata": json.dumps({"prompt_id": prompt_id, "response_url": response_url}),
             "blocks": [_input(ids.NOTE_INPUT, "A few words about today", {
                 "type": "plain_text_input", "action_id": ids.NOTE_INPUT, "multiline": True, "max_length": TEXT_LIMIT}),
-                context("Managers never see your note with your name; notes only count in team-wide figures.")]}
+                context("Managers never see your note with your name; notes only count in team-wide figures."),
+                _input(ids.NOTE_SHARE_INPUT, "Share with my manager?", {
+                    "type": "checkboxes", "action_id": ids.NOTE_SHARE_INPUT, "options": [{
+                        "text": plain("Share this note with my manager, anonymously"), "value": ids.NOTE_SHARE_VALUE,
+                        "description": plain(SHARE_EXPLAINED, 150)}]}, optional=True)]}
 
 
 # --- App Home -----------------------------------------------------------------------------------------------

@@ -29,10 +29,12 @@ from handlers.messages import (
     MoodRecorded,
     Text,
 )
+from handlers.sharing.wording import SHARE_EXPLAINED
 
 CARD_SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 CARD_VERSION = "1.5"
 NOTE_INPUT = "note"
+NOTE_SHARE_INPUT = "share"
 
 MAX_CUSTOMER_LENGTH = 200
 # Teams refuses a bot message over 100 KB (413 MessageSizeTooBig) and clients slow down well before, so an
@@ -109,6 +111,9 @@ def mood_recorded_card(message: MoodRecorded) -> dict[str, Any]:
         {"type": "Input.Text", "id": NOTE_INPUT, "label": "Note", "isMultiline": True,
          "maxLength": TEXT_LIMIT, "placeholder": "What's behind it?", "isRequired": True,
          "errorMessage": "Write a note first, or just leave it."},
+        {"type": "Input.Toggle", "id": NOTE_SHARE_INPUT, "title": "Share this note with my manager, anonymously",
+         "value": "false", "valueOn": "true", "valueOff": "false"},
+        text_block(SHARE_EXPLAINED, isSubtle=True, size="Small"),
     ]
     return card(body, [submit("Save note", {"tandem": "note", "prompt_id": message.prompt_id})],
                 fallback=f"{verb}: {choice.label}. Type `note <text>` to add a note.")

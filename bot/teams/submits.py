@@ -50,7 +50,8 @@ def submitted(value: Any) -> Submitted | None:
         case "mood":
             return Submitted(c.AnswerMood(_int(value, "score", "mood"), _int(value, "prompt_id", "check-in")), True)
         case "note":
-            return Submitted(c.AddNote(_text(value, "note") or "", _int(value, "prompt_id", "check-in")))
+            return Submitted(c.AddNote(_text(value, "note") or "", _int(value, "prompt_id", "check-in"),
+                                       share=_text(value, "share") == "true"))
         case "moment":
             return Submitted(c.LogMoment(_text(value, "text") or "", outcome=_text(value, "outcome"),
                                          touchpoint=_text(value, "touchpoint"), customer=_text(value, "customer"),

@@ -130,7 +130,10 @@ async def test_help_shows_each_role_only_its_own_sections(harness) -> None:
 def test_every_command_type_has_exactly_one_row() -> None:
     produced = [action.command for row in table.TABLE for action in row.actions]
     assert len(produced) == len(set(produced))
-    kinds = [kind for kind in vars(c).values() if isinstance(kind, type) and kind.__module__ == c.__name__]
+    from handlers.sharing import commands as sharing
+
+    kinds = [kind for module in (c, sharing) for kind in vars(module).values()
+             if isinstance(kind, type) and kind.__module__ == module.__name__]
     assert set(produced) == set(kinds)
 
 

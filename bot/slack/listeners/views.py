@@ -57,7 +57,15 @@ def _note(view: dict[str, Any]) -> c.AddNote | None:
     prompt_id = _metadata(view).get("prompt_id")
     if not isinstance(prompt_id, int) or isinstance(prompt_id, bool):
         return None
-    return c.AddNote(_value(view, ids.NOTE_INPUT) or "", prompt_id)
+    return c.AddNote(_value(view, ids.NOTE_INPUT) or "", prompt_id, share=_ticked(view, ids.NOTE_SHARE_INPUT))
+
+
+def _ticked(view: dict[str, Any], block_id: str) -> bool:
+    """Whether the share checkbox was ticked (anything else, including a forged value, means private)."""
+    entry = ((view.get("state") or {}).get("values") or {}).get(block_id, {}).get(block_id) or {}
+    chosen = entry.get("selected_options")
+    return isinstance(chosen, list) and any(isinstance(o, dict) and o.get("value") == ids.NOTE_SHARE_VALUE
+                                            for o in chosen)
 
 
 def _moment(view: dict[str, Any]) -> c.LogMoment:
