@@ -12,7 +12,8 @@ from handlers.insights.weeks import team_weeks
 from handlers.messages import Reply, Text
 from handlers.sharing.commands import ShareNote, ShowSharedNotes
 from storage import checkins, shared_notes, teams
-from storage.calendar import iso_week_of
+from storage import digests as digest_store
+from storage.calendar import iso_week_bounds, iso_week_of
 from storage.models import MoodEntry, Person, SharedNote, Team
 
 ANONYMITY = ("Shared anonymously with your team's managers: they see the note's text and its week — never your "
@@ -51,10 +52,21 @@ async def share_latest(ctx: Ctx, person: Person, _: ShareNote) -> Reply:
 
 
 async def week_is_shown(ctx: Ctx, team: Team, iso_week: str, min_group: int) -> bool:
-    """The digest's own rule for mood figures: enough respondents and not withheld for overlap."""
+    """The digest's own rule for mood figures (enough respondents, not withheld for overlap), and stricter:
+    a team that overlaps another closely is hidden on BOTH sides. For figures, hiding one side stops the
+    subtraction; for notes it does not — a note shown in the larger team points at the few not in the other."""
     views, _ = await team_weeks(ctx, [team.id], iso_week, min_group, history_weeks=0)
     view = views[team.id][-1]
-    return privacy.enough(view.agg.respondents, min_group) and not view.withheld
+    if not privacy.enough(view.agg.respondents, min_group) or view.withheld:
+        return False
+    first, last = iso_week_bounds(iso_week)
+    pairs = await digest_store.teams_sharing_members(ctx.session, [team.id], first, last)
+    partners = {b if a == team.id else a: shared for (a, b), shared in pairs.items()}
+    if not partners:
+        return True
+    sizes = await digest_store.week_aggregates(ctx.session, first, last, list(partners))
+    return not any(privacy.may_differ_too_little(view.agg.respondents, sizes[p].respondents if p in sizes else 0,
+                                                 shared, min_group) for p, shared in partners.items())
 
 
 async def shown_notes(ctx: Ctx, team: Team, iso_week: str, min_group: int) -> list[SharedNote]:

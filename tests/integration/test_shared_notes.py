@@ -135,3 +135,20 @@ async def test_export_holds_the_shared_notes_and_both_sides_of_the_conversation(
     assert "Mia" not in export.content
     [mias] = (await harness.reply("mia", "tandem export")).messages
     assert json.loads(mias.content)["shared_notes"] == [] and SECRET not in mias.content
+
+
+async def test_curious_manager_two_teams_differing_by_one_person_learn_nothing(harness) -> None:
+    """Team B is team A plus amy; amy shares in B. The manager of both would know it was amy — so B's week is
+    withheld by the digest's overlap rule and no note of B is shown (nor can it be replied to)."""
+    five = ("ben", "cat", "dan", "eve", "fay")
+    await make_team(harness, "Alpha", five, "mia")
+    await make_team(harness, "Beta", ("amy", *five), "mia")
+    await harness.say("ada", "tandem team remove Alpha @amy")  # amy is in Beta only (make_team added no one else)
+    await seed_moods(harness, WEEK, dict.fromkeys(("amy", *five), 3), notes={"amy": -0.5}, texts={"amy": SECRET})
+    harness.clock.set(after(WEEK, days=-4))
+    said = await harness.say("amy", "tandem share")
+    n = int(re.search(r"#(\d+)", said).group(1))
+    harness.clock.set(after(WEEK))
+    feed = await harness.say("mia", "tandem notes")
+    assert SECRET not in feed and "no notes can be shown" in feed
+    assert "no longer exists" in await harness.say("mia", f"tandem reply {n} who is this?")
