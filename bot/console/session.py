@@ -83,7 +83,7 @@ class ConsoleSession:
             self.awaiting = _Awaiting("share", prompt_id=state.prompt_id)
         return reply
 
-    def _follow_up(self, state: _Awaiting, text: str) -> c.Command | str | Reply | None:
+    def _follow_up(self, state: _Awaiting, text: str) -> c.Command | ShareNote | str | Reply | None:
         """What the line means after the last question: a follow-up command, a reply of its own, or (None)
         nothing to do; otherwise the line itself, to be parsed as a typed command."""
         if state.kind != "command":

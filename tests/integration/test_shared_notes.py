@@ -24,7 +24,13 @@ async def _shared(harness, answered=SIX) -> int:
     harness.clock.set(after(WEEK, days=-4))  # Wednesday of WEEK
     said = await harness.say("amy", "tandem share")
     assert "never your name" in said and "may still give you away" in said
-    return int(re.search(r"#(\d+)", said).group(1))
+    return _number(said)
+
+
+def _number(said: str) -> int:
+    found = re.search(r"#(\d+)", said)
+    assert found is not None, said
+    return int(found.group(1))
 
 
 async def _delivered(harness, user: str) -> str:
@@ -147,7 +153,7 @@ async def test_curious_manager_two_teams_differing_by_one_person_learn_nothing(h
     await seed_moods(harness, WEEK, dict.fromkeys(("amy", *five), 3), notes={"amy": -0.5}, texts={"amy": SECRET})
     harness.clock.set(after(WEEK, days=-4))
     said = await harness.say("amy", "tandem share")
-    n = int(re.search(r"#(\d+)", said).group(1))
+    n = _number(said)
     harness.clock.set(after(WEEK))
     feed = await harness.say("mia", "tandem notes")
     assert SECRET not in feed and "no notes can be shown" in feed

@@ -7,6 +7,7 @@ from bot.slack.listeners.views import _note
 from bot.slack.render import note_modal
 from bot.teams.render import mood_recorded_card
 from bot.teams.submits import submitted
+from handlers.commands import AddNote
 from handlers.messages import MoodRecorded, mood_choice
 from handlers.sharing.wording import SHARE_MEANS
 from tests.support.official_schemas import adaptive_card_validator, errors
@@ -28,23 +29,29 @@ def _view(options) -> dict:
 
 
 def test_slack_shares_only_on_the_real_tick() -> None:
-    assert _note(_view(None)).share is False
-    assert _note(_view([])).share is False
-    assert _note(_view([{"value": "yes"}, "junk"])).share is False
-    assert _note(_view([{"value": ids.NOTE_SHARE_VALUE}])).share is True
+    for options, shared in ((None, False), ([], False), ([{"value": "yes"}, "junk"], False),
+                            ([{"value": ids.NOTE_SHARE_VALUE}], True)):
+        note = _note(_view(options))
+        assert note is not None and note.share is shared
 
 
 def test_the_teams_card_has_an_off_toggle_and_is_valid() -> None:
     card = mood_recorded_card(MoodRecorded(prompt_id=7, choice=mood_choice(3), changed=False, has_note=False))
-    content = card["content"] if "content" in card else card
+    content = card.get("content", card)
     [toggle] = [b for b in content["body"] if b.get("type") == "Input.Toggle"]
     assert toggle["value"] == "false" and toggle["valueOn"] == "true"
     assert errors(adaptive_card_validator(), content) == []
 
 
+def _shares(value: dict) -> bool:
+    result = submitted(value)
+    assert result is not None and isinstance(result.command, AddNote)
+    return result.command.share
+
+
 def test_teams_shares_only_on_true() -> None:
     base = {"tandem": "note", "prompt_id": 7, "note": "hi"}
-    assert submitted(base).command.share is False
-    assert submitted({**base, "share": "false"}).command.share is False
-    assert submitted({**base, "share": "yes"}).command.share is False
-    assert submitted({**base, "share": "true"}).command.share is True
+    assert _shares(base) is False
+    assert _shares({**base, "share": "false"}) is False
+    assert _shares({**base, "share": "yes"}) is False
+    assert _shares({**base, "share": "true"}) is True
