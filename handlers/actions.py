@@ -1,0 +1,90 @@
+"""`/tandem action add|list|done`: what a team's managers commit to, and what happened.
+
+Managers act for the teams they manage, admins for any team; the team may be left out when the person
+manages exactly one. Feedback is shown only as totals, and only once at least `min_group` people answered.
+"""
+from __future__ import annotations
+
+from handlers import commands as c
+from handlers.admin import resolve_team
+from handlers.config import TEXT_LIMIT
+from handlers.context import Ctx
+from handlers.errors import BadArguments, NotAuthorized, NotFound
+from handlers.identity import person_today
+from handlers.messages import Reply, Text
+from storage import actions as store
+from storage import teams
+from storage.models import Person, Team, TeamAction
+
+MAX_TEAM_WORDS = 6  # the longest team name tried as the leading words of `action add`
+
+
+async def _team_for(ctx: Ctx, person: Person, name: str | None) -> Team:
+    """The named team if the person may act for it; otherwise the one team they manage."""
+    managed = await teams.managed_teams(ctx.session, person.id, person_today(ctx, person))
+    if name is not None:
+        team = await resolve_team(ctx, person.workspace_id, name)
+        if not person.is_admin and team.id not in {t.id for t in managed}:
+            raise NotAuthorized(f"Only managers of {team.name} (and admins) can record its actions.", "action")
+        return team
+    if len(managed) == 1:
+        return managed[0]
+    if managed:
+        raise BadArguments(f"You manage {len(managed)} teams; name one: {', '.join(t.name for t in managed)}.")
+    raise BadArguments("You manage no team; name the team, e.g. `action list Support`.")
+
+
+async def _split_team(ctx: Ctx, person: Person, words: str) -> tuple[str | None, str]:
+    """The leading words that name a team (longest first), and the rest as the action's text."""
+    parts = words.split()
+    for size in range(min(MAX_TEAM_WORDS, len(parts)), 0, -1):
+        name = " ".join(parts[:size])
+        if await teams.find_team(ctx.session, person.workspace_id, name) is not None:
+            rest = words.split(None, size)
+            return name, rest[size].strip() if len(rest) > size else ""
+    return None, words.strip()
+
+
+def _checked(text: str, what: str) -> str:
+    if len(text) > TEXT_LIMIT:
+        raise BadArguments(f"That {what} is {len(text):,} characters; it can be up to {TEXT_LIMIT:,}.")
+    return text
+
+
+async def add(ctx: Ctx, person: Person, command: c.ActionAdd) -> Reply:
+    name, text = await _split_team(ctx, person, command.words)
+    if not text:
+        raise BadArguments("Say what the team will do after the team's name, e.g. `action add Support Quiet hours`.")
+    text = _checked(text, "action")
+    team = await _team_for(ctx, person, name)
+    action = await store.add_action(ctx.session, workspace_id=person.workspace_id, team_id=team.id, text=text,
+                                    created_by=person.id, now=ctx.clock.now())
+    return Reply.of(Text(f"Action {action.number} recorded for {team.name}: “{text}”. "
+                         f"Mark it with `/tandem action done {action.number} [what happened]`."))
+
+
+def _line(action: TeamAction) -> str:
+    when = action.created_at.date().isoformat()
+    if action.status == "done":
+        outcome = f" — {action.outcome}" if action.outcome else ""
+        return f"{action.number}. {action.text} (since {when}; done{outcome})"
+    return f"{action.number}. {action.text} (since {when}; open)"
+
+
+async def list_actions(ctx: Ctx, person: Person, command: c.ActionList) -> Reply:
+    team = await _team_for(ctx, person, command.team)
+    rows = await store.actions_of_team(ctx.session, team.id)
+    if not rows:
+        return Reply.of(Text(f"{team.name} has no actions yet: `/tandem action add TEXT`."))
+    return Reply.of(Text("\n".join([f"Actions of {team.name}:", *(_line(a) for a in rows)])))
+
+
+async def done(ctx: Ctx, person: Person, command: c.ActionDone) -> Reply:
+    team = await _team_for(ctx, person, command.team)
+    outcome = _checked(command.outcome, "outcome") if command.outcome else None
+    action = await store.action_by_number(ctx.session, team.id, command.number)
+    if action is None:
+        raise NotFound(f"{team.name} has no action {command.number}; `/tandem action list` shows them.")
+    if not await store.mark_done(ctx.session, action, outcome=outcome, now=ctx.clock.now()):
+        raise BadArguments(f"Action {action.number} of {team.name} is already done.")
+    return Reply.of(Text(f"Action {action.number} of {team.name} is done."))

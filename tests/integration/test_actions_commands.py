@@ -1,0 +1,67 @@
+"""`/tandem action add|list|done` through the command table, on SQLite and PostgreSQL: managers of the team and
+admins only, the team implied when there is one, and bad input answered clearly with nothing changed."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from handlers.config import TEXT_LIMIT
+from storage.models import TeamAction
+
+
+async def _organisation(harness) -> None:
+    await harness.join("ada", "emma", "mia", "max")
+    for line in ("tandem team create Support", "tandem team add Support @emma", "tandem team manager Support @mia",
+                 "tandem team create Sales Team", "tandem team manager Sales Team @max",
+                 "tandem team manager Support @max"):
+        assert "Only" not in await harness.say("ada", line)
+    harness.clock.advance(timedelta(days=7))
+
+
+async def _actions(harness) -> list[tuple[str, int, str, str, str | None]]:
+    return sorted((str(a.team_id), a.number, a.text, a.status, a.outcome) for a in await harness.rows(TeamAction))
+
+
+async def test_manager_adds_lists_and_closes_an_action(harness) -> None:
+    await _organisation(harness)
+    reply = await harness.say("mia", "tandem action add Fewer meetings on Fridays, we don't need them")
+    assert "Action 1 recorded for Support" in reply
+    assert "Action 2 recorded for Support" in await harness.say("mia", "tandem action add Support Quiet hours")
+    listed = await harness.say("mia", "tandem action list")
+    assert "1. Fewer meetings on Fridays, we don't need them" in listed and "2. Quiet hours" in listed
+    assert "is done" in await harness.say("mia", "tandem action done 1 moved to 10 minutes a week")
+    assert "done — moved to 10 minutes a week" in await harness.say("mia", "tandem action list Support")
+    assert [(n, s, o) for _, n, _, s, o in await _actions(harness)] == [
+        (1, "done", "moved to 10 minutes a week"), (2, "open", None)]
+
+
+async def test_team_with_spaces_and_the_admin_for_any_team(harness) -> None:
+    await _organisation(harness)
+    assert "recorded for Sales Team: “Call back" in await harness.say("max", "tandem action add Sales Team Call back")
+    assert "recorded for Support" in await harness.say("ada", "tandem action add support Rota")
+    assert "is done" in await harness.say("ada", "tandem action done Sales Team 1")
+
+
+async def test_bad_input_gets_a_clear_reply_and_changes_nothing(harness) -> None:
+    await _organisation(harness)
+    await harness.say("mia", "tandem action add Quiet hours")
+    await harness.say("mia", "tandem action done 1")
+    before = await _actions(harness)
+    for user, line, expected in (
+            ("mia", "tandem action add", "Say what the team will do"),
+            ("mia", "tandem action add Support", "Say what the team will do"),
+            ("mia", "tandem action add " + "x" * (TEXT_LIMIT + 1), f"up to {TEXT_LIMIT:,}"),
+            ("mia", "tandem action done 7", "has no action 7"),
+            ("mia", "tandem action done 1", "already done"),
+            ("mia", "tandem action done soon", "Give the number"),
+            ("mia", "tandem action done 2 " + "y" * (TEXT_LIMIT + 1), f"up to {TEXT_LIMIT:,}"),
+            ("mia", "tandem action frobnicate", "not part of `action`"),
+            ("mia", "tandem action list Nowhere", "no team called"),
+            ("mia", "tandem action add Sales Team Steal their rota", "Only managers of Sales Team"),
+            ("max", "tandem action add Meet less", "You manage 2 teams"),
+            ("ada", "tandem action list", "You manage no team"),
+            ("emma", "tandem action add Support Free pizza", "for team managers"),
+            ("emma", "tandem action list", "for team managers")):
+        reply = await harness.say(user, line)
+        assert expected in reply, (line[:60], reply[:200])
+        assert "Traceback" not in reply
+    assert await _actions(harness) == before
