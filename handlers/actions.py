@@ -13,9 +13,10 @@ from handlers.errors import BadArguments, NotAuthorized, NotFound
 from handlers.identity import person_today
 from handlers.messages import Reply, Text
 from storage import actions as store
-from storage import teams
+from storage import outbox, teams
 from storage.models import Person, Team, TeamAction
 
+ANNOUNCE_KIND = "action"  # the outbox kind of the one DM each member gets about a new action
 MAX_TEAM_WORDS = 6  # the longest team name tried as the leading words of `action add`
 
 
@@ -59,8 +60,35 @@ async def add(ctx: Ctx, person: Person, command: c.ActionAdd) -> Reply:
     team = await _team_for(ctx, person, name)
     action = await store.add_action(ctx.session, workspace_id=person.workspace_id, team_id=team.id, text=text,
                                     created_by=person.id, now=ctx.clock.now())
-    return Reply.of(Text(f"Action {action.number} recorded for {team.name}: “{text}”. "
+    told = await _announce(ctx, person, team, action)
+    return Reply.of(Text(f"Action {action.number} recorded for {team.name}: “{text}”. {_told(told)} "
                          f"Mark it with `/tandem action done {action.number} [what happened]`."))
+
+
+def _told(count: int) -> str:
+    return f"The team's {count} member{'s' if count != 1 else ''} will hear about it once, in their DMs." if count \
+        else "The team has no members to tell yet."
+
+
+def announce_key(action_id: int, person_id: int) -> str:
+    """One announcement per action and member: a replayed command queues nothing new."""
+    return f"action:{action_id}:{person_id}"
+
+
+async def _announce(ctx: Ctx, person: Person, team: Team, action: TeamAction) -> int:
+    """Queue one DM per current member through the outbox (worded when sent, from the action's row)."""
+    members = await teams.current_member_ids(ctx.session, team.id, "member", person_today(ctx, person))
+    rows = [{"workspace_id": person.workspace_id, "person_id": member, "kind": ANNOUNCE_KIND,
+             "dedupe_key": announce_key(action.id, member), "payload": {"action_id": action.id}}
+            for member in sorted(members)]
+    await outbox.enqueue_many(ctx.session, rows, now=ctx.clock.now())
+    return len(rows)
+
+
+def announcement_text(team_name: str, action: TeamAction) -> str:
+    """What a member reads: the loop closed, and that only totals of their answers are ever shown."""
+    return (f"You said how work is going in {team_name} — we're doing this: “{action.text}”.\n"
+            "Tell us whether it helps: only totals are shown, never who answered.")
 
 
 def _line(action: TeamAction) -> str:

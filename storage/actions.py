@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import ActionFeedback, TeamAction
+from storage.models import ActionFeedback, TeamAction, is_row_id
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,10 @@ async def add_action(session: AsyncSession, *, workspace_id: int, team_id: int, 
 async def action_by_number(session: AsyncSession, team_id: int, number: int) -> TeamAction | None:
     return await session.scalar(select(TeamAction).where(TeamAction.team_id == team_id,
                                                          TeamAction.number == number))
+
+
+async def action_by_id(session: AsyncSession, action_id: int) -> TeamAction | None:
+    return await session.get(TeamAction, action_id) if is_row_id(action_id) else None
 
 
 async def actions_of_team(session: AsyncSession, team_id: int) -> list[TeamAction]:

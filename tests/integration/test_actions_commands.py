@@ -65,3 +65,31 @@ async def test_bad_input_gets_a_clear_reply_and_changes_nothing(harness) -> None
         assert expected in reply, (line[:60], reply[:200])
         assert "Traceback" not in reply
     assert await _actions(harness) == before
+
+
+async def test_each_member_is_told_once_through_the_outbox(harness) -> None:
+    from handlers.actions import ANNOUNCE_KIND, announce_key
+    from handlers.delivery.outgoing import Outgoing, prepare_many
+    from handlers.messages import Text
+    from storage import outbox
+    from storage.models import Outbox, Person
+
+    await _organisation(harness)
+    await harness.join("sam")
+    await harness.say("ada", "tandem team add Support @sam")
+    reply = await harness.say("mia", "tandem action add Quiet hours after 4pm")
+    assert "2 members will hear about it once" in reply
+    rows = [r for r in await harness.rows(Outbox) if r.kind == ANNOUNCE_KIND]
+    people = {p.id: p.platform_user_id for p in await harness.rows(Person)}
+    assert sorted(people[r.person_id] for r in rows) == ["emma", "sam"]  # members only: not the managers
+    [action] = await harness.rows(TeamAction)
+    async with harness.deps.context() as ctx:  # the same command replayed by the unit of work queues nothing new
+        replay = [{"workspace_id": r.workspace_id, "person_id": r.person_id, "kind": ANNOUNCE_KIND,
+                   "dedupe_key": announce_key(action.id, r.person_id), "payload": {"action_id": action.id}}
+                  for r in rows]
+        assert await outbox.enqueue_many(ctx.session, replay, now=harness.clock.now()) == 0
+        prepared = await prepare_many(ctx, rows)
+    texts = [p.message.body for p in prepared.values() if isinstance(p, Outgoing) and isinstance(p.message, Text)]
+    assert len(texts) == 2 and all("we're doing this: “Quiet hours after 4pm”" in t for t in texts)
+    assert "is done" in await harness.say("mia", "tandem action done 1 it worked")
+    assert len([r for r in await harness.rows(Outbox) if r.kind == ANNOUNCE_KIND]) == 2  # done tells nobody again
