@@ -5,6 +5,8 @@ manages exactly one. Feedback is shown only as totals, and only once at least `m
 """
 from __future__ import annotations
 
+from datetime import UTC, date, datetime, timedelta
+
 from handlers import commands as c
 from handlers.admin import resolve_team
 from handlers.config import TEXT_LIMIT
@@ -88,15 +90,31 @@ async def _announce(ctx: Ctx, person: Person, team: Team, action: TeamAction) ->
 def announcement_text(team_name: str, action: TeamAction) -> str:
     """What a member reads: the loop closed, and that only totals of their answers are ever shown."""
     return (f"You said how work is going in {team_name} — we're doing this: “{action.text}”.\n"
-            "Tell us whether it helps: only totals are shown, never who answered.")
+            f"Does it help? Reply `tandem action helps {team_name} {action.number}` or "
+            f"`tandem action no-help {team_name} {action.number}` "
+            "(you can change it later). Only totals are shown, never who answered.")
 
 
-def _line(action: TeamAction) -> str:
+def _line(action: TeamAction, said: str) -> str:
     when = action.created_at.date().isoformat()
     if action.status == "done":
         outcome = f" — {action.outcome}" if action.outcome else ""
-        return f"{action.number}. {action.text} (since {when}; done{outcome})"
-    return f"{action.number}. {action.text} (since {when}; open)"
+        return f"{action.number}. {action.text} (since {when}; done{outcome}) {said}"
+    return f"{action.number}. {action.text} (since {when}; open) {said}"
+
+
+def week_cutoff(today: date) -> datetime:
+    """The start of the current ISO week: feedback totals count only answers set before it, so they change once
+    a week and a manager cannot watch one click arrive."""
+    monday = today - timedelta(days=today.weekday())
+    return datetime(monday.year, monday.month, monday.day, tzinfo=UTC)
+
+
+def feedback_words(counts: store.FeedbackCounts, min_group: int) -> str:
+    """Totals only, and only when at least `min_group` people answered."""
+    if counts.answered < min_group:
+        return f"Feedback: fewer than {min_group} answers by the end of last week, so no totals yet."
+    return f"Feedback by the end of last week: {counts.helps} of {counts.answered} said it helps."
 
 
 async def list_actions(ctx: Ctx, person: Person, command: c.ActionList) -> Reply:
@@ -104,7 +122,32 @@ async def list_actions(ctx: Ctx, person: Person, command: c.ActionList) -> Reply
     rows = await store.actions_of_team(ctx.session, team.id)
     if not rows:
         return Reply.of(Text(f"{team.name} has no actions yet: `/tandem action add TEXT`."))
-    return Reply.of(Text("\n".join([f"Actions of {team.name}:", *(_line(a) for a in rows)])))
+    cutoff, min_group = week_cutoff(person_today(ctx, person)), person.workspace.min_group
+    lines = [_line(a, feedback_words(await store.feedback_counts(ctx.session, a.id, cutoff), min_group))
+             for a in rows]
+    return Reply.of(Text("\n".join([f"Actions of {team.name}:", *lines])))
+
+
+async def feedback(ctx: Ctx, person: Person, command: c.ActionFeedback) -> Reply:
+    """A member's "helps" / "doesn't help": one per person, changeable, only ever counted in totals."""
+    mine = await teams.member_teams(ctx.session, person.id, person_today(ctx, person))
+    if command.team is not None:
+        team = await resolve_team(ctx, person.workspace_id, command.team)
+        if team.id not in {t.id for t in mine}:
+            raise BadArguments(f"You are not a member of {team.name}; only its members say whether its actions help.")
+    elif len(mine) == 1:
+        team = mine[0]
+    else:
+        raise BadArguments("Name the team, e.g. `action helps Support 2`." if mine
+                           else "You are in no team, so there is no action to answer.")
+    action = await store.action_by_number(ctx.session, team.id, command.number)
+    if action is None:
+        raise NotFound(f"{team.name} has no action {command.number}.")
+    await store.give_feedback(ctx.session, action_id=action.id, person_id=person.id, helps=command.helps,
+                              now=ctx.clock.now())
+    said = "it helps" if command.helps else "it doesn't help"
+    return Reply.of(Text(f"Thanks — noted that {said}. You can change your mind any time; only totals are shown, "
+                         f"and only once at least {person.workspace.min_group} people have answered."))
 
 
 async def done(ctx: Ctx, person: Person, command: c.ActionDone) -> Reply:

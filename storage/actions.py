@@ -68,9 +68,12 @@ async def give_feedback(session: AsyncSession, *, action_id: int, person_id: int
     await session.flush()
 
 
-async def feedback_counts(session: AsyncSession, action_id: int) -> FeedbackCounts:
-    answered, helps = (await session.execute(
-        select(func.count(ActionFeedback.id),
-               func.coalesce(func.sum(case((ActionFeedback.helps, 1), else_=0)), 0))
-        .where(ActionFeedback.action_id == action_id))).one()
+async def feedback_counts(session: AsyncSession, action_id: int, before: datetime | None = None) -> FeedbackCounts:
+    """Totals; with `before`, only answers last set before then (so totals move once a week, not per click)."""
+    query = (select(func.count(ActionFeedback.id),
+                    func.coalesce(func.sum(case((ActionFeedback.helps, 1), else_=0)), 0))
+             .where(ActionFeedback.action_id == action_id))
+    if before is not None:
+        query = query.where(ActionFeedback.at < before)
+    answered, helps = (await session.execute(query)).one()
     return FeedbackCounts(answered=int(answered), helps=int(helps))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from handlers.config import TEXT_LIMIT
 from storage.models import TeamAction
 
@@ -93,3 +95,80 @@ async def test_each_member_is_told_once_through_the_outbox(harness) -> None:
     assert len(texts) == 2 and all("we're doing this: “Quiet hours after 4pm”" in t for t in texts)
     assert "is done" in await harness.say("mia", "tandem action done 1 it worked")
     assert len([r for r in await harness.rows(Outbox) if r.kind == ANNOUNCE_KIND]) == 2  # done tells nobody again
+
+
+async def _team_of(harness, size: int) -> list[str]:
+    """Support with `size` members (min_group is 5 by default in the harness workspace unless changed)."""
+    members = [f"m{i}" for i in range(size)]
+    await harness.join("ada", "mia", *members)
+    for line in ("tandem team create Support", "tandem team manager Support @mia",
+                 "tandem team add Support " + " ".join(f"@{m}" for m in members)):
+        assert "Only" not in await harness.say("ada", line)
+    harness.clock.advance(timedelta(days=7))
+    assert "recorded" in await harness.say("mia", "tandem action add Quiet hours")
+    return members
+
+
+async def _min_group(harness) -> int:
+    from storage.models import Workspace
+
+    [workspace] = await harness.rows(Workspace)
+    return int(workspace.min_group)
+
+
+async def test_feedback_is_one_per_person_changeable_and_totals_only_at_min_group(harness) -> None:
+    from storage.models import ActionFeedback
+
+    members = await _team_of(harness, 6)
+    min_group = await _min_group(harness)
+    for member in members[:min_group - 1]:
+        assert "noted that it helps" in await harness.say(member, "tandem action helps 1")
+    assert "noted that it doesn't help" in await harness.say(members[0], "tandem action no-help Support 1")
+    assert await harness.count(ActionFeedback) == min_group - 1  # changed, not added
+    harness.clock.advance(timedelta(days=7))
+    listed = await harness.say("mia", "tandem action list")
+    assert f"fewer than {min_group} answers" in listed and "said it helps" not in listed
+    assert "noted" in await harness.say(members[min_group - 1], "tandem action helps 1")
+    assert f"fewer than {min_group} answers" in await harness.say("mia", "tandem action list")  # this week's click
+    harness.clock.advance(timedelta(days=7))
+    assert f"{min_group - 1} of {min_group} said it helps" in await harness.say("mia", "tandem action list")
+
+
+async def test_feedback_bad_input_changes_nothing(harness) -> None:
+    from storage.models import ActionFeedback
+
+    members = await _team_of(harness, 3)
+    for user, line, expected in (("mia", "tandem action helps 1", "You are in no team"),
+                                 (members[0], "tandem action helps 9", "has no action 9"),
+                                 (members[0], "tandem action helps 1 a lot", "number only"),
+                                 (members[0], "tandem action no-help", "Give the number"),
+                                 (members[0], "tandem action helps Nowhere 1", "no team called")):
+        reply = await harness.say(user, line)
+        assert expected in reply, (line, reply[:200])
+    assert await harness.count(ActionFeedback) == 0
+
+
+async def test_curious_manager_cannot_see_one_click_arrive(harness) -> None:
+    """The manager asks before and after one member clicks, in the same week and at min_group: no change."""
+    members = await _team_of(harness, 7)
+    min_group = await _min_group(harness)
+    for member in members[:min_group]:
+        await harness.say(member, "tandem action helps 1")
+    harness.clock.advance(timedelta(days=7))
+    before = await harness.say("mia", "tandem action list")
+    assert f"{min_group} of {min_group} said it helps" in before
+    await harness.say(members[min_group], "tandem action no-help 1")  # one more answers this week
+    assert await harness.say("mia", "tandem action list") == before
+
+
+@pytest.mark.xfail(strict=True, reason="known gap: a changed answer drops out of last week's totals until the next "
+                   "week (one row per person keeps no 'value as of last week'; needs a column, see the report)")
+async def test_curious_manager_cannot_see_a_change_of_mind(harness) -> None:
+    members = await _team_of(harness, 7)
+    min_group = await _min_group(harness)
+    for member in members[:min_group + 1]:
+        await harness.say(member, "tandem action helps 1")
+    harness.clock.advance(timedelta(days=7))
+    before = await harness.say("mia", "tandem action list")
+    await harness.say(members[0], "tandem action no-help 1")
+    assert await harness.say("mia", "tandem action list") == before
