@@ -11,7 +11,7 @@ from handlers.errors import BadArguments
 from handlers.identity import person_today
 from handlers.insights.build import forget_quotes
 from handlers.messages import Confirm, Export, Reply, Text, mood_choice
-from storage import checkins, moments, people, ratings, team_sources, teams
+from storage import actions, checkins, moments, people, ratings, team_sources, teams
 from storage.calendar import iso_week_of
 from storage.models import Person
 
@@ -46,6 +46,11 @@ async def history(ctx: Ctx, person: Person, _: c.ShowHistory) -> Reply:
     return Reply.of(Text("\n".join(lines)))
 
 
+async def _team_name(ctx: Ctx, team_id: int) -> str:
+    team = await teams.get_team(ctx.session, team_id)
+    return team.name if team is not None else "a deleted team"
+
+
 async def export(ctx: Ctx, person: Person, _: c.ExportData) -> Reply:
     """Everything Tandem holds about the person, as JSON."""
     entries = await checkins.entries_of_person(ctx.session, person.id)
@@ -53,6 +58,9 @@ async def export(ctx: Ctx, person: Person, _: c.ExportData) -> Reply:
     today = person_today(ctx, person)
     emails = await ratings.emails_of(ctx.session, person)
     rated = await ratings.ratings_of(ctx.session, emails)
+    answered = await actions.feedback_of_person(ctx.session, person.id)
+    recorded = await actions.actions_recorded_by(ctx.session, person.id)
+    team_names = {a.team_id: await _team_name(ctx, a.team_id) for a in (*recorded, *(a for a, _ in answered))}
     data = {
         "exported_at": ctx.clock.now().isoformat(),
         "person": {"id": person.platform_user_id, "name": person.display_name, "timezone": person.timezone,
@@ -69,6 +77,10 @@ async def export(ctx: Ctx, person: Person, _: c.ExportData) -> Reply:
         # customers' ratings of your helpdesk work; their comments are the customers' words, not yours
         "customer_ratings": [{"rated_at": r.rated_at.isoformat(), "source": r.source, "rating": r.raw_value,
                               "scale": r.scale, "score": r.score, "satisfied": r.satisfied} for r in rated],
+        "action_feedback": [{"team": team_names[a.team_id], "action": a.number, "text": a.text, "helps": f.helps,
+                             "at": f.at.isoformat()} for a, f in answered],
+        "actions_recorded": [{"team": team_names[a.team_id], "action": a.number, "text": a.text, "status": a.status,
+                              "outcome": a.outcome, "created_at": a.created_at.isoformat()} for a in recorded],
     }
     content = json.dumps(data, indent=2, ensure_ascii=False)
     return Reply.of(Export(filename=f"tandem-export-{today.isoformat()}.json", content=content,

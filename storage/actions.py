@@ -77,3 +77,15 @@ async def feedback_counts(session: AsyncSession, action_id: int, before: datetim
         query = query.where(ActionFeedback.at < before)
     answered, helps = (await session.execute(query)).one()
     return FeedbackCounts(answered=int(answered), helps=int(helps))
+
+
+async def feedback_of_person(session: AsyncSession, person_id: int) -> list[tuple[TeamAction, ActionFeedback]]:
+    """One person's own answers, for their export (never shown to anyone else)."""
+    return [(a, f) for a, f in (await session.execute(
+        select(TeamAction, ActionFeedback).join(ActionFeedback, ActionFeedback.action_id == TeamAction.id)
+        .where(ActionFeedback.person_id == person_id).order_by(TeamAction.id))).all()]
+
+
+async def actions_recorded_by(session: AsyncSession, person_id: int) -> list[TeamAction]:
+    return list((await session.scalars(select(TeamAction).where(TeamAction.created_by == person_id)
+                                       .order_by(TeamAction.id))).all())

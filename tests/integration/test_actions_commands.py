@@ -172,3 +172,24 @@ async def test_curious_manager_cannot_see_a_change_of_mind(harness) -> None:
     before = await harness.say("mia", "tandem action list")
     await harness.say(members[0], "tandem action no-help 1")
     assert await harness.say("mia", "tandem action list") == before
+
+
+async def test_export_holds_own_feedback_and_recorded_actions_and_forget_me_deletes_the_feedback(harness) -> None:
+    import json
+
+    from handlers.messages import Export
+    from storage.models import ActionFeedback
+
+    members = await _team_of(harness, 3)
+    await harness.say(members[0], "tandem action no-help 1")
+    await harness.say(members[1], "tandem action helps 1")
+    [mine] = [m for m in (await harness.reply(members[0], "tandem export")).messages if isinstance(m, Export)]
+    data = json.loads(mine.content)
+    assert [(f["team"], f["action"], f["helps"]) for f in data["action_feedback"]] == [("Support", 1, False)]
+    assert data["actions_recorded"] == []
+    [theirs] = [m for m in (await harness.reply("mia", "tandem export")).messages if isinstance(m, Export)]
+    recorded = json.loads(theirs.content)["actions_recorded"]
+    assert [(a["team"], a["text"]) for a in recorded] == [("Support", "Quiet hours")]
+    await harness.say(members[0], "tandem forget-me confirm")
+    assert [f.helps for f in await harness.rows(ActionFeedback)] == [True]
+    assert await harness.count(TeamAction) == 1
