@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from enum import IntEnum
 from typing import Any
 
-from handlers import admin, checkins, digest, moments, personal, status
+from handlers import actions, admin, checkins, digest, moments, personal, status
 from handlers import commands as c
 from handlers.context import Ctx
 from handlers.cx import commands as cx
@@ -124,6 +124,13 @@ TABLE: tuple[Row, ...] = (
     Row("tandem digest", "/tandem digest [team] [YYYY-Www]",
         "the weekly digest of a team you manage (whole weeks, never individual answers)", MANAGERS, c.parse_digest,
         (Action(c.ShowDigest, digest.show_digest, Role.MANAGER),)),
+    Row("tandem action", "/tandem action add [team] TEXT | action list [team] | action done [team] N [what happened]"
+        " | action helps N | action no-help N",
+        "what your team will do about what it said; members hear it once and say whether it helps (totals only)",
+        MANAGERS, c.parse_action, (Action(c.ActionAdd, actions.add, Role.MANAGER),
+                                   Action(c.ActionList, actions.list_actions, Role.MANAGER),
+                                   Action(c.ActionDone, actions.done, Role.MANAGER),
+                                   Action(c.ActionFeedback, actions.feedback))),
     Row("tandem status", "/tandem status", "next check-ins, delivery backlog and counts", ADMINS, c.parse_status,
         (Action(c.ShowStatus, status.status, Role.ADMIN, changes=False),)),
     Row("tandem schedule", "/tandem schedule show | checkin DAYS HH:MM | digest DAY HH:MM | reminder HOURS | off | on"

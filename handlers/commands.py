@@ -123,6 +123,30 @@ class ShowDigest:
 
 
 @dataclass(frozen=True)
+class ActionAdd:
+    words: str  # "[team] TEXT": which leading words name a team is decided against the team names
+
+
+@dataclass(frozen=True)
+class ActionList:
+    team: str | None
+
+
+@dataclass(frozen=True)
+class ActionDone:
+    team: str | None
+    number: int
+    outcome: str | None
+
+
+@dataclass(frozen=True)
+class ActionFeedback:
+    team: str | None
+    number: int
+    helps: bool
+
+
+@dataclass(frozen=True)
 class ShowStatus:
     pass
 
@@ -420,6 +444,33 @@ def parse_digest(rest: str) -> ShowDigest:
         week = parse_iso_week(args[-1])
         args = args[:-1]
     return ShowDigest(team=" ".join(args).strip() or None, week=week)
+
+
+def parse_action(rest: str) -> ActionAdd | ActionList | ActionDone | ActionFeedback:
+    """`action add [team] TEXT | list [team] | done [team] N [what happened]`; free text is kept verbatim (no quoting
+    rules, so "don't" is fine)."""
+    what, _, tail = rest.strip().partition(" ")
+    what, tail = what.lower(), tail.strip()
+    if what == "add":
+        if not tail:
+            raise BadArguments("Say what the team will do, e.g. `action add Fewer meetings on Fridays`.")
+        return ActionAdd(tail)
+    if what == "list":
+        return ActionList(tail or None)
+    if what in {"done", "helps", "no-help"}:
+        words = tail.split()
+        at = next((i for i, word in enumerate(words) if re.fullmatch(r"#?\d{1,9}", word)), None)
+        if at is None:
+            raise BadArguments("Give the number of the action, e.g. `action done 2 We moved the stand-up`.")
+        outcome = tail.split(None, at + 1)[at + 1].strip() if len(words) > at + 1 else None
+        if what != "done":
+            if outcome:
+                raise BadArguments(f"`action {what}` takes the action's number only, e.g. `action {what} 2`.")
+            return ActionFeedback(team=" ".join(words[:at]) or None, number=int(words[at].lstrip("#")),
+                                  helps=what == "helps")
+        return ActionDone(team=" ".join(words[:at]) or None, number=int(words[at].lstrip("#")), outcome=outcome)
+    raise BadArguments(f"“{what[:40]}” is not part of `action`: use add, list, done, helps or no-help." if what
+                       else "Say add, list, done, helps or no-help.")
 
 
 def parse_schedule(rest: str) -> ScheduleShow | ScheduleCheckin | ScheduleDigest | ScheduleReminder | ScheduleEnabled:

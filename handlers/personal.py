@@ -12,7 +12,7 @@ from handlers.identity import person_today
 from handlers.insights.build import forget_quotes
 from handlers.messages import Confirm, Export, Reply, Text, mood_choice
 from handlers.sharing.feed import shared_notes_export
-from storage import checkins, moments, people, ratings, team_sources, teams
+from storage import actions, checkins, moments, people, ratings, team_sources, teams
 from storage.calendar import iso_week_of
 from storage.models import Person
 
@@ -47,6 +47,11 @@ async def history(ctx: Ctx, person: Person, _: c.ShowHistory) -> Reply:
     return Reply.of(Text("\n".join(lines)))
 
 
+async def _team_name(ctx: Ctx, team_id: int) -> str:
+    team = await teams.get_team(ctx.session, team_id)
+    return team.name if team is not None else "a deleted team"
+
+
 async def export(ctx: Ctx, person: Person, _: c.ExportData) -> Reply:
     """Everything Tandem holds about the person, as JSON."""
     entries = await checkins.entries_of_person(ctx.session, person.id)
@@ -54,6 +59,9 @@ async def export(ctx: Ctx, person: Person, _: c.ExportData) -> Reply:
     today = person_today(ctx, person)
     emails = await ratings.emails_of(ctx.session, person)
     rated = await ratings.ratings_of(ctx.session, emails)
+    answered = await actions.feedback_of_person(ctx.session, person.id)
+    recorded = await actions.actions_recorded_by(ctx.session, person.id)
+    team_names = {a.team_id: await _team_name(ctx, a.team_id) for a in (*recorded, *(a for a, _ in answered))}
     data = {
         "exported_at": ctx.clock.now().isoformat(),
         "person": {"id": person.platform_user_id, "name": person.display_name, "timezone": person.timezone,
@@ -72,6 +80,10 @@ async def export(ctx: Ctx, person: Person, _: c.ExportData) -> Reply:
                               "scale": r.scale, "score": r.score, "satisfied": r.satisfied} for r in rated],
         # notes you shared anonymously, and their conversations ("manager" turns are what you received)
         "shared_notes": await shared_notes_export(ctx, person.id),
+        "action_feedback": [{"team": team_names[a.team_id], "action": a.number, "text": a.text, "helps": f.helps,
+                             "at": f.at.isoformat()} for a, f in answered],
+        "actions_recorded": [{"team": team_names[a.team_id], "action": a.number, "text": a.text, "status": a.status,
+                              "outcome": a.outcome, "created_at": a.created_at.isoformat()} for a in recorded],
     }
     content = json.dumps(data, indent=2, ensure_ascii=False)
     return Reply.of(Export(filename=f"tandem-export-{today.isoformat()}.json", content=content,

@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import ActionFeedback, TeamAction
+from storage.models import ActionFeedback, TeamAction, is_row_id
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,10 @@ async def add_action(session: AsyncSession, *, workspace_id: int, team_id: int, 
 async def action_by_number(session: AsyncSession, team_id: int, number: int) -> TeamAction | None:
     return await session.scalar(select(TeamAction).where(TeamAction.team_id == team_id,
                                                          TeamAction.number == number))
+
+
+async def action_by_id(session: AsyncSession, action_id: int) -> TeamAction | None:
+    return await session.get(TeamAction, action_id) if is_row_id(action_id) else None
 
 
 async def actions_of_team(session: AsyncSession, team_id: int) -> list[TeamAction]:
@@ -64,9 +68,24 @@ async def give_feedback(session: AsyncSession, *, action_id: int, person_id: int
     await session.flush()
 
 
-async def feedback_counts(session: AsyncSession, action_id: int) -> FeedbackCounts:
-    answered, helps = (await session.execute(
-        select(func.count(ActionFeedback.id),
-               func.coalesce(func.sum(case((ActionFeedback.helps, 1), else_=0)), 0))
-        .where(ActionFeedback.action_id == action_id))).one()
+async def feedback_counts(session: AsyncSession, action_id: int, before: datetime | None = None) -> FeedbackCounts:
+    """Totals; with `before`, only answers last set before then (so totals move once a week, not per click)."""
+    query = (select(func.count(ActionFeedback.id),
+                    func.coalesce(func.sum(case((ActionFeedback.helps, 1), else_=0)), 0))
+             .where(ActionFeedback.action_id == action_id))
+    if before is not None:
+        query = query.where(ActionFeedback.at < before)
+    answered, helps = (await session.execute(query)).one()
     return FeedbackCounts(answered=int(answered), helps=int(helps))
+
+
+async def feedback_of_person(session: AsyncSession, person_id: int) -> list[tuple[TeamAction, ActionFeedback]]:
+    """One person's own answers, for their export (never shown to anyone else)."""
+    return [(a, f) for a, f in (await session.execute(
+        select(TeamAction, ActionFeedback).join(ActionFeedback, ActionFeedback.action_id == TeamAction.id)
+        .where(ActionFeedback.person_id == person_id).order_by(TeamAction.id))).all()]
+
+
+async def actions_recorded_by(session: AsyncSession, person_id: int) -> list[TeamAction]:
+    return list((await session.scalars(select(TeamAction).where(TeamAction.created_by == person_id)
+                                       .order_by(TeamAction.id))).all())

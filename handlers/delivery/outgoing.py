@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from handlers.actions import ANNOUNCE_KIND, announcement_text
 from handlers.checkins import QUESTION
 from handlers.context import Ctx
 from handlers.identity import person_zone_name
@@ -24,7 +25,7 @@ from handlers.messages import Message, MoodPrompt, Text
 from handlers.ports import Recipient
 from handlers.sharing.relay import TO_AUTHOR_KIND, TO_MANAGER_KIND, relayed_message
 from handlers.teamsync.welcome import NOTICE_KIND, WELCOME_KIND, welcome_text
-from storage import checkins, conversations, outbox, people, teams
+from storage import actions, checkins, conversations, outbox, people, teams
 from storage.models import ConversationRef, Outbox, Person, Prompt
 
 #: A check-in is still worth sending this long after its slot even when app.yaml's catch-up is 0.
@@ -122,6 +123,17 @@ async def _notice_message(ctx: Ctx, row: Outbox, person: Person, loaded: Loaded)
     return Text(body=body, ephemeral=False) if body else "notice has no text"
 
 
+async def _action_message(ctx: Ctx, row: Outbox, person: Person, loaded: Loaded) -> Message | str:
+    """A team action's one announcement to a member, worded from the action as it stands when sent."""
+    action = await actions.action_by_id(ctx.session, int(row.payload.get("action_id", 0)))
+    if action is None:
+        return "action no longer exists"
+    team = await teams.get_team(ctx.session, action.team_id)
+    if team is None:
+        return "team no longer exists"
+    return Text(body=announcement_text(team.name, action), ephemeral=False)
+
+
 BUILDERS: Mapping[str, MessageBuilder] = MappingProxyType({
     "checkin": _prompt_message,
     "reminder": _prompt_message,
@@ -131,6 +143,7 @@ BUILDERS: Mapping[str, MessageBuilder] = MappingProxyType({
     NOTICE_KIND: _notice_message,
     TO_AUTHOR_KIND: relayed_message,
     TO_MANAGER_KIND: relayed_message,
+    ANNOUNCE_KIND: _action_message,
 })
 
 

@@ -61,3 +61,20 @@ def test_console_refuses_admin_commands_from_a_second_person(tmp_path: Path) -> 
     with sqlite3.connect(tmp_path / "tandem.db") as db:
         assert db.execute("SELECT count(*) FROM teams").fetchone() == (0,)
         assert db.execute("SELECT allowed FROM audit_log").fetchall() == [(0,)]
+
+
+def test_console_action_announced_once_and_answered_typed(tmp_path: Path) -> None:
+    _console(tmp_path, "ada", ["tandem help"])
+    _console(tmp_path, "bob", ["tandem help"])
+    made = _console(tmp_path, "ada", ["tandem team create Support", "tandem team add Support @bob",
+                                      "tandem team manager Support @ada", "tandem action add Quiet hours, don't ping",
+                                      "tandem action done 9", "tandem action list"])
+    assert "Traceback" not in made.stdout + made.stderr
+    assert "Action 1 recorded for Support: “Quiet hours, don't ping”" in made.stdout
+    assert "has no action 9" in made.stdout
+    answered = _console(tmp_path, "bob", ["tandem action helps 1", "tandem action add Free pizza"])
+    assert "noted that it helps" in answered.stdout and "for team managers" in answered.stdout
+    with sqlite3.connect(tmp_path / "tandem.db") as db:
+        assert db.execute("SELECT count(*) FROM outbox WHERE kind = 'action'").fetchall() == [(1,)]
+        assert db.execute("SELECT helps FROM action_feedback").fetchall() == [(1,)]
+        assert db.execute("SELECT number, text FROM team_actions").fetchall() == [(1, "Quiet hours, don't ping")]

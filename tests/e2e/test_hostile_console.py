@@ -48,7 +48,7 @@ WORDS = st.sampled_from([
     "create", "show", "history", "export", "status", "reminder", "off", "on", "forget-me", "confirm", "outcome:",
     "touchpoint:", "customer:", "@bob", "@nobody", '"', "mon-fri", "25:00", "09:30", "2026-W47", "2026-13-45",
     "-1", "0", "1", "3", "5", "6", "99999999999999999999", "positive", "negative", "support", "\x00", "\u202e",
-    "😄", ":tada:", "<!channel>", "\r", "\t"])
+    "😄", ":tada:", "<!channel>", "\r", "\t", "action", "list", "done", "helps", "no-help", "#1"])
 LINE = st.one_of(st.lists(st.one_of(WORDS, st.text(max_size=12)), max_size=8).map(" ".join),
                  st.text(max_size=120), st.integers(-3, 9).map(str), LONG_TEXT, st.just(""))
 STEPS = st.lists(st.tuples(st.sampled_from(PEOPLE), LINE), min_size=BATCH, max_size=BATCH)

@@ -32,6 +32,9 @@ MATRIX: list[tuple[str, set[str]]] = [
     ("tandem team remove Support @emma", ADMINS), ("tandem team manager Sales @emma", ADMINS),
     ("tandem admin add @emma", ADMINS), ("tandem holidays workspace US", ADMINS),
     ("tandem privacy min-group 6", ADMINS),
+    ("tandem action list", MANAGERS), ("tandem action list Support", SUPPORT_VIEWERS),
+    ("tandem action add Support Quiet hours", SUPPORT_VIEWERS),
+    ("tandem action done Sales 1", {"other_manager", "admin"}), ("tandem action helps 1", EVERYONE),
 ]
 REFUSALS = ("Only Tandem admins", "Only managers of", "Digests are for team managers")
 
