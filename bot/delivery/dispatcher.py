@@ -29,6 +29,9 @@ log = logging.getLogger("tandem.delivery")
 
 #: A Retry-After up to this long is waited out in memory; a longer one sends the rows back to the queue.
 SHORT_WAIT_S = 15.0
+#: Sends in flight at once on PostgreSQL; as many sent rows may wait for their record, so a crash repeats fewer
+#: than twice this many messages.
+SEND_CONCURRENCY = 50
 #: 429s answered to one row within one claim before the row goes back to the queue as a failed attempt.
 RATE_LIMITED_TRIES_IN_PLACE = 4
 
@@ -64,8 +67,8 @@ async def _first_of(*waits: Awaitable[object]) -> None:
 class Dispatcher:
     """Plans due work and delivers the outbox for one process."""
 
-    def __init__(self, deps: Deps, *, batch: int = 200, concurrency: int = 50, lease: timedelta = timedelta(minutes=5),
-                 seed: int | None = None, flush_every: float = 0.05,
+    def __init__(self, deps: Deps, *, batch: int = 200, concurrency: int = SEND_CONCURRENCY,
+                 lease: timedelta = timedelta(minutes=5), seed: int | None = None, flush_every: float = 0.05,
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
         self.deps = deps
         self.batch = batch

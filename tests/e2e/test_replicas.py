@@ -25,6 +25,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from bot.delivery.dispatcher import SEND_CONCURRENCY
 from storage.db import create_engine, upgrade
 from storage.models import Outbox
 from tests.conftest import ROOT, require_postgres
@@ -182,7 +183,9 @@ async def test_a_server_killed_mid_fanout_loses_nobody_on_restart(fresh_database
     print(f"\nkilled after {before_restart} of 2000 check-ins; after the restart: {len(per_person)} people reached, "
           f"{duplicates} duplicate(s) (the batch in flight at the kill)")
     assert set(per_person) == set(ids)  # nobody lost
-    assert duplicates <= 50  # at most what was in flight: 50 concurrent sends, flushed every 50 ms
+    # at most what was sent but not yet recorded: the 50 sends in flight, plus fewer than 50 sent rows waiting
+    # for their flush (the dispatcher starts no new send while 50 wait), so fewer than 2 x 50 on any machine
+    assert duplicates < 2 * SEND_CONCURRENCY
 
 
 async def _claimed(database_url: str) -> int:
