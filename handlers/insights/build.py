@@ -13,6 +13,7 @@ from datetime import date
 
 from handlers.context import Ctx
 from handlers.insights import privacy
+from handlers.insights.effects import team_action_effects
 from handlers.insights.figures import figures_from, organisation_digest
 from handlers.insights.report import TeamDigest, Theme
 from handlers.insights.themes import shared_themes, team_themes
@@ -66,7 +67,9 @@ async def _build_digests(ctx: Ctx, chosen: Sequence[Team], iso_week: str, min_gr
             built[team.id] = figures_from(team.name, iso_week, this_week.agg, min_group, withheld=this_week.withheld,
                                           previous=previous, touchpoints=touchpoints.get(team.id, ()), quotes=quotes,
                                           csat_withheld=this_week.csat_withheld)
-            built[team.id] = replace(built[team.id], themes=themes.get(team.id, ()))
+            built[team.id] = replace(built[team.id], themes=themes.get(team.id, ()),
+                                     actions=await team_action_effects(ctx, team.id, views[team.id], iso_week,
+                                                                       min_group))
     if save and built:
         await digest_store.save_runs(ctx.session, [(t, iso_week, r.respondents, r.to_json()) for t, r in built.items()],
                                      ctx.clock.now())
@@ -76,7 +79,8 @@ async def _build_digests(ctx: Ctx, chosen: Sequence[Team], iso_week: str, min_gr
                for t in chosen]
     if organisation:
         view = organisation_digest(iso_week, [views[t] for t in ids], min_group, len(chosen))
-        reports.append(replace(view, themes=shared_themes(r.themes for r in reports)))
+        reports.append(replace(view, themes=shared_themes(r.themes for r in reports),
+                               actions=tuple(replace(a, team=r.team) for r in reports for a in r.actions)))
     return reports
 
 
