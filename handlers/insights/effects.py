@@ -7,7 +7,7 @@ used to recover a withheld week or one person's answer. The action's own week is
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from handlers.actions import week_cutoff
 from handlers.context import Ctx
@@ -78,16 +78,29 @@ def _shown(points: dict[date, WeekPoint], mondays: Sequence[date],
     return [v for m in mondays if m in points and (v := figure(points[m])) is not None]
 
 
-async def team_action_effects(ctx: Ctx, team_id: int, views: Sequence[WeekView], iso_week: str,
-                              min_group: int) -> tuple[ActionEffect, ...]:
-    """The team's actions recorded up to the end of `iso_week`, with what followed. Feedback totals count
-    answers set before the end of that week and before the current week, so they move once a week."""
+MAX_ACTIONS = 10  # most recent actions a digest lists (older ones fall out of its 12-week history anyway)
+
+
+async def action_effects(ctx: Ctx, views: dict[int, list[WeekView]], iso_week: str,
+                         min_group: int) -> dict[int, tuple[ActionEffect, ...]]:
+    """Per team: its actions recorded within the digest's history up to the end of `iso_week` (the most recent
+    MAX_ACTIONS), with what followed, from two grouped queries. Feedback totals count answers set before the
+    end of that week and before the current week, so they move once a week, never click by click."""
+    first_monday = min((v[0].monday for v in views.values() if v), default=None)
+    if first_monday is None:
+        return {}
     _, sunday = iso_week_bounds(iso_week)
+    rows = await action_store.actions_of_teams(ctx.session, sorted(views), _midnight(first_monday),
+                                               _midnight(sunday + timedelta(days=1)))
     cutoff = min(week_cutoff(sunday + timedelta(days=1)), week_cutoff(ctx.clock.now().date()))
-    out = []
-    for action in await action_store.actions_of_team(ctx.session, team_id):
-        if action.created_at.date() > sunday:
-            continue
-        counts = await action_store.feedback_counts(ctx.session, action.id, cutoff)
-        out.append(action_effect(action, views, iso_week, min_group, counts))
-    return tuple(out)
+    totals = await action_store.feedback_totals(ctx.session, [a.id for a in rows], cutoff)
+    out: dict[int, list[ActionEffect]] = {}
+    for action in rows:
+        counts = totals.get(action.id, action_store.FeedbackCounts(answered=0, helps=0))
+        out.setdefault(action.team_id, []).append(action_effect(action, views[action.team_id], iso_week, min_group,
+                                                                counts))
+    return {team: tuple(effects[-MAX_ACTIONS:]) for team, effects in out.items()}
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time(), UTC)
