@@ -160,3 +160,22 @@ async def test_feedback_totals_show_only_at_min_group_and_as_of_the_weeks_end(ha
     [message] = (await harness.reply("mia", "tandem digest")).messages
     assert message.report.iso_week == "2026-W45"
     assert (message.report.actions[0].answered, message.report.actions[0].helps) == (5, 4)
+
+
+async def test_overlapping_teams_the_smaller_teams_withheld_weeks_give_no_before_after(harness) -> None:
+    """Sales is Support minus one person: comparing the two would show that person's answer, so Sales' weeks are
+    withheld (the overlap rule) and its action's before/after says nothing; Support's is measured."""
+    await make_team(harness, "Support", SIX, "mia")
+    await make_team(harness, "Sales", FIVE, "max")
+    await _history(harness, "Support", SIX, [[3] * 6, [3, 3, 3, 3, 3, 2], [3] * 6, [3] * 6],
+                   [[4] * 6, [4, 4, 4, 4, 4, 5], [4] * 6, [4] * 6])
+    await _add_action(harness, "mia", "2026-W42", "Fewer tickets each", "Support")
+    await _add_action(harness, "max", "2026-W42", "Fewer tickets each", "Sales")
+    harness.clock.set(after("2026-W46"))
+    reports = {m.report.team: m.report for m in (await harness.reply("ada", "tandem digest")).messages}
+    assert all(p.mood is None for p in reports["Sales"].history[-9:])
+    sales = _effects(reports["Sales"])
+    assert set(sales) == {"mood"} and sales["mood"].difference is None and sales["mood"].weeks_after == 0
+    assert _effects(reports["Support"])["mood"].verdict == "higher"
+    [mine] = (await harness.reply("max", "tandem digest")).messages
+    assert "higher by" not in " ".join(e.statement for a in mine.report.actions for e in a.effects)
