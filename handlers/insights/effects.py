@@ -31,11 +31,18 @@ MEASURES: dict[str, Callable[[WeekPoint], float | None]] = {
 }
 
 
-def effect_of(measure: str, before: Sequence[float], after: Sequence[float]) -> EffectFigure:
-    """The verdict in plain words: too early, can't tell (interval spans zero), or higher/lower — never a cause."""
-    if len(after) < MIN_WEEKS_AFTER:
+def effect_of(measure: str, before: Sequence[float], after: Sequence[float],
+              elapsed: int | None = None) -> EffectFigure:
+    """The verdict in plain words: too early (fewer than MIN_WEEKS_AFTER weeks have passed), can't tell (too few
+    shown weeks, or the interval spans zero), or higher/lower — never a cause. `elapsed`: whole weeks passed
+    since the action's week (default: as many as were shown)."""
+    elapsed = len(after) if elapsed is None else elapsed
+    if elapsed < MIN_WEEKS_AFTER:
         return EffectFigure(measure, "too_early", wording.effect_too_early(measure, len(after), MIN_WEEKS_AFTER),
                             len(before), len(after))
+    if len(after) < MIN_WEEKS_AFTER:
+        return EffectFigure(measure, "cant_tell", wording.effect_few_after(measure, len(after), len(before),
+                                                                           MIN_WEEKS_AFTER), len(before), len(after))
     result = stats.before_after(before, after) if len(before) >= MIN_WEEKS_BEFORE else None
     if result is None:
         return EffectFigure(measure, "cant_tell", wording.effect_no_baseline(measure, len(before), MIN_WEEKS_BEFORE),
@@ -65,7 +72,7 @@ def action_effect(action: TeamAction, views: Sequence[WeekView], iso_week: str, 
         after = _shown(points, after_weeks, figure)
         if measure != "mood" and not before and not after:
             continue  # the team has no such figure around the action (no helpdesk, no moments)
-        effects.append(effect_of(measure, before, after))
+        effects.append(effect_of(measure, before, after, len(after_weeks)))
     shown = privacy.enough(counts.answered, min_group)
     return ActionEffect(number=action.number, text=action.text, iso_week=recorded, status=action.status,
                         outcome=action.outcome if action.status == "done" else None,

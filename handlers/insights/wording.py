@@ -202,6 +202,11 @@ def effect_too_early(measure: str, after: int, needed: int) -> str:
     return f"Too early to tell: {_weeks(after)} of {EFFECT_NAMES[measure]} after the action so far ({needed} needed)."
 
 
+def effect_few_after(measure: str, after: int, before: int, needed: int) -> str:
+    return (f"Can't tell: {_weeks(after)} of {EFFECT_NAMES[measure]} after the action and {before} before "
+            f"({needed} needed after; weeks with too few answers are left out).")
+
+
 def effect_no_baseline(measure: str, before: int, needed: int) -> str:
     return f"Can't tell: {_weeks(before)} of {EFFECT_NAMES[measure]} before the action ({needed} needed)."
 

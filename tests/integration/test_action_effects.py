@@ -68,7 +68,8 @@ async def test_mood_clearly_up_after_the_action_reads_higher_by_with_its_interva
     # participation is the same every week (5 of 5): measured, but no difference to tell
     assert _effects(report)["participation"].verdict == "cant_tell"
     quality = _effects(report)["customer_quality"]  # one shown week each side: not enough to tell
-    assert quality.verdict == "too_early" and quality.weeks_after == 1
+    assert (quality.verdict, quality.weeks_before, quality.weeks_after, quality.difference) == ("cant_tell", 1, 1,
+                                                                                               None)
     assert "csat" not in _effects(report)  # no helpdesk ratings around the action: nothing to say
     # the figures are the digest's own shown weeks, nothing else
     shown = {p.iso_week: p.mood for p in report.history}
@@ -176,6 +177,7 @@ async def test_overlapping_teams_the_smaller_teams_withheld_weeks_give_no_before
     assert all(p.mood is None for p in reports["Sales"].history[-9:])
     sales = _effects(reports["Sales"])
     assert set(sales) == {"mood"} and sales["mood"].difference is None and sales["mood"].weeks_after == 0
+    assert sales["mood"].verdict == "cant_tell" and "weeks with too few answers are left out" in sales["mood"].statement
     assert _effects(reports["Support"])["mood"].verdict == "higher"
     [mine] = (await harness.reply("max", "tandem digest")).messages
     assert "higher by" not in " ".join(e.statement for a in mine.report.actions for e in a.effects)

@@ -27,6 +27,9 @@ def test_a_clear_rise_a_wave_and_too_few_weeks() -> None:
     assert wave.verdict == "cant_tell" and wave.difference == 0.0 and "could easily be chance" in wave.statement
     early = effect_of("mood", [3.0] * 4, [5.0])
     assert (early.verdict, early.difference) == ("too_early", None) and "Too early to tell" in early.statement
+    withheld_after = effect_of("mood", [3.0] * 4, [5.0], elapsed=4)  # 3 of the 4 weeks after withheld
+    assert withheld_after.verdict == "cant_tell" and withheld_after.difference is None
+    assert "1 shown week of mood after the action and 4 before" in withheld_after.statement
     no_base = effect_of("customer_quality", [60.0], [70.0, 71.0])
     assert no_base.verdict == "cant_tell" and no_base.difference is None and "before the action" in no_base.statement
 
