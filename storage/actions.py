@@ -89,3 +89,26 @@ async def feedback_of_person(session: AsyncSession, person_id: int) -> list[tupl
 async def actions_recorded_by(session: AsyncSession, person_id: int) -> list[TeamAction]:
     return list((await session.scalars(select(TeamAction).where(TeamAction.created_by == person_id)
                                        .order_by(TeamAction.id))).all())
+
+
+async def actions_of_teams(session: AsyncSession, team_ids: list[int],
+                           recorded_from: datetime, recorded_before: datetime) -> list[TeamAction]:
+    """Several teams' actions recorded in [recorded_from, recorded_before), in one query (a digest build)."""
+    if not team_ids:
+        return []
+    return list((await session.scalars(
+        select(TeamAction).where(TeamAction.team_id.in_(team_ids), TeamAction.created_at >= recorded_from,
+                                 TeamAction.created_at < recorded_before)
+        .order_by(TeamAction.team_id, TeamAction.number))).all())
+
+
+async def feedback_totals(session: AsyncSession, action_ids: list[int], before: datetime) -> dict[int, FeedbackCounts]:
+    """feedback_counts for several actions at once, answers last set before `before` only (absent: none)."""
+    if not action_ids:
+        return {}
+    rows = await session.execute(
+        select(ActionFeedback.action_id, func.count(ActionFeedback.id),
+               func.coalesce(func.sum(case((ActionFeedback.helps, 1), else_=0)), 0))
+        .where(ActionFeedback.action_id.in_(action_ids), ActionFeedback.at < before)
+        .group_by(ActionFeedback.action_id))
+    return {int(a): FeedbackCounts(answered=int(n), helps=int(h)) for a, n, h in rows.all()}

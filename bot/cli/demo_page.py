@@ -50,7 +50,7 @@ def render_page(messages: Sequence[DigestMessage], summary: str) -> str:
 def digest_article(message: DigestMessage) -> str:
     report = message.report
     sections = (_top(report), _wellbeing(report), _customer_moments(report), _excerpts(report),
-                _customer_ratings(report), _themes(report), _links(report),
+                _customer_ratings(report), _themes(report), _actions(report), _links(report),
                 _notices(report), _chart(message), f"<p class=muted>{escape(wording.privacy_footer(report))}</p>")
     return f"<article id=\"{_anchor(report.team)}-{report.iso_week}\">{''.join(sections)}</article>"
 
@@ -98,6 +98,18 @@ def _themes(report: TeamDigest) -> str:
         return ""
     return (_facts(wording.themes_heading(report), lines)
             + f"<p class=muted>{escape(wording.themes_footer(report))}</p>")
+
+
+def _actions(report: TeamDigest) -> str:
+    if not report.actions:
+        return ""
+    parts = [f"<p><strong>{escape(wording.actions_heading(report))}</strong></p>"]
+    for action in report.actions:
+        parts.append(f"<p><strong>{escape(wording.action_title(action))}</strong><br>"
+                     f"{escape(wording.action_feedback(action, report.min_group))}</p>")
+        parts.append(_facts("", wording.action_lines(action)))
+    parts.append(f"<p class=muted>{escape(wording.actions_footer(report))}</p>")
+    return "".join(parts)
 
 
 def _links(report: TeamDigest) -> str:

@@ -68,7 +68,7 @@ def render_moment_logged(message: MomentLogged) -> str:
 def render_digest_text(report: TeamDigest) -> str:
     """The digest for a terminal or a text file, headline first; no names, no individual answers."""
     sections = (_digest_top(report), _wellbeing(report), _customer_moments(report), _customer_ratings(report),
-                _themes(report), _links(report), _notices(report),
+                _themes(report), _actions(report), _links(report), _notices(report),
                 [wording.privacy_footer(report)])
     return "\n\n".join("\n".join(lines) for lines in sections if lines)
 
@@ -103,6 +103,16 @@ def _customer_ratings(report: TeamDigest) -> list[str]:
         return []
     return ["Customer ratings (helpdesk)", *(f"  {label}: {value}" for label, value in
                                              wording.rating_facts(report.customer_ratings, report.min_group))]
+
+
+def _actions(report: TeamDigest) -> list[str]:
+    if not report.actions:
+        return []
+    lines = [wording.actions_heading(report)]
+    for action in report.actions:
+        lines += [f"  {wording.action_title(action)}", f"    {wording.action_feedback(action, report.min_group)}",
+                  *(f"    {label}: {statement}" for label, statement in wording.action_lines(action))]
+    return [*lines, f"  ({wording.actions_footer(report)})"]
 
 
 def _themes(report: TeamDigest) -> list[str]:

@@ -145,7 +145,7 @@ def digest(message: DigestMessage) -> dict[str, Any]:
     """The weekly digest: the headline first, then one block group per section, inside Slack's limits."""
     report = message.report
     blocks = [*_digest_top(report), *_wellbeing(report), *_customer_moments(report), *_excerpts(report),
-              *_customer_ratings(report), *_themes(report), *_links(report), *_notices(report),
+              *_customer_ratings(report), *_themes(report), *_actions(report), *_links(report), *_notices(report),
               *_chart_note(message), context(safe_mrkdwn(wording.privacy_footer(report)))]
     fallback = f"Weekly digest — {wording.title(report)}, {report.iso_week}: {wording.headline(report)}"
     return {"text": safe_mrkdwn(fallback, limits.FALLBACK_TEXT), "blocks": blocks[: limits.MESSAGE_BLOCKS]}
@@ -205,6 +205,20 @@ def _themes(report: TeamDigest) -> list[Block]:
             fields_section(f"*{wording.themes_heading(report)}*",
                            [(safe_mrkdwn(name, 200), safe_mrkdwn(value, 1700)) for name, value in lines]),
             context(safe_mrkdwn(wording.themes_footer(report), 2900))]
+
+
+def _actions(report: TeamDigest) -> list[Block]:
+    """One section per action (its text and outcome are the manager's words: escaped), newest last."""
+    if not report.actions:
+        return []
+    blocks: list[Block] = [{"type": "divider"}, section(f"*{wording.actions_heading(report)}*")]
+    for action in report.actions:
+        lines = [f"*{safe_mrkdwn(wording.action_title(action), 900)}*",
+                 safe_mrkdwn(wording.action_feedback(action, report.min_group), 300),
+                 *(f"_{label}:_ {safe_mrkdwn(statement, 400)}" for label, statement in wording.action_lines(action))]
+        blocks.append(section("\n".join(lines)[: limits.SECTION_TEXT]))
+    blocks.append(context(safe_mrkdwn(wording.actions_footer(report), 2900)))
+    return blocks
 
 
 def _links(report: TeamDigest) -> list[Block]:

@@ -179,7 +179,8 @@ def digest_card(message: DigestMessage) -> dict[str, Any]:
     """The weekly digest: the headline first, then one group per section (only what the privacy rules allow)."""
     report = message.report
     body = [*_digest_top(report), *_wellbeing(report), *_customer_moments(report), *_excerpts(report),
-            *_customer_ratings(report), *_themes(report), *_links(report), *_notices(report), *_chart(message),
+            *_customer_ratings(report), *_themes(report), *_actions(report), *_links(report), *_notices(report),
+            *_chart(message),
             text_block(wording.privacy_footer(report), size="Small", isSubtle=True)]
     return card(body, fallback=f"Tandem weekly digest — {wording.title(report)}, {report.iso_week}: "
                                f"{wording.headline(report)}")
@@ -235,6 +236,20 @@ def _themes(report: TeamDigest) -> list[dict[str, Any]]:
     return [_heading(wording.themes_heading(report)),  # theme names are people's words: TextRuns, never markdown
             *(literal(text_run(f"{name}: ", weight="Bolder"), text_run(value)) for name, value in lines),
             text_block(wording.themes_footer(report), size="Small", isSubtle=True)]
+
+
+def _actions(report: TeamDigest) -> list[dict[str, Any]]:
+    """Each action's text and outcome are the manager's words: TextRuns, never markdown."""
+    if not report.actions:
+        return []
+    out = [_heading(wording.actions_heading(report))]
+    for action in report.actions:
+        out.append(literal(text_run(wording.action_title(action), weight="Bolder")))
+        out.append(literal(text_run(wording.action_feedback(action, report.min_group))))
+        out += [literal(text_run(f"{label}: ", weight="Bolder"), text_run(statement))
+                for label, statement in wording.action_lines(action)]
+    out.append(text_block(wording.actions_footer(report), size="Small", isSubtle=True))
+    return out
 
 
 def _links(report: TeamDigest) -> list[dict[str, Any]]:

@@ -13,6 +13,7 @@ from datetime import date
 
 from handlers.context import Ctx
 from handlers.insights import privacy
+from handlers.insights.effects import action_effects
 from handlers.insights.figures import figures_from, organisation_digest
 from handlers.insights.report import TeamDigest, Theme
 from handlers.insights.themes import shared_themes, team_themes
@@ -59,6 +60,7 @@ async def _build_digests(ctx: Ctx, chosen: Sequence[Team], iso_week: str, min_gr
         candidates = (await digest_store.excerpt_candidates(ctx.session, first, last, with_moments)
                       if with_moments else {})
         themes = await _week_themes(ctx, built_ids, first, last, min_group)
+        actions = await action_effects(ctx, {t: views[t] for t in built_ids}, iso_week, min_group)
         for team in to_build:
             *previous, this_week = views[team.id]
             quotes = privacy.choose_quotes(((e.person_id, e.polarity, e.text) for e in candidates.get(team.id, ())),
@@ -66,7 +68,7 @@ async def _build_digests(ctx: Ctx, chosen: Sequence[Team], iso_week: str, min_gr
             built[team.id] = figures_from(team.name, iso_week, this_week.agg, min_group, withheld=this_week.withheld,
                                           previous=previous, touchpoints=touchpoints.get(team.id, ()), quotes=quotes,
                                           csat_withheld=this_week.csat_withheld)
-            built[team.id] = replace(built[team.id], themes=themes.get(team.id, ()))
+            built[team.id] = replace(built[team.id], themes=themes.get(team.id, ()), actions=actions.get(team.id, ()))
     if save and built:
         await digest_store.save_runs(ctx.session, [(t, iso_week, r.respondents, r.to_json()) for t, r in built.items()],
                                      ctx.clock.now())
@@ -76,7 +78,8 @@ async def _build_digests(ctx: Ctx, chosen: Sequence[Team], iso_week: str, min_gr
                for t in chosen]
     if organisation:
         view = organisation_digest(iso_week, [views[t] for t in ids], min_group, len(chosen))
-        reports.append(replace(view, themes=shared_themes(r.themes for r in reports)))
+        reports.append(replace(view, themes=shared_themes(r.themes for r in reports),
+                               actions=tuple(replace(a, team=r.team) for r in reports for a in r.actions)))
     return reports
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from handlers.insights import privacy, stats
 
-SCHEMA_VERSION = 4  # 3: customer_ratings, WeekPoint.csat, LinkFigures.measure; 4: themes
+SCHEMA_VERSION = 5  # 3: customer_ratings, WeekPoint.csat, LinkFigures.measure; 4: themes; 5: actions
 
 @dataclass(frozen=True)
 class MoodFigures:
@@ -101,6 +101,35 @@ class LinkFigures:
 
 
 @dataclass(frozen=True)
+class EffectFigure:
+    """One weekly figure before vs after an action (handlers/insights/effects.py); numbers None when not told."""
+
+    measure: str  # mood | participation | customer_quality | csat
+    verdict: str  # too_early | cant_tell | higher | lower
+    statement: str
+    weeks_before: int
+    weeks_after: int
+    difference: float | None = None
+    low: float | None = None
+    high: float | None = None
+
+
+@dataclass(frozen=True)
+class ActionEffect:
+    """A team action as the digests after it show it: status, feedback totals (None below min_group), effects."""
+
+    number: int
+    text: str
+    iso_week: str  # the week it was recorded (excluded from before and after)
+    status: str  # open | done
+    outcome: str | None
+    answered: int | None
+    helps: int | None
+    effects: tuple[EffectFigure, ...] = ()
+    team: str | None = None  # organisation view: whose action
+
+
+@dataclass(frozen=True)
 class TeamDigest:
     team: str
     iso_week: str
@@ -119,6 +148,7 @@ class TeamDigest:
     customer_ratings: CustomerRatingFigures | None = None  # None: no helpdesk ratings of the team that week
     pooled_csat: PooledCsat | None = None  # organisation view, once enough teams and weeks have both figures
     themes: tuple[Theme, ...] = ()  # the week's themes; organisation view: the themes several teams share
+    actions: tuple[ActionEffect, ...] = ()  # the team's actions up to this week; organisation view: every team's
 
     @property
     def suppressed(self) -> bool:
@@ -146,6 +176,7 @@ class TeamDigest:
             "customer_ratings": None if self.customer_ratings is None else _ratings_json(self.customer_ratings),
             "pooled_csat": None if self.pooled_csat is None else _flat(self.pooled_csat),
             "themes": [_flat(t) for t in self.themes],
+            "actions": [_flat(a) | {"effects": [_flat(e) for e in a.effects]} for a in self.actions],
             "schema_version": SCHEMA_VERSION, "suppressed": self.suppressed,
         }
 
@@ -171,7 +202,9 @@ class TeamDigest:
             links=tuple(LinkFigures(**link) for link in data.get("links", ())), scope=data.get("scope", "team"),
             customer_ratings=_ratings_from(data.get("customer_ratings")),
             pooled_csat=None if data.get("pooled_csat") is None else PooledCsat(**data["pooled_csat"]),
-            themes=tuple(Theme(**t) for t in data.get("themes", ())))
+            themes=tuple(Theme(**t) for t in data.get("themes", ())),
+            actions=tuple(ActionEffect(**(a | {"effects": tuple(EffectFigure(**e) for e in a["effects"])}))
+                          for a in data.get("actions", ())))
 
 
 def _flat(value: Any) -> dict[str, Any]:

@@ -215,3 +215,34 @@ def describe_pooled(effect: PooledEffect) -> str:
             f"following week was {direction} by {abs(effect.difference):.1f} points (95% interval "
             f"{effect.low:+.1f} to {effect.high:+.1f}, from {effect.weeks} team-weeks; {certain}). This describes "
             "how they moved together, not that one causes the other.")
+
+
+BEFORE_AFTER_WEEKS = 4  # whole weeks each side of an action's week (handlers/insights/effects.py)
+
+
+@dataclass(frozen=True)
+class BeforeAfter:
+    """A weekly figure's mean in the weeks after an action minus the weeks before, with a 95% interval."""
+
+    before: float
+    after: float
+    difference: float
+    low: float
+    high: float
+    weeks_before: int
+    weeks_after: int
+
+
+def before_after(before: Sequence[float], after: Sequence[float]) -> BeforeAfter | None:
+    """The same bootstrap as pooled_within_team (fixed seed, BOOTSTRAP_DRAWS, percentile interval), here
+    resampling whole weeks within each side, so the interval only reflects how much the shown weeks vary.
+    None when either side is empty."""
+    if not before or not after:
+        return None
+    rng = random.Random(BOOTSTRAP_SEED)
+    draws = sorted(sum(rng.choices(after, k=len(after))) / len(after)
+                   - sum(rng.choices(before, k=len(before))) / len(before) for _ in range(BOOTSTRAP_DRAWS))
+    mean_before, mean_after = sum(before) / len(before), sum(after) / len(after)
+    return BeforeAfter(before=mean_before, after=mean_after, difference=mean_after - mean_before,
+                       low=draws[int(0.025 * BOOTSTRAP_DRAWS)], high=draws[int(0.975 * BOOTSTRAP_DRAWS) - 1],
+                       weeks_before=len(before), weeks_after=len(after))

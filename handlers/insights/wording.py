@@ -7,6 +7,7 @@ renderer escapes user text (team names, touchpoints, quotes, notices) for its ow
 from __future__ import annotations
 
 from handlers.insights.report import (
+    ActionEffect,
     CustomerRatingFigures,
     LinkFigures,
     MomentFigures,
@@ -14,7 +15,7 @@ from handlers.insights.report import (
     TeamDigest,
     Theme,
 )
-from handlers.insights.stats import Trend
+from handlers.insights.stats import BEFORE_AFTER_WEEKS, BeforeAfter, Trend
 from handlers.messages import MOOD_CHOICES
 
 ARROWS = {"up": "↑", "down": "↓", "steady": "→"}
@@ -178,6 +179,80 @@ def theme_lines(report: TeamDigest) -> list[Fact]:
 def themes_footer(report: TeamDigest) -> str:
     return (f"From notes, customer moments and customers' comments; a theme is shown only when at least "
             f"{report.min_group} people raised it, never with a quote or a name.")
+
+
+ACTIONS_HEADING = "Actions and what followed"
+ORG_ACTIONS_HEADING = "Actions across teams and what followed"
+EFFECT_NAMES = {"mood": "mood", "participation": "participation", "customer_quality": "customer quality",
+                "csat": "CSAT"}
+EFFECT_LABELS = {"mood": "Mood", "participation": "Participation", "customer_quality": "Customer quality",
+                 "csat": "CSAT"}
+
+
+def _weeks(n: int) -> str:
+    return f"{n} shown week{'' if n == 1 else 's'}"
+
+
+def _amount(measure: str, value: float) -> str:
+    """Mood on its 1–5 scale; the others in points (participation: percentage points)."""
+    return f"{value:.2f}" if measure == "mood" else f"{value:.1f} points"
+
+
+def effect_too_early(measure: str, after: int, needed: int) -> str:
+    return f"Too early to tell: {_weeks(after)} of {EFFECT_NAMES[measure]} after the action so far ({needed} needed)."
+
+
+def effect_few_after(measure: str, after: int, before: int, needed: int) -> str:
+    return (f"Can't tell: {_weeks(after)} of {EFFECT_NAMES[measure]} after the action and {before} before "
+            f"({needed} needed after; weeks with too few answers are left out).")
+
+
+def effect_no_baseline(measure: str, before: int, needed: int) -> str:
+    return f"Can't tell: {_weeks(before)} of {EFFECT_NAMES[measure]} before the action ({needed} needed)."
+
+
+def _signed_amount(measure: str, value: float) -> str:
+    return signed(value) if measure == "mood" else f"{value + 0.0:+.1f}".replace("-", "−")
+
+
+def effect_statement(measure: str, verdict: str, difference: float, low: float, high: float,
+                     result: BeforeAfter) -> str:
+    """After vs before in plain words, with the interval, never as a cause."""
+    name = EFFECT_NAMES[measure]
+    span = f"in the {_weeks(result.weeks_after)} after than the {result.weeks_before} before"
+    interval = f"likely between {_signed_amount(measure, low)} and {_signed_amount(measure, high)}"
+    if verdict == "cant_tell":
+        return (f"Can't tell: {name} changed by {_signed_amount(measure, difference)} {span} ({interval}), "
+                "which could easily be chance.")
+    return (f"{name[0].upper()}{name[1:]} was {verdict} by {_amount(measure, abs(difference))} ({interval}) {span}; "
+            "it may be for other reasons.")
+
+
+def action_title(action: ActionEffect) -> str:
+    """`#2 Fewer Friday meetings (from 2026-W40; done — ...)`; the organisation view names the team."""
+    state = "open" if action.status == "open" else ("done — " + action.outcome if action.outcome else "done")
+    who = f"{action.team}: " if action.team else ""
+    return f"{who}#{action.number} {action.text} (from {action.iso_week}; {state})"
+
+
+def action_feedback(action: ActionEffect, min_group: int) -> str:
+    if action.answered is None or action.helps is None:
+        return f"Feedback: fewer than {min_group} answers by the end of the week, so no totals."
+    return f"Feedback: {action.helps} of {action.answered} said it helps."
+
+
+def action_lines(action: ActionEffect) -> list[Fact]:
+    """(measure label, statement) for each figure measured around the action."""
+    return [(EFFECT_LABELS.get(e.measure, e.measure), e.statement) for e in action.effects]
+
+
+def actions_heading(report: TeamDigest) -> str:
+    return ORG_ACTIONS_HEADING if report.scope == "organisation" else ACTIONS_HEADING
+
+
+def actions_footer(report: TeamDigest) -> str:
+    return (f"Up to {BEFORE_AFTER_WEEKS} whole weeks before the action's week against the weeks after, using only "
+            "weekly figures this digest shows; a difference here does not show that the action caused it.")
 
 
 def headline(report: TeamDigest) -> str:

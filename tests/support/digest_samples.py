@@ -3,15 +3,18 @@ few people), built by the real figures code from hand-made weekly sums."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from handlers.insights import privacy, stats
+from handlers.insights.effects import action_effect
 from handlers.insights.figures import figures_from
-from handlers.insights.report import PooledCsat, TeamDigest, Theme
+from handlers.insights.report import ActionEffect, PooledCsat, TeamDigest, Theme
 from handlers.insights.themes import team_themes
 from handlers.insights.weeks import WeekView
+from storage.actions import FeedbackCounts
 from storage.calendar import iso_week_bounds
 from storage.digests import WeekAggregate
+from storage.models import TeamAction
 from storage.themes import ThemeText
 
 WEEK = "2026-W46"
@@ -48,12 +51,31 @@ def sample_themes() -> tuple[Theme, ...]:
     return (*team_themes({1: THEME_TEXTS}, 5)[1], shared)
 
 
+def sample_actions() -> tuple[ActionEffect, ...]:
+    """Three actions measured by the real code on the sample history: one measured, one too early, and one as
+    the organisation view lists it (with its team, and feedback under min_group)."""
+    monday, _ = iso_week_bounds(WEEK)
+    views = [*_previous(), WeekView(monday, _week(12))]
+
+    def recorded(weeks_ago: int, number: int, text: str, **done: str) -> TeamAction:
+        at = datetime.combine(monday - timedelta(weeks=weeks_ago), datetime.min.time(), UTC) + timedelta(days=2)
+        return TeamAction(number=number, text=text, created_at=at, status="done" if done else "open",
+                          outcome=done.get("outcome"))
+
+    measured = action_effect(recorded(5, 1, "No meetings on Friday <b>", outcome="kept for 4 weeks"), views, WEEK,
+                             5, FeedbackCounts(answered=6, helps=4))
+    early = action_effect(recorded(1, 2, "A quiet room for calls"), views, WEEK, 5, FeedbackCounts(6, 5))
+    other = action_effect(recorded(3, 1, "Rota for the phones"), views, WEEK, 5, FeedbackCounts(2, 1))
+    return replace(measured, team="Support"), early, replace(other, team="Billing")
+
+
 def full_digest(team: str = "Support") -> TeamDigest:
     report = figures_from(team, WEEK, _week(12), 5, previous=_previous(),
                           touchpoints=[("billing", 5), ("support", 4)], quotes=QUOTES)
     effect = stats.PooledEffect(difference=6.4, low=1.2, high=11.9, teams=4, weeks=40)
     pooled = PooledCsat(6.4, 1.2, 11.9, 4, 40, stats.describe_pooled(effect))
-    return replace(report, notices=("Notes came in late this week.",), pooled_csat=pooled, themes=sample_themes())
+    return replace(report, notices=("Notes came in late this week.",), pooled_csat=pooled, themes=sample_themes(),
+                   actions=sample_actions()[:1])
 
 
 def suppressed_digest(team: str = "Support") -> TeamDigest:

@@ -24,7 +24,7 @@ from bot.slack import render as slack_render
 from bot.teams import render as teams_render
 from handlers.insights.report import TeamDigest
 from handlers.messages import MOOD_CHOICES, DigestMessage
-from tests.support.digest_samples import full_digest, suppressed_digest
+from tests.support.digest_samples import full_digest, sample_actions, suppressed_digest
 
 Json = dict[str, Any]
 Reading = Callable[[Any, Json, Json], list[str]]  # (value, the object holding it, the digest) -> regexes
@@ -45,6 +45,12 @@ def _pct(value: float) -> str:
 
 def _label(score: str) -> str:
     return {str(c.score): c.label for c in MOOD_CHOICES}[score]
+
+
+_EFFECT_LABELS: dict[str, str] = {"mood": "Mood", "participation": "Participation",
+                                  "customer_quality": "Customer quality", "csat": "CSAT"}
+_VERDICTS: dict[str, str] = {"too_early": "Too early to tell", "cant_tell": "Can't tell", "higher": "was higher by",
+             "lower": "was lower by"}
 
 
 # --- what a reader must find for each leaf (list items: `[]`, distribution scores: `*`) -----------------------
@@ -108,7 +114,34 @@ READINGS: dict[str, Reading] = {
     "themes[].sentiment": lambda v, o, d: [rf"{o['people']} people · [a-z ]+ \({_signed(v)}\)"],
     "themes[].teams": lambda v, o, d: [rf"{re.escape(o['name'])}\W+{v} teams, "] if v > 1 else [],
     "themes[].known": lambda v, o, d: [],  # how a theme was found; a reader sees the name either way
+    "actions[].number": lambda v, o, d: [rf"#{v} {re.escape(o['text'])}"],
+    "actions[].text": lambda v, o, d: [rf"#{o['number']} {re.escape(o['text'])}"],
+    "actions[].iso_week": lambda v, o, d: [rf"\(from {v};"],
+    "actions[].status": lambda v, o, d: [rf"{v}\b" if v == "open" else rf"; {v}\b"],
+    "actions[].outcome": lambda v, o, d: [rf"done — {re.escape(v)}\)"],
+    "actions[].answered": lambda v, o, d: [rf"\b{o['helps']} of {v} said it helps"],
+    "actions[].helps": lambda v, o, d: [rf"\b{v} of {o['answered']} said it helps"],
+    "actions[].team": lambda v, o, d: [rf"{re.escape(v)}: #{o['number']}"],
+    "actions[].effects[].measure": lambda v, o, d: [
+        rf"{_EFFECT_LABELS[v]}[\W_]+{re.escape(o['statement'].replace('−', '-')[:20])}"],
+    "actions[].effects[].verdict": lambda v, o, d: [_VERDICTS[v]],
+    "actions[].effects[].statement": lambda v, o, d: [re.escape(v.replace("−", "-"))],
+    "actions[].effects[].weeks_before": lambda v, o, d: [rf"\b{v} (shown weeks? of [a-z ]+ )?before"]
+                                        if o["verdict"] != "too_early" else [],
+    "actions[].effects[].weeks_after": lambda v, o, d: [rf"\b{v} shown weeks? (of [a-z ]+ )?after"]
+                                       if o["difference"] is not None or o["verdict"] == "too_early" else [],
+    "actions[].effects[].difference": lambda v, o, d: [_effect_amount(o["measure"], v, o["verdict"])],
+    "actions[].effects[].low": lambda v, o, d: [rf"likely between {_effect_signed(o['measure'], v)} and"],
+    "actions[].effects[].high": lambda v, o, d: [rf" and {_effect_signed(o['measure'], v)}\)"],
 }
+def _effect_signed(measure: str, value: float) -> str:
+    return _signed(value) if measure == "mood" else re.escape(f"{value + 0.0:+.1f}")
+
+
+def _effect_amount(measure: str, value: float, verdict: str) -> str:
+    if verdict == "cant_tell":
+        return rf"changed by {_effect_signed(measure, value)} "
+    return rf"{verdict} by " + (f"{abs(value):.2f}" if measure == "mood" else rf"{abs(value):.1f} points")
 
 NOT_FOR_READERS: dict[str, str] = {
     "schema_version": "for programs reading the JSON",
@@ -249,6 +282,16 @@ def test_every_figure_of_a_full_digest_is_shown_on_every_channel(scope: str) -> 
     if scope == "organisation":
         report = replace(report, team="All teams", scope="organisation")
     assert missing(_message(report)) == []
+
+
+def test_actions_too_early_or_with_few_answers_are_shown_in_their_words_on_every_channel() -> None:
+    actions = sample_actions()
+    assert {e.verdict for e in actions[1].effects} == {"too_early"} and actions[2].answered is None
+    report = replace(full_digest(), actions=actions)
+    assert missing(_message(report)) == []
+    for text in shown(_message(report)).values():
+        assert "fewer than 5 answers by the end of the week, so no totals" in text
+        assert "2 of 1" not in text and "1 of 2" not in text  # Billing's feedback under min_group is not shown
 
 
 def test_a_suppressed_digest_shows_what_it_carries_and_nothing_it_withholds() -> None:
