@@ -145,8 +145,8 @@ def digest(message: DigestMessage) -> dict[str, Any]:
     """The weekly digest: the headline first, then one block group per section, inside Slack's limits."""
     report = message.report
     blocks = [*_digest_top(report), *_wellbeing(report), *_customer_moments(report), *_excerpts(report),
-              *_customer_ratings(report), *_themes(report), *_links(report), *_notices(report),
-              *_chart_note(message), context(safe_mrkdwn(wording.privacy_footer(report)))]
+              *_customer_ratings(report), *_shared_notes(report), *_themes(report), *_links(report),
+              *_notices(report), *_chart_note(message), context(safe_mrkdwn(wording.privacy_footer(report)))]
     fallback = f"Weekly digest — {wording.title(report)}, {report.iso_week}: {wording.headline(report)}"
     return {"text": safe_mrkdwn(fallback, limits.FALLBACK_TEXT), "blocks": blocks[: limits.MESSAGE_BLOCKS]}
 
@@ -195,6 +195,21 @@ def _excerpts(report: TeamDigest) -> list[Block]:
         return []
     lines = [f"> {wording.tone_mark(q.tone)} “{safe_mrkdwn(q.text, 900)}”" for q in quotes]
     return [section("*In their words* (no names)\n" + "\n".join(lines))]
+
+
+def _shared_notes(report: TeamDigest) -> list[Block]:
+    """The notes authors shared with the managers, their words escaped, in one section (the block budget is
+    50): as many as fit its 3,000 characters, then how many more `/tandem notes` shows."""
+    if not report.shared_notes:
+        return []
+    text = f"*{wording.shared_notes_heading(report)}*"
+    for shown, note in enumerate(report.shared_notes):
+        line = f"\n*{wording.shared_note_label(note)}* “{safe_mrkdwn(note.text, 1200)}”"
+        if len(text) + len(line) > limits.SECTION_TEXT - 80:
+            text += f"\n… and {len(report.shared_notes) - shown} more: `/tandem notes`"
+            break
+        text += line
+    return [{"type": "divider"}, section(text), context(safe_mrkdwn(wording.SHARED_NOTES_FOOTER, 2900))]
 
 
 def _themes(report: TeamDigest) -> list[Block]:

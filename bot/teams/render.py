@@ -179,7 +179,8 @@ def digest_card(message: DigestMessage) -> dict[str, Any]:
     """The weekly digest: the headline first, then one group per section (only what the privacy rules allow)."""
     report = message.report
     body = [*_digest_top(report), *_wellbeing(report), *_customer_moments(report), *_excerpts(report),
-            *_customer_ratings(report), *_themes(report), *_links(report), *_notices(report), *_chart(message),
+            *_customer_ratings(report), *_shared_notes(report), *_themes(report), *_links(report), *_notices(report),
+            *_chart(message),
             text_block(wording.privacy_footer(report), size="Small", isSubtle=True)]
     return card(body, fallback=f"Tandem weekly digest — {wording.title(report)}, {report.iso_week}: "
                                f"{wording.headline(report)}")
@@ -226,6 +227,16 @@ def _excerpts(report: TeamDigest) -> list[dict[str, Any]]:
     return [_heading("In their words (no names)"),
             *(literal(text_run(f"{wording.tone_mark(q.tone)} "), text_run(f"“{q.text}”", italic=True))
               for q in quotes)]
+
+
+def _shared_notes(report: TeamDigest) -> list[dict[str, Any]]:
+    """The notes authors shared with the managers: people's words, so TextRuns (never markdown)."""
+    if not report.shared_notes:
+        return []
+    return [_heading(wording.shared_notes_heading(report)),
+            *(literal(text_run(f"{wording.shared_note_label(n)}: ", weight="Bolder"), text_run(f"“{n.text}”"))
+              for n in report.shared_notes),
+            text_block(wording.SHARED_NOTES_FOOTER, size="Small", isSubtle=True)]
 
 
 def _themes(report: TeamDigest) -> list[dict[str, Any]]:

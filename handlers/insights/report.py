@@ -11,7 +11,7 @@ from typing import Any
 
 from handlers.insights import privacy, stats
 
-SCHEMA_VERSION = 4  # 3: customer_ratings, WeekPoint.csat, LinkFigures.measure; 4: themes
+SCHEMA_VERSION = 5  # 3: customer_ratings, WeekPoint.csat, LinkFigures.measure; 4: themes; 5: shared_notes
 
 @dataclass(frozen=True)
 class MoodFigures:
@@ -76,6 +76,14 @@ class Theme:
 
 
 @dataclass(frozen=True)
+class SharedNoteItem:
+    """An open note an author chose to share with the team's managers: its random number and its text, no name."""
+
+    number: int
+    text: str
+
+
+@dataclass(frozen=True)
 class WeekPoint:
     """One week of the 12-week history; None where that week's figure was not shown."""
 
@@ -119,6 +127,7 @@ class TeamDigest:
     customer_ratings: CustomerRatingFigures | None = None  # None: no helpdesk ratings of the team that week
     pooled_csat: PooledCsat | None = None  # organisation view, once enough teams and weeks have both figures
     themes: tuple[Theme, ...] = ()  # the week's themes; organisation view: the themes several teams share
+    shared_notes: tuple[SharedNoteItem, ...] = ()  # read live at each build (never frozen: a note can be withdrawn)
 
     @property
     def suppressed(self) -> bool:
@@ -146,6 +155,7 @@ class TeamDigest:
             "customer_ratings": None if self.customer_ratings is None else _ratings_json(self.customer_ratings),
             "pooled_csat": None if self.pooled_csat is None else _flat(self.pooled_csat),
             "themes": [_flat(t) for t in self.themes],
+            "shared_notes": [_flat(n) for n in self.shared_notes],
             "schema_version": SCHEMA_VERSION, "suppressed": self.suppressed,
         }
 
@@ -171,7 +181,8 @@ class TeamDigest:
             links=tuple(LinkFigures(**link) for link in data.get("links", ())), scope=data.get("scope", "team"),
             customer_ratings=_ratings_from(data.get("customer_ratings")),
             pooled_csat=None if data.get("pooled_csat") is None else PooledCsat(**data["pooled_csat"]),
-            themes=tuple(Theme(**t) for t in data.get("themes", ())))
+            themes=tuple(Theme(**t) for t in data.get("themes", ())),
+            shared_notes=tuple(SharedNoteItem(**n) for n in data.get("shared_notes", ())))
 
 
 def _flat(value: Any) -> dict[str, Any]:

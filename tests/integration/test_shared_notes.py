@@ -158,3 +158,21 @@ async def test_curious_manager_two_teams_differing_by_one_person_learn_nothing(h
     feed = await harness.say("mia", "tandem notes")
     assert SECRET not in feed and "no notes can be shown" in feed
     assert "no longer exists" in await harness.say("mia", f"tandem reply {n} who is this?")
+
+
+async def test_the_digest_shows_the_feed_notes_and_drops_a_withdrawn_one_even_once_frozen(harness) -> None:
+    n = await _shared(harness)
+    harness.clock.set(after(WEEK, days=3))  # the week has settled: this digest is frozen
+    digest = await harness.say("mia", f"tandem digest Support {WEEK}")
+    assert "Shared with you: 1 open note" in digest and f"#{n}: “{SECRET}”" in digest
+    assert "tandem reply N text" in digest and "Amy" not in digest
+    await harness.say("amy", f"tandem withdraw {n}")
+    digest = await harness.say("mia", f"tandem digest Support {WEEK}")
+    assert SECRET not in digest and "Shared with you" not in digest and "Wellbeing" in digest
+
+
+async def test_a_digest_below_min_group_shows_no_shared_note(harness) -> None:
+    await _shared(harness, answered=("amy", "ben", "cat", "dan"))
+    harness.clock.set(after(WEEK, days=3))
+    digest = await harness.say("mia", f"tandem digest Support {WEEK}")
+    assert SECRET not in digest and "Shared with you" not in digest and "Wellbeing" in digest

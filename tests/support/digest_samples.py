@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from handlers.insights import privacy, stats
 from handlers.insights.figures import figures_from
-from handlers.insights.report import PooledCsat, TeamDigest, Theme
+from handlers.insights.report import PooledCsat, SharedNoteItem, TeamDigest, Theme
 from handlers.insights.themes import team_themes
 from handlers.insights.weeks import WeekView
 from storage.calendar import iso_week_bounds
@@ -41,6 +41,10 @@ THEME_TEXTS = [ThemeText(p, "note", "swamped again, another late night", -0.4) f
     ThemeText(p, "moment", "fixed their merge conflicts live on the call", 0.1 + p / 100) for p in range(3, 9)]
 
 
+SHARED_NOTES = (SharedNoteItem(17, "Could we have <b>fewer</b> status meetings?"),
+                SharedNoteItem(4, "Thanks for the quiet Friday & the *pizza*"))
+
+
 def sample_themes() -> tuple[Theme, ...]:
     """Themes found by the real code in hand-made texts (six people on workload, six on merge conflicts), and one
     as the organisation view shows a theme several teams share."""
@@ -53,7 +57,8 @@ def full_digest(team: str = "Support") -> TeamDigest:
                           touchpoints=[("billing", 5), ("support", 4)], quotes=QUOTES)
     effect = stats.PooledEffect(difference=6.4, low=1.2, high=11.9, teams=4, weeks=40)
     pooled = PooledCsat(6.4, 1.2, 11.9, 4, 40, stats.describe_pooled(effect))
-    return replace(report, notices=("Notes came in late this week.",), pooled_csat=pooled, themes=sample_themes())
+    return replace(report, notices=("Notes came in late this week.",), pooled_csat=pooled, themes=sample_themes(),
+                   shared_notes=SHARED_NOTES)
 
 
 def suppressed_digest(team: str = "Support") -> TeamDigest:

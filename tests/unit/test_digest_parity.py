@@ -108,6 +108,9 @@ READINGS: dict[str, Reading] = {
     "themes[].sentiment": lambda v, o, d: [rf"{o['people']} people · [a-z ]+ \({_signed(v)}\)"],
     "themes[].teams": lambda v, o, d: [rf"{re.escape(o['name'])}\W+{v} teams, "] if v > 1 else [],
     "themes[].known": lambda v, o, d: [],  # how a theme was found; a reader sees the name either way
+    "shared_notes[].number": lambda v, o, d: [rf"#{v}\W+“{re.escape(o['text'])}”",
+                                              rf"Shared with you: {len(d['shared_notes'])} open notes?"],
+    "shared_notes[].text": lambda v, o, d: [rf"#{o['number']}\W+“{re.escape(v)}”", r"tandem reply N text"],
 }
 
 NOT_FOR_READERS: dict[str, str] = {
