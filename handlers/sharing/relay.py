@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from handlers.context import Ctx
-from handlers.messages import Message, Text
+from handlers.messages import Message, NoteTurn, Text
 from storage import outbox, teams
 from storage.models import Outbox, Person, SharedNote, SharedNoteMessage
 
@@ -59,4 +59,5 @@ async def relayed_message(ctx: Ctx, row: Outbox, person: Person, loaded: Any) ->
     else:
         body = (f"The author of shared note #{n} ({note.iso_week}) answered:\n“{message.text}”\n"
                 f"Reply with `tandem reply {n} …` or end it with `tandem close {n}`.")
-    return Text(body=body, ephemeral=False)
+    verb = "answer" if row.kind == TO_AUTHOR_KIND else "reply"
+    return Text(body=body, ephemeral=False, turn=NoteTurn(verb=verb, number=n))

@@ -171,7 +171,8 @@ def slack_text(message: DigestMessage) -> str:
         if "text" in block:
             parts.append(block["text"]["text"])
         parts += [field["text"] for field in block.get("fields", [])]
-        parts += [element["text"] for element in block.get("elements", []) if "text" in element]
+        parts += [element["text"] for element in block.get("elements", [])
+                  if isinstance(element.get("text"), str)]  # context texts; buttons' labels are not figures
     return _unescape("\n".join(parts))
 
 
