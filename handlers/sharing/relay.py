@@ -13,6 +13,7 @@ from storage.models import Outbox, Person, SharedNote, SharedNoteMessage
 
 TO_AUTHOR_KIND = "note_reply"  # a manager's reply, to the note's author
 TO_MANAGER_KIND = "note_answer"  # the author's answer, to each current manager of the team
+CLOSED_KIND = "note_closed"  # one notice to the other side when either side closes the conversation
 RELEASE_EVERY = timedelta(hours=4)  # author answers leave in batches at 00:00, 04:00, … UTC
 
 
@@ -41,6 +42,38 @@ async def relay(ctx: Ctx, note: SharedNote, message: SharedNoteMessage) -> int:
                                        dedupe_key=message_key(message.id, person_id),
                                        payload={"message_id": message.id}, now=now, not_before=not_before)
     return queued
+
+
+async def _other_side(ctx: Ctx, note: SharedNote, side: str) -> tuple[list[int], datetime | None]:
+    """Who hears a turn or a close from `side`, and when: the author at once; the managers at the next release
+    (so nothing the author does is timed)."""
+    now = ctx.clock.now()
+    if side == "manager":
+        return [note.author_id], None
+    managers = await teams.people_in_team(ctx.session, note.team_id, "manager", now.date())
+    return [m.id for m in managers], next_release(now)
+
+
+async def relay_close(ctx: Ctx, note: SharedNote, side: str) -> int:
+    """Queue one notice per person on the other side that the conversation was closed; how many were queued."""
+    recipients, not_before = await _other_side(ctx, note, side)
+    queued = 0
+    for person_id in recipients:
+        queued += await outbox.enqueue(ctx.session, workspace_id=note.workspace_id, person_id=person_id,
+                                       kind=CLOSED_KIND, dedupe_key=f"note-closed:{note.id}:{person_id}",
+                                       payload={"note_id": note.id, "by": side}, now=ctx.clock.now(),
+                                       not_before=not_before)
+    return queued
+
+
+async def closed_message(ctx: Ctx, row: Outbox, person: Person, loaded: Any) -> Message | str:
+    """The close notice; none for a note withdrawn or forgotten since."""
+    note = await ctx.session.get(SharedNote, int(row.payload.get("note_id", 0)))
+    if note is None or note.status == "withdrawn":
+        return "the note was withdrawn or no longer exists"
+    who = "Its author" if row.payload.get("by") == "author" else "A manager"
+    return Text(body=f"{who} closed the conversation on shared note #{note.number} ({note.iso_week}); "
+                     "no more replies can be sent on it.", ephemeral=False)
 
 
 async def relayed_message(ctx: Ctx, row: Outbox, person: Person, loaded: Any) -> Message | str:
