@@ -45,6 +45,7 @@ class Text:
     body: str
     ephemeral: bool = True
     turn: NoteTurn | None = None
+    saved_note: bool = False  # "your note is saved": the console asks next whether to share it
 
 
 @dataclass(frozen=True)
