@@ -114,9 +114,9 @@ async def add_note(ctx: Ctx, person: Person, command: c.AddNote) -> Reply:
     entry.note, entry.note_polarity, entry.note_label = note, sentiment.polarity, sentiment.label
     entry.sentiment_version, entry.updated_at = ctx.scorer.version, now
     if command.share:
-        return Reply.of(Text(f"Thanks — your note is saved. {await _shared(ctx, person, entry)}"))
+        return Reply.of(Text(f"Thanks — your note is saved. {await _shared(ctx, person, entry)}", saved_note=True))
     return Reply.of(Text("Thanks — your note is saved. Managers never see it with your name; "
-                         "notes only count in team-wide figures."))
+                         "notes only count in team-wide figures.", saved_note=True))
 
 
 async def _shared(ctx: Ctx, person: Person, entry: MoodEntry) -> str:

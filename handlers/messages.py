@@ -30,11 +30,22 @@ def mood_choice(score: int) -> MoodChoice:
 
 
 @dataclass(frozen=True)
+class NoteTurn:
+    """What a relayed shared-note turn lets its reader do in one click: `tandem {verb} {number} …`."""
+
+    verb: str  # "reply" (to a manager: answer the author) | "answer" (to the author: answer the managers)
+    number: int
+
+
+@dataclass(frozen=True)
 class Text:
-    """A plain reply. `ephemeral`: only the person who asked should see it."""
+    """A plain reply. `ephemeral`: only the person who asked should see it. `turn`: a relayed shared-note turn,
+    which chat channels give a Reply/Answer button (the typed command in `body` works everywhere)."""
 
     body: str
     ephemeral: bool = True
+    turn: NoteTurn | None = None
+    saved_note: bool = False  # "your note is saved": the console asks next whether to share it
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,7 @@ def render_page(messages: Sequence[DigestMessage], summary: str) -> str:
 def digest_article(message: DigestMessage) -> str:
     report = message.report
     sections = (_top(report), _wellbeing(report), _customer_moments(report), _excerpts(report),
-                _customer_ratings(report), _themes(report), _actions(report), _links(report),
+                _customer_ratings(report), _shared_notes(report), _themes(report), _actions(report), _links(report),
                 _notices(report), _chart(message), f"<p class=muted>{escape(wording.privacy_footer(report))}</p>")
     return f"<article id=\"{_anchor(report.team)}-{report.iso_week}\">{''.join(sections)}</article>"
 
@@ -90,6 +90,14 @@ def _customer_ratings(report: TeamDigest) -> str:
     if report.customer_ratings is None:
         return ""
     return _facts("Customer ratings (helpdesk)", wording.rating_facts(report.customer_ratings, report.min_group))
+
+
+def _shared_notes(report: TeamDigest) -> str:
+    if not report.shared_notes:
+        return ""
+    return (f"<strong>{escape(wording.shared_notes_heading(report))}</strong>" + "".join(
+        f"<blockquote><strong>{escape(wording.shared_note_label(n))}</strong> “{escape(n.text)}”</blockquote>"
+        for n in report.shared_notes) + f"<p class=muted>{escape(wording.SHARED_NOTES_FOOTER)}</p>")
 
 
 def _themes(report: TeamDigest) -> str:

@@ -68,7 +68,7 @@ def render_moment_logged(message: MomentLogged) -> str:
 def render_digest_text(report: TeamDigest) -> str:
     """The digest for a terminal or a text file, headline first; no names, no individual answers."""
     sections = (_digest_top(report), _wellbeing(report), _customer_moments(report), _customer_ratings(report),
-                _themes(report), _actions(report), _links(report), _notices(report),
+                _shared_notes(report), _themes(report), _actions(report), _links(report), _notices(report),
                 [wording.privacy_footer(report)])
     return "\n\n".join("\n".join(lines) for lines in sections if lines)
 
@@ -113,6 +113,12 @@ def _actions(report: TeamDigest) -> list[str]:
         lines += [f"  {wording.action_title(action)}", f"    {wording.action_feedback(action, report.min_group)}",
                   *(f"    {label}: {statement}" for label, statement in wording.action_lines(action))]
     return [*lines, f"  ({wording.actions_footer(report)})"]
+def _shared_notes(report: TeamDigest) -> list[str]:
+    if not report.shared_notes:
+        return []
+    return [wording.shared_notes_heading(report),
+            *(f"  {wording.shared_note_label(n)}: “{n.text}”" for n in report.shared_notes),
+            f"  ({wording.SHARED_NOTES_FOOTER})"]
 
 
 def _themes(report: TeamDigest) -> list[str]:

@@ -37,7 +37,7 @@ SHARE_QUESTION = f"Share this note with your manager, anonymously? {SHARE_MEANS}
 
 def _saved(reply: Reply) -> bool:
     """Whether the note was saved (only then is sharing it asked about)."""
-    return any(isinstance(m, Text) and m.body.startswith("Thanks — your note is saved") for m in reply.messages)
+    return any(isinstance(m, Text) and m.saved_note for m in reply.messages)
 
 
 class ConsoleSession:

@@ -63,3 +63,23 @@ MOMENT_TEXT_INPUT: Final = "text"
 MOMENT_OUTCOME_INPUT: Final = "outcome"
 MOMENT_TOUCHPOINT_INPUT: Final = "touchpoint"
 MOMENT_CUSTOMER_INPUT: Final = "customer"
+
+# Shared notes: "Reply" (digest, to a manager) / "Answer" (relayed turn, to the author) buttons open a modal.
+# Buttons are `note_turn_<i>` (unique within their block); the value is `<verb>:<note number>`.
+NOTE_TURN_ACTION_PREFIX: Final = "note_turn_"
+NOTE_TURN_MODAL: Final = "note_turn_modal"
+NOTE_TURN_INPUT: Final = "note_turn_text"
+NOTE_TURN_VERBS: Final = ("reply", "answer")
+MAX_NOTE_NUMBER_DIGITS: Final = 10
+
+
+def note_turn_value(verb: str, number: int) -> str:
+    return f"{verb}:{number}"
+
+
+def note_turn_from_value(value: object) -> tuple[str, int] | None:
+    """(verb, note number) from a button value or modal metadata; None for anything forged or malformed."""
+    verb, _, number = str(value or "").partition(":")
+    if verb not in NOTE_TURN_VERBS or not number.isdecimal() or len(number) > MAX_NOTE_NUMBER_DIGITS:
+        return None
+    return verb, int(number)

@@ -26,6 +26,7 @@ from handlers.messages import (
     MoodChoice,
     MoodPrompt,
     MoodRecorded,
+    NoteTurn,
     Text,
 )
 from handlers.sharing.wording import SHARE_EXPLAINED
@@ -145,8 +146,8 @@ def digest(message: DigestMessage) -> dict[str, Any]:
     """The weekly digest: the headline first, then one block group per section, inside Slack's limits."""
     report = message.report
     blocks = [*_digest_top(report), *_wellbeing(report), *_customer_moments(report), *_excerpts(report),
-              *_customer_ratings(report), *_themes(report), *_actions(report), *_links(report), *_notices(report),
-              *_chart_note(message), context(safe_mrkdwn(wording.privacy_footer(report)))]
+              *_customer_ratings(report), *_shared_notes(report), *_themes(report), *_actions(report), *_links(report),
+              *_notices(report), *_chart_note(message), context(safe_mrkdwn(wording.privacy_footer(report)))]
     fallback = f"Weekly digest — {wording.title(report)}, {report.iso_week}: {wording.headline(report)}"
     return {"text": safe_mrkdwn(fallback, limits.FALLBACK_TEXT), "blocks": blocks[: limits.MESSAGE_BLOCKS]}
 
@@ -197,6 +198,22 @@ def _excerpts(report: TeamDigest) -> list[Block]:
     return [section("*In their words* (no names)\n" + "\n".join(lines))]
 
 
+def _shared_notes(report: TeamDigest) -> list[Block]:
+    """The notes authors shared with the managers, their words escaped, in one section (the block budget is
+    50): as many as fit its 3,000 characters, then how many more `/tandem notes` shows."""
+    if not report.shared_notes:
+        return []
+    text = f"*{wording.shared_notes_heading(report)}*"
+    for shown, note in enumerate(report.shared_notes):
+        line = f"\n*{wording.shared_note_label(note)}* “{safe_mrkdwn(note.text, 1200)}”"
+        if len(text) + len(line) > limits.SECTION_TEXT - 80:
+            text += f"\n… and {len(report.shared_notes) - shown} more: `/tandem notes`"
+            break
+        text += line
+    return [{"type": "divider"}, section(text), context(safe_mrkdwn(wording.SHARED_NOTES_FOOTER, 2900)),
+            _turn_buttons([NoteTurn("reply", n.number) for n in report.shared_notes])]
+
+
 def _themes(report: TeamDigest) -> list[Block]:
     lines = wording.theme_lines(report)
     if not lines:
@@ -243,7 +260,33 @@ def _chart_note(message: DigestMessage) -> list[Block]:
 
 
 def text(message: Text) -> dict[str, Any]:
-    return {"text": safe_mrkdwn(message.body, limits.FALLBACK_TEXT), "blocks": text_sections(message.body)}
+    blocks = text_sections(message.body)
+    if message.turn is not None:  # a relayed shared-note turn: one click opens the answer form
+        blocks = [*blocks[: limits.MESSAGE_BLOCKS - 1], _turn_buttons([message.turn])]
+    return {"text": safe_mrkdwn(message.body, limits.FALLBACK_TEXT), "blocks": blocks}
+
+
+TURN_LABELS = {"reply": "Reply to #{n}", "answer": "Answer #{n}"}
+TURN_BUTTONS = 25  # an actions block's elements
+
+
+def _turn_buttons(turns: list[NoteTurn]) -> Block:
+    return {"type": "actions", "block_id": "note_turns", "elements": [
+        button(TURN_LABELS[t.verb].format(n=t.number), f"{ids.NOTE_TURN_ACTION_PREFIX}{i}",
+               ids.note_turn_value(t.verb, t.number)) for i, t in enumerate(turns[:TURN_BUTTONS])]}
+
+
+def note_turn_modal(verb: str, number: int) -> dict[str, Any]:
+    """The Reply/Answer form; `private_metadata` keeps which note, as the button said (checked again on submit)."""
+    title = "Reply to a note" if verb == "reply" else "Answer a reply"
+    hint = ("The author sees your words, never who you are among the managers; you never learn who they are."
+            if verb == "reply" else "The managers see your words as “the author”, never your name.")
+    return {"type": "modal", "callback_id": ids.NOTE_TURN_MODAL, "title": plain(title, limits.VIEW_TITLE),
+            "submit": plain("Send", limits.VIEW_TITLE), "close": plain("Cancel", limits.VIEW_TITLE),
+            "private_metadata": json.dumps({"turn": ids.note_turn_value(verb, number)}),
+            "blocks": [_input(ids.NOTE_TURN_INPUT, f"Your message about note #{number}", {
+                "type": "plain_text_input", "action_id": ids.NOTE_TURN_INPUT, "multiline": True,
+                "max_length": TEXT_LIMIT}), context(safe_mrkdwn(hint))]}
 
 
 def export_summary(message: Export) -> dict[str, Any]:

@@ -27,6 +27,7 @@ from handlers.messages import (
     MomentLogged,
     MoodPrompt,
     MoodRecorded,
+    NoteTurn,
     Text,
 )
 from handlers.sharing.wording import SHARE_EXPLAINED
@@ -179,7 +180,8 @@ def digest_card(message: DigestMessage) -> dict[str, Any]:
     """The weekly digest: the headline first, then one group per section (only what the privacy rules allow)."""
     report = message.report
     body = [*_digest_top(report), *_wellbeing(report), *_customer_moments(report), *_excerpts(report),
-            *_customer_ratings(report), *_themes(report), *_actions(report), *_links(report), *_notices(report),
+            *_customer_ratings(report), *_shared_notes(report), *_themes(report), *_actions(report), *_links(report),
+            *_notices(report),
             *_chart(message),
             text_block(wording.privacy_footer(report), size="Small", isSubtle=True)]
     return card(body, fallback=f"Tandem weekly digest — {wording.title(report)}, {report.iso_week}: "
@@ -227,6 +229,39 @@ def _excerpts(report: TeamDigest) -> list[dict[str, Any]]:
     return [_heading("In their words (no names)"),
             *(literal(text_run(f"{wording.tone_mark(q.tone)} "), text_run(f"“{q.text}”", italic=True))
               for q in quotes)]
+
+
+def _shared_notes(report: TeamDigest) -> list[dict[str, Any]]:
+    """The notes authors shared with the managers: people's words, so TextRuns (never markdown); each with a
+    reply box and its own Send (the submit runs `tandem reply N text`)."""
+    if not report.shared_notes:
+        return []
+    body = [_heading(wording.shared_notes_heading(report))]
+    for n in report.shared_notes:
+        body += [literal(text_run(f"{wording.shared_note_label(n)}: ", weight="Bolder"), text_run(f"“{n.text}”")),
+                 *turn_input(NoteTurn("reply", n.number))]
+    return [*body, text_block(wording.SHARED_NOTES_FOOTER, size="Small", isSubtle=True)]
+
+
+TURN_LABELS = {"reply": "Reply to #{n}", "answer": "Answer #{n}"}
+
+
+def turn_input_id(number: int) -> str:
+    return f"note_turn_{number}"
+
+
+def turn_input(turn: NoteTurn) -> list[dict[str, Any]]:
+    """A text box and a Send button for one shared-note turn; the box's id names the note (unique per card)."""
+    label = TURN_LABELS[turn.verb].format(n=turn.number)
+    return [{"type": "Input.Text", "id": turn_input_id(turn.number), "label": label, "isMultiline": True,
+             "maxLength": TEXT_LIMIT},
+            {"type": "ActionSet", "actions": [submit("Send", {"tandem": "note_turn", "verb": turn.verb,
+                                                              "number": turn.number})]}]
+
+
+def turn_card(message: Text, turn: NoteTurn) -> dict[str, Any]:
+    """A relayed shared-note turn: the words as TextRuns, then a box to answer in."""
+    return card([literal(text_run(message.body)), *turn_input(turn)], fallback=message.body)
 
 
 def _themes(report: TeamDigest) -> list[dict[str, Any]]:
@@ -325,6 +360,8 @@ def card_for(message: Message) -> dict[str, Any] | None:
             return confirm_card(message)
         case DigestMessage():
             return digest_card(message)
+        case Text(turn=NoteTurn() as turn):
+            return turn_card(message, turn)
     return None
 
 

@@ -23,7 +23,7 @@ from handlers.insights.build import build_team_digest, digest_message
 from handlers.localtime import zone
 from handlers.messages import Message, MoodPrompt, Text
 from handlers.ports import Recipient
-from handlers.sharing.relay import TO_AUTHOR_KIND, TO_MANAGER_KIND, relayed_message
+from handlers.sharing.relay import CLOSED_KIND, TO_AUTHOR_KIND, TO_MANAGER_KIND, closed_message, relayed_message
 from handlers.teamsync.welcome import NOTICE_KIND, WELCOME_KIND, welcome_text
 from storage import actions, checkins, conversations, outbox, people, teams
 from storage.models import ConversationRef, Outbox, Person, Prompt
@@ -144,6 +144,7 @@ BUILDERS: Mapping[str, MessageBuilder] = MappingProxyType({
     TO_AUTHOR_KIND: relayed_message,
     TO_MANAGER_KIND: relayed_message,
     ANNOUNCE_KIND: _action_message,
+    CLOSED_KIND: closed_message,
 })
 
 

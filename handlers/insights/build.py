@@ -15,7 +15,7 @@ from handlers.context import Ctx
 from handlers.insights import privacy
 from handlers.insights.effects import action_effects
 from handlers.insights.figures import figures_from, organisation_digest
-from handlers.insights.report import TeamDigest, Theme
+from handlers.insights.report import SharedNoteItem, TeamDigest, Theme
 from handlers.insights.themes import shared_themes, team_themes
 from handlers.insights.weeks import WeekView, team_weeks
 from handlers.messages import DigestMessage
@@ -76,11 +76,21 @@ async def _build_digests(ctx: Ctx, chosen: Sequence[Team], iso_week: str, min_gr
             frozen = await digest_store.frozen_runs(ctx.session, ids, iso_week)
     reports = [replace(TeamDigest.from_json(frozen[t.id]), team=t.name) if t.id in frozen else built[t.id]
                for t in chosen]
+    reports = [replace(r, shared_notes=await _shared_notes(ctx, t, iso_week, min_group))
+               for t, r in zip(chosen, reports, strict=True)]
     if organisation:
         view = organisation_digest(iso_week, [views[t] for t in ids], min_group, len(chosen))
         reports.append(replace(view, themes=shared_themes(r.themes for r in reports),
                                actions=tuple(replace(a, team=r.team) for r in reports for a in r.actions)))
     return reports
+
+
+async def _shared_notes(ctx: Ctx, team: Team, iso_week: str, min_group: int) -> tuple[SharedNoteItem, ...]:
+    """Read live after the frozen copy (never stored with it): a withdrawn note must leave even a settled week.
+    Imported here because the feed's module reaches back to handlers.digest, which imports this one."""
+    from handlers.sharing.feed import digest_items
+
+    return await digest_items(ctx, team, iso_week, min_group)
 
 
 async def _week_themes(ctx: Ctx, team_ids: list[int], first: date, last: date, min_group: int,

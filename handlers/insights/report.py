@@ -11,7 +11,7 @@ from typing import Any
 
 from handlers.insights import privacy, stats
 
-SCHEMA_VERSION = 5  # 3: customer_ratings, WeekPoint.csat, LinkFigures.measure; 4: themes; 5: actions
+SCHEMA_VERSION = 5  # 3: customer_ratings, WeekPoint.csat, LinkFigures.measure; 4: themes; 5: actions, shared_notes
 
 @dataclass(frozen=True)
 class MoodFigures:
@@ -73,6 +73,14 @@ class Theme:
     sentiment: float  # that mean, −1..+1
     known: bool = True  # one of Tandem's workplace themes, or a phrase found in the week's text
     teams: int = 1  # organisation view: how many teams' digests show it
+
+
+@dataclass(frozen=True)
+class SharedNoteItem:
+    """An open note an author chose to share with the team's managers: its random number and its text, no name."""
+
+    number: int
+    text: str
 
 
 @dataclass(frozen=True)
@@ -149,6 +157,7 @@ class TeamDigest:
     pooled_csat: PooledCsat | None = None  # organisation view, once enough teams and weeks have both figures
     themes: tuple[Theme, ...] = ()  # the week's themes; organisation view: the themes several teams share
     actions: tuple[ActionEffect, ...] = ()  # the team's actions up to this week; organisation view: every team's
+    shared_notes: tuple[SharedNoteItem, ...] = ()  # read live at each build (never frozen: a note can be withdrawn)
 
     @property
     def suppressed(self) -> bool:
@@ -177,6 +186,7 @@ class TeamDigest:
             "pooled_csat": None if self.pooled_csat is None else _flat(self.pooled_csat),
             "themes": [_flat(t) for t in self.themes],
             "actions": [_flat(a) | {"effects": [_flat(e) for e in a.effects]} for a in self.actions],
+            "shared_notes": [_flat(n) for n in self.shared_notes],
             "schema_version": SCHEMA_VERSION, "suppressed": self.suppressed,
         }
 
@@ -204,7 +214,8 @@ class TeamDigest:
             pooled_csat=None if data.get("pooled_csat") is None else PooledCsat(**data["pooled_csat"]),
             themes=tuple(Theme(**t) for t in data.get("themes", ())),
             actions=tuple(ActionEffect(**(a | {"effects": tuple(EffectFigure(**e) for e in a["effects"])}))
-                          for a in data.get("actions", ())))
+                          for a in data.get("actions", ())),
+            shared_notes=tuple(SharedNoteItem(**n) for n in data.get("shared_notes", ())))
 
 
 def _flat(value: Any) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from handlers.insights.report import (
     LinkFigures,
     MomentFigures,
     MoodFigures,
+    SharedNoteItem,
     TeamDigest,
     Theme,
 )
@@ -253,6 +254,20 @@ def actions_heading(report: TeamDigest) -> str:
 def actions_footer(report: TeamDigest) -> str:
     return (f"Up to {BEFORE_AFTER_WEEKS} whole weeks before the action's week against the weeks after, using only "
             "weekly figures this digest shows; a difference here does not show that the action caused it.")
+SHARED_NOTES_HEADING = "Shared with you"
+SHARED_NOTES_FOOTER = ("Shared anonymously by their authors: no names, no days, and the numbers are random, so the "
+                       "order says nothing about who wrote when. Reply with `tandem reply N text`.")
+
+
+def shared_notes_heading(report: TeamDigest) -> str:
+    """`Shared with you: 2 open notes`; the section is left out when there is none."""
+    count = len(report.shared_notes)
+    return f"{SHARED_NOTES_HEADING}: {count} open note{'' if count == 1 else 's'}"
+
+
+def shared_note_label(note: SharedNoteItem) -> str:
+    """`#17`, the number a manager types in `tandem reply 17 …`; the renderer adds the (escaped) text."""
+    return f"#{note.number}"
 
 
 def headline(report: TeamDigest) -> str:

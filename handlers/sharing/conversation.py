@@ -12,7 +12,7 @@ from handlers.insights import privacy
 from handlers.messages import Reply, Text
 from handlers.sharing.commands import AnswerNote, CloseNote, ReplyToNote, WithdrawNote
 from handlers.sharing.feed import week_is_shown
-from handlers.sharing.relay import relay
+from handlers.sharing.relay import relay, relay_close
 from storage import shared_notes, teams
 from storage.models import Person, SharedNote
 
@@ -81,12 +81,14 @@ async def answer(ctx: Ctx, person: Person, command: AnswerNote) -> Reply:
 async def close(ctx: Ctx, person: Person, command: CloseNote) -> Reply:
     """`tandem close N`: either side ends the conversation; the note stays in the feed."""
     own = await shared_notes.note_in_workspace(ctx.session, person.workspace_id, command.number)
-    if own is not None and own.author_id == person.id:
+    side = "author" if own is not None and own.author_id == person.id else "manager"
+    if side == "author":
         note = await _as_author(ctx, person, command.number)
     else:
         note = await _as_manager(ctx, person, command.number)
     if not await shared_notes.set_status(ctx.session, note, "closed"):
         return Reply.of(Text(f"The conversation on note #{note.number} was already closed; nothing changed."))
+    await relay_close(ctx, note, side)
     return Reply.of(Text(f"Closed: no more replies on note #{note.number}."))
 
 

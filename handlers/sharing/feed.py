@@ -8,6 +8,7 @@ from handlers.digest import whole_week
 from handlers.errors import BadArguments, NotAuthorized, NotFound
 from handlers.identity import person_today
 from handlers.insights import privacy
+from handlers.insights.report import SharedNoteItem
 from handlers.insights.weeks import team_weeks
 from handlers.messages import Reply, Text
 from handlers.sharing.commands import ShareNote, ShowSharedNotes
@@ -74,6 +75,16 @@ async def shown_notes(ctx: Ctx, team: Team, iso_week: str, min_group: int) -> li
     if not await week_is_shown(ctx, team, iso_week, min_group):
         return []
     return await shared_notes.visible_notes(ctx.session, team.id, iso_week)
+
+
+async def digest_items(ctx: Ctx, team: Team, iso_week: str, min_group: int) -> tuple[SharedNoteItem, ...]:
+    """The digest's "Shared with you": the open notes of the feed (shown_notes: the same rule, the same order)."""
+    items = []
+    for note in await shown_notes(ctx, team, iso_week, min_group):
+        entry = await ctx.session.get(MoodEntry, note.mood_entry_id)
+        if note.status == "open" and entry is not None and entry.note:
+            items.append(SharedNoteItem(number=note.number, text=entry.note))
+    return tuple(items)
 
 
 async def teams_to_read(ctx: Ctx, person: Person, name: str | None) -> list[Team]:

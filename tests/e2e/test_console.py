@@ -40,6 +40,7 @@ def test_scripted_console_session(tmp_path: Path) -> None:
     assert "between 1 and 5" in out or "from 1 to 5" in out
     assert "Recorded: 4 🙂 Good" in out
     assert "your note is saved" in out
+    assert "Share this note with your manager, anonymously?" in out  # asked on the typed saved_note signal
     assert "How did it turn out?" in out and "Which touchpoint?" in out
     assert "Outcome: positive; touchpoint: support." in out
     assert "“25:00” is not a time" in out and "Usage: /tandem schedule" in out

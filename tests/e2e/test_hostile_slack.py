@@ -161,11 +161,16 @@ def slash_commands(draw: st.DrawFn, sink_url: str) -> Payload:
 ACTION_IDS = st.one_of(st.sampled_from([*(f"mood_{n}" for n in range(8)), ids.ADD_NOTE_ACTION,
                                         ids.MOMENT_TOUCHPOINT_ACTION, ids.CONFIRM_ACTION, ids.CHECKIN_HOME_ACTION,
                                         ids.MOMENT_HOME_ACTION, "moment_outcome_positive", "moment_outcome_",
-                                        "moment_outcome_nope", "mood_", "mood_1x"]), SHORT_TEXT[20])
+                                        "moment_outcome_nope", "mood_", "mood_1x", "note_turn_0", "note_turn_24",
+                                        "note_turn_", "note_turn_999"]), SHORT_TEXT[20])
+NOTE_TURNS = st.one_of(st.builds(lambda v, n: f"{v}:{n}", st.sampled_from(["reply", "answer", "close", "", "REPLY"]),
+                                 st.one_of(st.integers(-5, 10**12), SHORT_TEXT[6])), st.sampled_from([
+                                     "reply:", ":1", "answer:1:2", "reply:1e3", "reply: 1", "answer:٣"]))
 ACTION_VALUES = st.one_of(st.integers(-5, 10**15).map(str), st.sampled_from(["1", "1:2", "0", "-1", "1:", ":x",
                                                                            "/tandem help", "/tandem forget-me",
                                                                            "/tandem schedule off", "99:phone"]),
                           SHORT_TEXT[20], JSON_ANY)
+ACTION_VALUES = st.one_of(NOTE_TURNS, ACTION_VALUES)
 ACTION_TYPES = maybe(st.sampled_from(["button", "static_select"]))
 SELECTED = maybe(st.fixed_dictionaries({"value": ACTION_VALUES}))
 LOOSE_OBJECTS = st.dictionaries(SHORT_TEXT[8], JSON_ANY, max_size=3)
@@ -183,7 +188,7 @@ def actions(draw: st.DrawFn) -> Any:
     return pick(draw, [action], [action, action], [extra], [action, extra], [], LOOSE_LISTS, JSON_ANY, None)
 
 
-VIEW_BLOCKS = st.sampled_from([ids.NOTE_INPUT, ids.MOMENT_TEXT_INPUT, ids.MOMENT_OUTCOME_INPUT,
+VIEW_BLOCKS = st.sampled_from([ids.NOTE_INPUT, ids.NOTE_TURN_INPUT, ids.MOMENT_TEXT_INPUT, ids.MOMENT_OUTCOME_INPUT,
                                ids.MOMENT_TOUCHPOINT_INPUT, ids.MOMENT_CUSTOMER_INPUT, "x"])
 VIEW_ENTRIES = st.one_of(
     st.fixed_dictionaries({"type": st.just("plain_text_input"), "value": maybe(ANY_TEXT)}),
@@ -193,8 +198,10 @@ METADATA = st.one_of(st.builds(lambda p, u: json.dumps({"prompt_id": p, "respons
                                st.one_of(st.integers(-1, 10**12), JSON_ANY),
                                st.sampled_from(["", "ftp://x", "not a url", None])),
                      st.builds(lambda link: json.dumps({"link": link}), JSON_ANY), SHORT_TEXT[20], st.just("{"),
+                     st.builds(lambda turn: json.dumps({"turn": turn}), st.one_of(NOTE_TURNS, JSON_ANY)),
                      JSON_ANY)
-CALLBACKS = maybe(st.one_of(st.sampled_from([ids.NOTE_MODAL, ids.MOMENT_MODAL]), SHORT_TEXT[10]))
+CALLBACKS = maybe(st.one_of(st.sampled_from([ids.NOTE_MODAL, ids.MOMENT_MODAL, ids.NOTE_TURN_MODAL]),
+                            SHORT_TEXT[10]))
 
 
 @st.composite

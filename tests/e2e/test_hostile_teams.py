@@ -65,6 +65,11 @@ VALUES = st.one_of(
                                     "outcome": JSON_LEAF, "touchpoint": JSON_LEAF, "customer": JSON_LEAF,
                                     "moment_id": JSON_LEAF, "source_link": JSON_LEAF,
                                     "command": st.one_of(TEXT, st.just("tandem forget-me confirm"))}),
+    st.fixed_dictionaries({"tandem": st.just("note_turn")},  # Reply / Answer on shared notes, forged
+                          optional={"verb": st.one_of(st.sampled_from(["reply", "answer", "close", "withdraw"]),
+                                                      JSON_LEAF),
+                                    "number": st.one_of(st.integers(-3, 10**12), JSON_LEAF),
+                                    "note_turn_1": JSON_LEAF, "note_turn_7": st.one_of(TEXT, JSON_LEAF)}),
     JSON_ANY)
 ENTITIES = st.lists(st.one_of(
     st.fixed_dictionaries({"type": st.just("mention"), "text": st.sampled_from(["<at>Tandem</at>", "", "<at>"]),

@@ -63,6 +63,13 @@ async def test_share_feed_reply_answer_back_and_close(harness) -> None:
     assert "the author: “Yes please" in feed and "Amy" not in feed
 
     assert "Closed" in await harness.say("amy", f"tandem close {n}")
+    assert "closed the conversation" not in await _delivered(harness, "mia")  # the author's close is batched too
+    harness.clock.advance(timedelta(hours=4))
+    told = await _delivered(harness, "mia")
+    assert told.count(f"Its author closed the conversation on shared note #{n}") == 1 and "Amy" not in told
+    assert "already closed" in await harness.say("amy", f"tandem close {n}")
+    harness.clock.advance(timedelta(hours=4))
+    assert (await _delivered(harness, "mia")).count("closed the conversation") == 1  # one notice, not two
     before = await harness.count(SharedNoteMessage)
     assert "closed; nothing was sent" in await harness.say("mia", f"tandem reply {n} one more")
     assert await harness.count(SharedNoteMessage) == before
@@ -158,3 +165,32 @@ async def test_curious_manager_two_teams_differing_by_one_person_learn_nothing(h
     feed = await harness.say("mia", "tandem notes")
     assert SECRET not in feed and "no notes can be shown" in feed
     assert "no longer exists" in await harness.say("mia", f"tandem reply {n} who is this?")
+
+
+async def test_the_digest_shows_the_feed_notes_and_drops_a_withdrawn_one_even_once_frozen(harness) -> None:
+    n = await _shared(harness)
+    harness.clock.set(after(WEEK, days=3))  # the week has settled: this digest is frozen
+    digest = await harness.say("mia", f"tandem digest Support {WEEK}")
+    assert "Shared with you: 1 open note" in digest and f"#{n}: “{SECRET}”" in digest
+    assert "tandem reply N text" in digest and "Amy" not in digest
+    await harness.say("amy", f"tandem withdraw {n}")
+    digest = await harness.say("mia", f"tandem digest Support {WEEK}")
+    assert SECRET not in digest and "Shared with you" not in digest and "Wellbeing" in digest
+
+
+async def test_a_digest_below_min_group_shows_no_shared_note(harness) -> None:
+    await _shared(harness, answered=("amy", "ben", "cat", "dan"))
+    harness.clock.set(after(WEEK, days=3))
+    digest = await harness.say("mia", f"tandem digest Support {WEEK}")
+    assert SECRET not in digest and "Shared with you" not in digest and "Wellbeing" in digest
+
+
+async def test_a_manager_closing_tells_the_author_once_and_a_withdrawn_note_tells_no_one(harness) -> None:
+    n = await _shared(harness)
+    harness.clock.set(after(WEEK))
+    assert "Closed" in await harness.say("mia", f"tandem close {n}")
+    told = await _delivered(harness, "amy")
+    assert told.count(f"A manager closed the conversation on shared note #{n}") == 1 and "Mia" not in told
+    await harness.say("amy", f"tandem withdraw {n}")
+    harness.clock.advance(timedelta(hours=5))
+    assert "closed the conversation" not in await _delivered(harness, "mia")

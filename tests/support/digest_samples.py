@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from handlers.insights import privacy, stats
 from handlers.insights.effects import action_effect
 from handlers.insights.figures import figures_from
-from handlers.insights.report import ActionEffect, PooledCsat, TeamDigest, Theme
+from handlers.insights.report import ActionEffect, PooledCsat, SharedNoteItem, TeamDigest, Theme
 from handlers.insights.themes import team_themes
 from handlers.insights.weeks import WeekView
 from storage.actions import FeedbackCounts
@@ -44,6 +44,10 @@ THEME_TEXTS = [ThemeText(p, "note", "swamped again, another late night", -0.4) f
     ThemeText(p, "moment", "fixed their merge conflicts live on the call", 0.1 + p / 100) for p in range(3, 9)]
 
 
+SHARED_NOTES = (SharedNoteItem(17, "Could we have <b>fewer</b> status meetings?"),
+                SharedNoteItem(4, "Thanks for the quiet Friday & the *pizza*"))
+
+
 def sample_themes() -> tuple[Theme, ...]:
     """Themes found by the real code in hand-made texts (six people on workload, six on merge conflicts), and one
     as the organisation view shows a theme several teams share."""
@@ -75,7 +79,7 @@ def full_digest(team: str = "Support") -> TeamDigest:
     effect = stats.PooledEffect(difference=6.4, low=1.2, high=11.9, teams=4, weeks=40)
     pooled = PooledCsat(6.4, 1.2, 11.9, 4, 40, stats.describe_pooled(effect))
     return replace(report, notices=("Notes came in late this week.",), pooled_csat=pooled, themes=sample_themes(),
-                   actions=sample_actions()[:1])
+                   actions=sample_actions()[:1], shared_notes=SHARED_NOTES)
 
 
 def suppressed_digest(team: str = "Support") -> TeamDigest:

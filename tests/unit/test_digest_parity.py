@@ -133,6 +133,9 @@ READINGS: dict[str, Reading] = {
     "actions[].effects[].difference": lambda v, o, d: [_effect_amount(o["measure"], v, o["verdict"])],
     "actions[].effects[].low": lambda v, o, d: [rf"likely between {_effect_signed(o['measure'], v)} and"],
     "actions[].effects[].high": lambda v, o, d: [rf" and {_effect_signed(o['measure'], v)}\)"],
+    "shared_notes[].number": lambda v, o, d: [rf"#{v}\W+“{re.escape(o['text'])}”",
+                                              rf"Shared with you: {len(d['shared_notes'])} open notes?"],
+    "shared_notes[].text": lambda v, o, d: [rf"#{o['number']}\W+“{re.escape(v)}”", r"tandem reply N text"],
 }
 def _effect_signed(measure: str, value: float) -> str:
     return _signed(value) if measure == "mood" else re.escape(f"{value + 0.0:+.1f}")
@@ -201,7 +204,8 @@ def slack_text(message: DigestMessage) -> str:
         if "text" in block:
             parts.append(block["text"]["text"])
         parts += [field["text"] for field in block.get("fields", [])]
-        parts += [element["text"] for element in block.get("elements", []) if "text" in element]
+        parts += [element["text"] for element in block.get("elements", [])
+                  if isinstance(element.get("text"), str)]  # context texts; buttons' labels are not figures
     return _unescape("\n".join(parts))
 
 

@@ -67,3 +67,17 @@ def test_sealed_sums_are_read_in_the_order_of_week_aggregate_fields() -> None:
     for f in dataclasses.fields(WeekAggregate):
         fields += [f"score_{s}" for s in range(1, 6)] if f.name == "distribution" else [f.name]
     assert [column.key for column in _SEALED_SUMS] == fields
+
+
+def test_to_json_with_shared_notes_matches_and_reads_back() -> None:
+    from dataclasses import replace
+
+    from handlers.insights.report import SharedNoteItem, TeamDigest
+
+    report = replace(_rich_digest(), shared_notes=(SharedNoteItem(31, "fewer meetings"), SharedNoteItem(7, "thanks")))
+    data = report.to_json()
+    assert data["shared_notes"] == [{"number": 31, "text": "fewer meetings"}, {"number": 7, "text": "thanks"}]
+    assert json.dumps(data) == json.dumps(_generic(report) | {
+        "week_start": report.week_start.isoformat(), "week_end": report.week_end.isoformat(),
+        "schema_version": SCHEMA_VERSION, "suppressed": report.suppressed})
+    assert TeamDigest.from_json(data).to_json() == data

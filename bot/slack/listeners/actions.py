@@ -25,6 +25,7 @@ from handlers import commands as c
 from handlers.messages import OUTCOMES, Reply, Text, replaces_clicked
 
 MOOD = re.compile(r"^mood_[1-5]$")
+NOTE_TURN = re.compile("^" + re.escape(ids.NOTE_TURN_ACTION_PREFIX) + r"\d{1,2}$")
 OUTCOME = re.compile("^" + re.escape(ids.MOMENT_OUTCOME_ACTION_PREFIX) + "(" + "|".join(OUTCOMES) + ")$")
 STALE = "That button doesn't do anything any more. Type `/checkin` or `/tandem help` to carry on."
 MAX_ID_DIGITS = 12
@@ -87,6 +88,16 @@ def register(app: AsyncApp, listening: Listening) -> None:
             return await stale(body, respond, client)
         await client.views_open(trigger_id=body["trigger_id"],
                                 view=render.note_modal(prompt_id, body.get("response_url")))
+
+    @app.action(NOTE_TURN)
+    async def on_note_turn(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond,
+                           client: AsyncWebClient) -> None:
+        """Reply / Answer on a shared note: the form only; who may send is decided when it is submitted."""
+        await ack()
+        turn = ids.note_turn_from_value(_action(body).get("value"))
+        if turn is None or not body.get("trigger_id"):
+            return await stale(body, respond, client)
+        await client.views_open(trigger_id=body["trigger_id"], view=render.note_turn_modal(*turn))
 
     @app.action(OUTCOME)
     async def on_outcome(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient,

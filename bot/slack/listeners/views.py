@@ -23,6 +23,7 @@ from bot.slack.text import clip, from_slack
 from handlers import commands as c
 from handlers.errors import TandemError
 from handlers.messages import Reply
+from handlers.sharing.commands import AnswerNote, ReplyToNote
 
 ERROR_LIMIT = 150
 
@@ -68,6 +69,16 @@ def _ticked(view: dict[str, Any], block_id: str) -> bool:
                                             for o in chosen)
 
 
+def _note_turn(view: dict[str, Any]) -> ReplyToNote | AnswerNote | None:
+    """The typed `tandem reply|answer N text`, from the form (the handler checks the text and who may send)."""
+    turn = ids.note_turn_from_value(_metadata(view).get("turn"))
+    if turn is None:
+        return None
+    verb, number = turn
+    text = _value(view, ids.NOTE_TURN_INPUT) or ""
+    return ReplyToNote(number, text) if verb == "reply" else AnswerNote(number, text)
+
+
 def _moment(view: dict[str, Any]) -> c.LogMoment:
     link = _metadata(view).get("link")
     return c.LogMoment(_value(view, ids.MOMENT_TEXT_INPUT) or "", outcome=_value(view, ids.MOMENT_OUTCOME_INPUT),
@@ -77,7 +88,8 @@ def _moment(view: dict[str, Any]) -> c.LogMoment:
 
 
 def register(app: AsyncApp, listening: Listening) -> None:
-    async def submitted(command: c.Command, field: str, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient,
+    async def submitted(command: c.Command | ReplyToNote | AnswerNote, field: str, ack: AsyncAck,
+                        body: dict[str, Any], client: AsyncWebClient,
                         context: AsyncBoltContext) -> Reply | None:
         """Run a form's command before the ack: a refusal goes back beside `field`; None: refused or replayed."""
         try:
@@ -107,6 +119,18 @@ def register(app: AsyncApp, listening: Listening) -> None:
             await Responder(url, listening.http)(**render.message_payload(reply.messages[0]),
                                                  response_type="ephemeral", replace_original=False)
         else:
+            await deliver(reply, Surface(client=client, user_id=user_of(body)[0]))
+
+    @app.view(ids.NOTE_TURN_MODAL)
+    async def on_note_turn(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient,
+                           context: AsyncBoltContext) -> None:
+        command = _note_turn(view)
+        if command is None:
+            await ack(response_action="errors", errors={ids.NOTE_TURN_INPUT: clip(
+                "I lost track of which note this is for. Type `tandem notes` and try again.", ERROR_LIMIT)})
+            return
+        reply = await submitted(command, ids.NOTE_TURN_INPUT, ack, body, client, context)
+        if reply is not None:
             await deliver(reply, Surface(client=client, user_id=user_of(body)[0]))
 
     @app.view(ids.MOMENT_MODAL)
