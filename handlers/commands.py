@@ -143,6 +143,7 @@ class ActionFeedback:
     team: str | None
     number: int
     helps: bool
+    action_id: int | None = None  # set by a button on the announcement instead of team + number
 
 
 @dataclass(frozen=True)
@@ -266,7 +267,8 @@ Command = (StartCheckin | AnswerMood | AddNote | LogMoment | OpenMomentForm | Se
            | ShowHistory | ExportData | ForgetMe | Pause | Resume | SetHolidays | ShowDigest | ShowStatus | ScheduleShow
            | ScheduleCheckin | ScheduleDigest | ScheduleReminder | ScheduleEnabled | TeamList | TeamCreate | TeamAdd
            | TeamRemove | TeamManager | TeamSync | TeamUnsync | TeamSyncStatus | AdminAdd | AdminRemove
-           | SetWorkspaceHolidays | SetMinGroup | CxStatus | CxLink | CxUnlinked)
+           | SetWorkspaceHolidays | SetMinGroup | CxStatus | CxLink | CxUnlinked
+           | ActionAdd | ActionList | ActionDone | ActionFeedback)
 
 
 # --- value parsers ----------------------------------------------------------------------------------------

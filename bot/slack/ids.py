@@ -61,3 +61,6 @@ MOMENT_TEXT_INPUT: Final = "text"
 MOMENT_OUTCOME_INPUT: Final = "outcome"
 MOMENT_TOUCHPOINT_INPUT: Final = "touchpoint"
 MOMENT_CUSTOMER_INPUT: Final = "customer"
+
+ACTION_HELPS_ACTION: Final = "action_helps"  # "This helps" on an action's announcement; value: the action's id
+ACTION_NO_HELP_ACTION: Final = "action_no_help"  # "Doesn't help" on the same message

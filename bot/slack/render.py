@@ -16,6 +16,7 @@ from handlers.insights import wording
 from handlers.insights.report import TeamDigest
 from handlers.messages import (
     MOOD_CHOICES,
+    ActionAnnouncement,
     Confirm,
     DigestMessage,
     Export,
@@ -138,6 +139,16 @@ def confirm(message: Confirm) -> dict[str, Any]:
         *text_sections(message.question),
         {"type": "actions", "block_id": "confirm", "elements": [
             button("Yes, go ahead", ids.CONFIRM_ACTION, message.confirm_command, "danger")]}]}
+
+
+def action_announcement(message: ActionAnnouncement) -> dict[str, Any]:
+    """A team action told to a member, with one-click feedback (the value is the action's id, checked on click)."""
+    value = str(message.action_id)
+    return {"text": safe_mrkdwn(message.body, limits.FALLBACK_TEXT), "blocks": [
+        *text_sections(message.body),
+        {"type": "actions", "block_id": "action_feedback", "elements": [
+            button("This helps", ids.ACTION_HELPS_ACTION, value, "primary"),
+            button("Doesn't help", ids.ACTION_NO_HELP_ACTION, value)]}]}
 
 
 def digest(message: DigestMessage) -> dict[str, Any]:
@@ -265,6 +276,8 @@ def message_payload(message: Message) -> dict[str, Any]:
             return export_summary(message)
         case MomentForm():
             return moment_form_notice(message)
+        case ActionAnnouncement():
+            return action_announcement(message)
     raise TypeError(f"no Slack rendering for {type(message).__name__}")
 
 

@@ -18,6 +18,7 @@ from handlers.insights import wording
 from handlers.insights.report import TeamDigest
 from handlers.messages import (
     MOOD_CHOICES,
+    ActionAnnouncement,
     Confirm,
     DigestMessage,
     Export,
@@ -170,6 +171,15 @@ def confirm_card(message: Confirm) -> dict[str, Any]:
                 fallback=f"{message.question} Type `{message.confirm_command}` to confirm.")
 
 
+def action_announcement_card(message: ActionAnnouncement) -> dict[str, Any]:
+    """A team action told to a member, with one-click feedback (the action's id is checked on submit)."""
+    data = {"tandem": "action_feedback", "action_id": message.action_id}
+    return card([literal(text_run(message.body))],
+                [submit("This helps", {**data, "helps": True}, style="positive"),
+                 submit("Doesn't help", {**data, "helps": False})],
+                fallback=message.body)
+
+
 def digest_card(message: DigestMessage) -> dict[str, Any]:
     """The weekly digest: the headline first, then one group per section (only what the privacy rules allow)."""
     report = message.report
@@ -305,6 +315,8 @@ def card_for(message: Message) -> dict[str, Any] | None:
             return confirm_card(message)
         case DigestMessage():
             return digest_card(message)
+        case ActionAnnouncement():
+            return action_announcement_card(message)
     return None
 
 

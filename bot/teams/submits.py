@@ -60,4 +60,9 @@ def submitted(value: Any) -> Submitted | None:
                                                 touchpoint=_text(value, "touchpoint")), True)
         case "cancel":
             return Submitted(c.Dismiss())
+        case "action_feedback":
+            helps = value.get("helps")
+            if not isinstance(helps, bool):
+                raise BadArguments("That card is missing whether the action helps; it may be out of date.")
+            return Submitted(c.ActionFeedback(None, 0, helps, action_id=_int(value, "action_id", "action")))
     return None
