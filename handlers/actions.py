@@ -55,7 +55,8 @@ def _checked(text: str, what: str) -> str:
 
 
 async def add(ctx: Ctx, person: Person, command: c.ActionAdd) -> Reply:
-    name, text = await _split_team(ctx, person, command.words)
+    name, text = ((command.team, command.words.strip()) if command.team is not None
+                  else await _split_team(ctx, person, command.words))
     if not text:
         raise BadArguments("Say what the team will do after the team's name, e.g. `action add Support Quiet hours`.")
     text = _checked(text, "action")

@@ -124,6 +124,7 @@ class ShowDigest:
 @dataclass(frozen=True)
 class ActionAdd:
     words: str  # "[team] TEXT": which leading words name a team is decided against the team names
+    team: str | None = None  # set by the digest's "Record an action" form: then `words` is all the text
 
 
 @dataclass(frozen=True)

@@ -156,7 +156,7 @@ def digest(message: DigestMessage) -> dict[str, Any]:
     report = message.report
     blocks = [*_digest_top(report), *_wellbeing(report), *_customer_moments(report), *_excerpts(report),
               *_customer_ratings(report), *_themes(report), *_links(report), *_notices(report),
-              *_chart_note(message), context(safe_mrkdwn(wording.privacy_footer(report)))]
+              *_chart_note(message), *_record_action(report), context(safe_mrkdwn(wording.privacy_footer(report)))]
     fallback = f"Weekly digest — {wording.title(report)}, {report.iso_week}: {wording.headline(report)}"
     return {"text": safe_mrkdwn(fallback, limits.FALLBACK_TEXT), "blocks": blocks[: limits.MESSAGE_BLOCKS]}
 
@@ -236,6 +236,14 @@ def _chart_note(message: DigestMessage) -> list[Block]:
     if not message.chart_png:
         return []
     return [context("📈 The chart of the last 12 weeks (mood, customer quality, participation) follows.")]
+
+
+def _record_action(report: TeamDigest) -> list[Block]:
+    """A team digest's "Record an action" button (it opens a form); the organisation view has none."""
+    if report.scope != "team":
+        return []
+    return [{**section("Your team hears what you will do about it, once, in their DMs."), "block_id": "action_record",
+             "accessory": button("Record an action", ids.ACTION_RECORD_ACTION, report.team)}]
 
 
 def text(message: Text) -> dict[str, Any]:
@@ -325,6 +333,19 @@ def note_modal(prompt_id: int, response_url: str | None) -> dict[str, Any]:
             "blocks": [_input(ids.NOTE_INPUT, "A few words about today", {
                 "type": "plain_text_input", "action_id": ids.NOTE_INPUT, "multiline": True, "max_length": TEXT_LIMIT}),
                 context("Managers never see your note with your name; notes only count in team-wide figures.")]}
+
+
+def action_modal(team: str, response_url: str | None) -> dict[str, Any]:
+    """The "Record an action" form of a digest; `private_metadata` keeps the team and where to answer."""
+    return {"type": "modal", "callback_id": ids.ACTION_MODAL, "title": plain("Record an action", limits.VIEW_TITLE),
+            "submit": plain("Record", limits.VIEW_TITLE), "close": plain("Cancel", limits.VIEW_TITLE),
+            "private_metadata": json.dumps({"team": team, "response_url": response_url})[:limits.PRIVATE_METADATA],
+            "blocks": [section(f"What will {safe_mrkdwn(team, 200)} do?"),
+                       _input(ids.ACTION_TEXT_INPUT, "The action", {
+                           "type": "plain_text_input", "action_id": ids.ACTION_TEXT_INPUT, "multiline": True,
+                           "max_length": TEXT_LIMIT}),
+                       context("Each member of the team hears about it once, in their DMs, and can say whether "
+                               "it helps; only totals are ever shown.")]}
 
 
 # --- App Home -----------------------------------------------------------------------------------------------

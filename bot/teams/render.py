@@ -185,7 +185,7 @@ def digest_card(message: DigestMessage) -> dict[str, Any]:
     report = message.report
     body = [*_digest_top(report), *_wellbeing(report), *_customer_moments(report), *_excerpts(report),
             *_customer_ratings(report), *_themes(report), *_links(report), *_notices(report), *_chart(message),
-            text_block(wording.privacy_footer(report), size="Small", isSubtle=True)]
+            *_record_action(report), text_block(wording.privacy_footer(report), size="Small", isSubtle=True)]
     return card(body, fallback=f"Tandem weekly digest — {wording.title(report)}, {report.iso_week}: "
                                f"{wording.headline(report)}")
 
@@ -252,6 +252,16 @@ def _links(report: TeamDigest) -> list[dict[str, Any]]:
 
 def _notices(report: TeamDigest) -> list[dict[str, Any]]:
     return [literal(text_run(f"ℹ️ {notice}", isSubtle=True)) for notice in report.notices]
+
+
+def _record_action(report: TeamDigest) -> list[dict[str, Any]]:
+    """A team digest's "Record an action": a text field and its button (the organisation view has none)."""
+    if report.scope != "team":
+        return []
+    return [{"type": "Input.Text", "id": "action_text", "label": "Record an action", "isMultiline": True,
+             "maxLength": TEXT_LIMIT, "placeholder": "What will the team do?"},
+            {"type": "ActionSet", "actions": [submit("Record an action",
+                                                     {"tandem": "action_add", "team": report.team})]}]
 
 
 def _chart(message: DigestMessage) -> list[dict[str, Any]]:

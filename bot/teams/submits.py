@@ -60,6 +60,8 @@ def submitted(value: Any) -> Submitted | None:
                                                 touchpoint=_text(value, "touchpoint")), True)
         case "cancel":
             return Submitted(c.Dismiss())
+        case "action_add":
+            return Submitted(c.ActionAdd(_text(value, "action_text") or "", team=_text(value, "team")))
         case "action_feedback":
             helps = value.get("helps")
             if not isinstance(helps, bool):

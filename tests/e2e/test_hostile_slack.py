@@ -161,7 +161,9 @@ def slash_commands(draw: st.DrawFn, sink_url: str) -> Payload:
 ACTION_IDS = st.one_of(st.sampled_from([*(f"mood_{n}" for n in range(8)), ids.ADD_NOTE_ACTION,
                                         ids.MOMENT_TOUCHPOINT_ACTION, ids.CONFIRM_ACTION, ids.CHECKIN_HOME_ACTION,
                                         ids.MOMENT_HOME_ACTION, "moment_outcome_positive", "moment_outcome_",
-                                        "moment_outcome_nope", "mood_", "mood_1x"]), SHORT_TEXT[20])
+                                        "moment_outcome_nope", "mood_", "mood_1x", ids.ACTION_HELPS_ACTION,
+                                        ids.ACTION_NO_HELP_ACTION, ids.ACTION_HELPS_ACTION + "x",
+                                        ids.ACTION_RECORD_ACTION]), SHORT_TEXT[20])
 ACTION_VALUES = st.one_of(st.integers(-5, 10**15).map(str), st.sampled_from(["1", "1:2", "0", "-1", "1:", ":x",
                                                                            "/tandem help", "/tandem forget-me",
                                                                            "/tandem schedule off", "99:phone"]),
@@ -184,7 +186,7 @@ def actions(draw: st.DrawFn) -> Any:
 
 
 VIEW_BLOCKS = st.sampled_from([ids.NOTE_INPUT, ids.MOMENT_TEXT_INPUT, ids.MOMENT_OUTCOME_INPUT,
-                               ids.MOMENT_TOUCHPOINT_INPUT, ids.MOMENT_CUSTOMER_INPUT, "x"])
+                               ids.MOMENT_TOUCHPOINT_INPUT, ids.MOMENT_CUSTOMER_INPUT, ids.ACTION_TEXT_INPUT, "x"])
 VIEW_ENTRIES = st.one_of(
     st.fixed_dictionaries({"type": st.just("plain_text_input"), "value": maybe(ANY_TEXT)}),
     st.fixed_dictionaries({"selected_option": st.one_of(st.none(), st.fixed_dictionaries(
@@ -193,8 +195,9 @@ METADATA = st.one_of(st.builds(lambda p, u: json.dumps({"prompt_id": p, "respons
                                st.one_of(st.integers(-1, 10**12), JSON_ANY),
                                st.sampled_from(["", "ftp://x", "not a url", None])),
                      st.builds(lambda link: json.dumps({"link": link}), JSON_ANY), SHORT_TEXT[20], st.just("{"),
+                     st.builds(lambda team: json.dumps({"team": team}), st.one_of(st.just("Support"), JSON_ANY)),
                      JSON_ANY)
-CALLBACKS = maybe(st.one_of(st.sampled_from([ids.NOTE_MODAL, ids.MOMENT_MODAL]), SHORT_TEXT[10]))
+CALLBACKS = maybe(st.one_of(st.sampled_from([ids.NOTE_MODAL, ids.MOMENT_MODAL, ids.ACTION_MODAL]), SHORT_TEXT[10]))
 
 
 @st.composite

@@ -117,6 +117,15 @@ def register(app: AsyncApp, listening: Listening) -> None:
         command = c.ActionFeedback(None, 0, helps, action_id=action_id) if action_id is not None else None
         await clicked(command, body, respond, client, context)
 
+    @app.action(ids.ACTION_RECORD_ACTION)
+    async def on_record_action(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond,
+                               client: AsyncWebClient) -> None:
+        await ack()
+        team = _action(body).get("value")
+        if not isinstance(team, str) or not team.strip() or not body.get("trigger_id"):
+            return await stale(body, respond, client)
+        await client.views_open(trigger_id=body["trigger_id"], view=render.action_modal(team, body.get("response_url")))
+
     @app.action(ids.CONFIRM_ACTION)
     async def on_confirm(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient,
                          context: AsyncBoltContext) -> None:
