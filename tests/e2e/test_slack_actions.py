@@ -3,13 +3,19 @@ DM per member with "This helps" / "Doesn't help" buttons; a click is counted (on
 another team's action id is answered and changes nothing."""
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from bot.delivery.dispatcher import Dispatcher
 from bot.slack import ids
+from handlers.config import TEXT_LIMIT
+from handlers.insights.figures import figures_from
+from handlers.messages import DigestMessage
+from handlers.ports import Recipient
+from storage.digests import WeekAggregate
 from storage.models import ActionFeedback, TeamAction
 from tests.e2e.slack_support import SlackRig, all_text, backend, eventually, rig  # noqa: F401
-from tests.fakes.slack_signing import block_actions_payload, slash_command_form
+from tests.fakes.slack_signing import block_actions_payload, slash_command_form, view_submission_payload
 
 ADMIN, ANA, BOB = "U111", "U222", "U333"
 
@@ -72,4 +78,70 @@ async def test_forged_or_foreign_action_ids_change_nothing(rig: SlackRig) -> Non
         text = all_text(reply.get("blocks") or []) or str(reply.get("text"))
         assert "no action of a team you are in" in text or "doesn't do anything any more" in text, (forged, text)
     assert await rig.count(ActionFeedback) == 0
+    assert await rig.count(TeamAction) == 1
+
+
+async def _digest_button(rig: SlackRig) -> dict[str, Any]:
+    """Support's digest DM'd to its manager, as the outbox sends it; the "Record an action" button on it."""
+    report = figures_from("Support", "2026-W46", WeekAggregate(members=6, respondents=5, entries=9, mood_sum=33,
+                                                               distribution={3: 3, 4: 4, 5: 2}), 5)
+    recipient = Recipient(person_id=0, platform="slack", workspace_external_id="T111", platform_user_id=ADMIN,
+                          display_name="Sam", channel_id=rig.fake.dm_channel_for(ADMIN))
+    await rig.deps.messengers["slack"].send(recipient, DigestMessage(report=report))
+    [posted] = rig.fake.delivered("chat.postMessage")
+    [button] = [b["accessory"] for b in posted.json_arg("blocks") if b.get("accessory", {}).get("action_id")
+                == ids.ACTION_RECORD_ACTION]
+    assert button["value"] == "Support" and rig.fake.violations == []
+    return dict(button)
+
+
+async def _open_form(rig: SlackRig, user: str, value: str) -> dict[str, Any]:
+    payload = block_actions_payload(ids.ACTION_RECORD_ACTION, value, user_id=user, trigger_id="13345224609.1",
+                                    channel_id=rig.fake.dm_channel_for(user))
+    payload["response_url"] = rig.sink.url(f"digest{user}")
+    assert (await rig.interact(payload)).status == 200
+    [opened] = await eventually(lambda: rig.fake.delivered("views.open"))
+    view = opened.json_arg("view")
+    assert view["callback_id"] == ids.ACTION_MODAL
+    return dict(view)
+
+
+async def _submit(rig: SlackRig, user: str, view: dict[str, Any], text: str) -> str:
+    values = {ids.ACTION_TEXT_INPUT: {ids.ACTION_TEXT_INPUT: {"type": "plain_text_input", "value": text}}}
+    response = await rig.interact(view_submission_payload(ids.ACTION_MODAL, values, user_id=user,
+                                                          private_metadata=view["private_metadata"]))
+    assert response.status == 200
+    return await response.text()
+
+
+async def test_digest_button_opens_a_form_whose_submit_records_and_announces_the_action(rig: SlackRig) -> None:
+    await _team_with_action(rig)  # action 1 exists; its announcements already sent
+    rig.fake.reset()
+    view = await _open_form(rig, ADMIN, (await _digest_button(rig))["value"])
+    assert "errors" not in await _submit(rig, ADMIN, view, "Fewer meetings on Fridays")
+    actions = await rig.rows(TeamAction)
+    assert sorted((a.number, a.text) for a in actions) == [(1, "Quiet hours after 4pm"),
+                                                           (2, "Fewer meetings on Fridays")]
+    confirmed = await eventually(lambda: [c for c in rig.fake.delivered("chat.postMessage")
+                                          if "Action 2 recorded" in all_text(c.json_arg("blocks") or [])])
+    assert confirmed
+    rig.fake.reset()
+    await Dispatcher(rig.deps).drain()
+    told = {call.args["channel"] for call in rig.fake.delivered("chat.postMessage")}
+    assert told == {rig.fake.dm_channel_for(ANA), rig.fake.dm_channel_for(BOB)}
+
+
+async def test_form_refusals_show_beside_the_field_and_store_nothing(rig: SlackRig) -> None:
+    await _team_with_action(rig)
+    view = await _open_form(rig, ADMIN, "Support")
+    for user, text, expected in ((ADMIN, "", "Say what the team will do"),
+                                 (ADMIN, "x" * (TEXT_LIMIT + 1), "can be up to"),
+                                 (ANA, "Sneaky action", "managers")):
+        body = json.loads(await _submit(rig, user, view, text))
+        assert body["response_action"] == "errors" and expected in body["errors"][ids.ACTION_TEXT_INPUT], body
+    forged = dict(view, private_metadata=json.dumps({"team": "Nowhere"}))
+    body = json.loads(await _submit(rig, ADMIN, forged, "Something"))
+    assert "no team called “Nowhere”" in body["errors"][ids.ACTION_TEXT_INPUT], body
+    body = json.loads(await _submit(rig, ADMIN, dict(view, private_metadata="{"), "Something"))
+    assert "lost track" in body["errors"][ids.ACTION_TEXT_INPUT]
     assert await rig.count(TeamAction) == 1
