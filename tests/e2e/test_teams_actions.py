@@ -9,6 +9,7 @@ import pytest
 import pytest_asyncio
 from sqlalchemy import select
 
+from handlers.config import TEXT_LIMIT
 from storage.models import ActionFeedback, Team, TeamAction
 from tests.e2e.teams_support import (
     TeamsServer,
@@ -116,3 +117,33 @@ async def test_forged_submits_get_a_reply_and_store_nothing(server: TeamsServer)
     replies = org.texts(org.ana_chat)[before:]
     assert len(replies) == 9 and all(("out of date" in r or "no action of a team you are in" in r) for r in replies)
     assert "no action of a team you are in" in org.texts(org.admin_chat)[-1]
+
+
+async def test_digest_card_form_records_an_action_and_refuses_bad_input(server: TeamsServer) -> None:
+    from bot.teams.render import digest_card
+    from handlers.insights.figures import figures_from
+    from handlers.messages import DigestMessage
+    from storage.digests import WeekAggregate
+
+    org, _, _ = await _announced(server)
+    report = figures_from("Support", "2026-W46", WeekAggregate(members=6, respondents=5, entries=9, mood_sum=33,
+                                                               distribution={3: 3, 4: 4, 5: 2}), 5)
+    card = digest_card(DigestMessage(report=report))
+    assert errors(adaptive_card_validator(), card) == []
+    [form] = [a for e in card["body"] if e["type"] == "ActionSet" for a in e["actions"]]
+    assert form["data"] == {"tandem": "action_add", "team": "Support"}
+    assert any(e.get("id") == "action_text" for e in card["body"])
+    await org.submit({**form["data"], "action_text": "Fewer meetings on Fridays"}, "digest-1", ana=False)
+    assert "Action 2 recorded for Support" in org.texts(org.admin_chat)[-1]
+    for data, expected in (({**form["data"], "action_text": ""}, "Say what the team will do"),
+                           ({**form["data"], "action_text": "x" * (TEXT_LIMIT + 1)}, "can be up to"),
+                           ({**form["data"], "team": "Nowhere", "action_text": "x"}, "no team called"),
+                           ({**form["data"], "team": ["Support"], "action_text": "x"}, "no team called")):
+        await org.submit(data, "digest-1", ana=False)
+        assert expected in org.texts(org.admin_chat)[-1], (data, org.texts(org.admin_chat)[-1])
+    await org.submit({**form["data"], "action_text": "Ana's own idea"}, "digest-1")  # a member, not a manager
+    assert "managers" in org.texts(org.ana_chat)[-1]
+    ana = await server.person(org.tenant, org.ana_aad)
+    assert ana is not None
+    texts = [a.text for a in await server.rows(select(TeamAction).where(TeamAction.workspace_id == ana.workspace_id))]
+    assert texts == ["Quiet hours after 4pm", "Fewer meetings on Fridays"]
