@@ -72,13 +72,17 @@ async def test_announcement_has_buttons_and_a_click_is_counted(rig: SlackRig) ->
 async def test_forged_or_foreign_action_ids_change_nothing(rig: SlackRig) -> None:
     sent = await _team_with_action(rig)
     value = _buttons(sent[ANA])[ids.ACTION_HELPS_ACTION]
-    for n, (user, forged) in enumerate(((ADMIN, value), (ANA, "999999"), (ANA, "0"), (ANA, "-1"), (ANA, "x"),
+    await _say(rig, ADMIN, "team create Sales", "sales")
+    assert "recorded" in await _say(rig, ADMIN, "action add Sales Fewer meetings", "sales-action")  # Ana isn't in it
+    [sales] = [a for a in await rig.rows(TeamAction) if a.text == "Fewer meetings"]
+    for n, (user, forged) in enumerate(((ADMIN, value), (ANA, str(sales.id)), (ANA, "999999"), (ANA, "0"),
+                                        (ANA, "-1"), (ANA, "x"),
                                         (ANA, "9" * 40), (ANA, ""))):
         reply = await _click(rig, user, ids.ACTION_HELPS_ACTION, forged, f"forged{n}")
         text = all_text(reply.get("blocks") or []) or str(reply.get("text"))
         assert "no action of a team you are in" in text or "doesn't do anything any more" in text, (forged, text)
     assert await rig.count(ActionFeedback) == 0
-    assert await rig.count(TeamAction) == 1
+    assert await rig.count(TeamAction) == 2
 
 
 async def _digest_button(rig: SlackRig) -> dict[str, Any]:
