@@ -210,3 +210,20 @@ async def test_export_holds_own_feedback_and_recorded_actions_and_forget_me_dele
     await harness.say(members[0], "tandem forget-me confirm")
     assert [f.helps for f in await harness.rows(ActionFeedback)] == [True]
     assert await harness.count(TeamAction) == 1
+
+
+async def test_overlapping_teams_answer_their_own_actions_only(harness) -> None:
+    """A member of two teams answers each team's action separately and by name; a bare number is ambiguous."""
+    from storage.models import ActionFeedback
+
+    members = await _team_of(harness, 3)
+    for line in ("tandem team create Sales", "tandem team manager Sales @mia", f"tandem team add Sales @{members[0]}"):
+        assert "Only" not in await harness.say("ada", line)
+    assert "Action 1 recorded for Sales" in await harness.say("mia", "tandem action add Sales Fewer meetings")
+    assert "Name the team" in await harness.say(members[0], "tandem action helps 1")
+    assert "not a member of Sales" in await harness.say(members[1], "tandem action helps Sales 1")
+    assert "noted that it helps" in await harness.say(members[0], "tandem action helps Sales 1")
+    assert "noted that it doesn't help" in await harness.say(members[0], "tandem action no-help Support 1")
+    rows = {(f.action_id, f.helps) for f in await harness.rows(ActionFeedback)}
+    actions = {a.id: a.text for a in await harness.rows(TeamAction)}
+    assert {(actions[a], h) for a, h in rows} == {("Fewer meetings", True), ("Quiet hours", False)}
