@@ -55,7 +55,8 @@ def _checked(text: str, what: str) -> str:
 
 
 async def add(ctx: Ctx, person: Person, command: c.ActionAdd) -> Reply:
-    name, text = await _split_team(ctx, person, command.words)
+    name, text = ((command.team, command.words.strip()) if command.team is not None
+                  else await _split_team(ctx, person, command.words))
     if not text:
         raise BadArguments("Say what the team will do after the team's name, e.g. `action add Support Quiet hours`.")
     text = _checked(text, "action")
@@ -92,7 +93,8 @@ def announcement_text(team_name: str, action: TeamAction) -> str:
     return (f"You said how work is going in {team_name} — we're doing this: “{action.text}”.\n"
             f"Does it help? Reply `tandem action helps {team_name} {action.number}` or "
             f"`tandem action no-help {team_name} {action.number}` "
-            "(you can change it later). Only totals are shown, never who answered.")
+            "(you can change it until the end of the week you first answer). "
+            "Only totals are shown, never who answered.")
 
 
 def _line(action: TeamAction, said: str) -> str:
@@ -131,6 +133,8 @@ async def list_actions(ctx: Ctx, person: Person, command: c.ActionList) -> Reply
 async def feedback(ctx: Ctx, person: Person, command: c.ActionFeedback) -> Reply:
     """A member's "helps" / "doesn't help": one per person, changeable, only ever counted in totals."""
     mine = await teams.member_teams(ctx.session, person.id, person_today(ctx, person))
+    if command.action_id is not None:
+        return await _give(ctx, person, command, *await _clicked_action(ctx, person, mine, command.action_id))
     if command.team is not None:
         team = await resolve_team(ctx, person.workspace_id, command.team)
         if team.id not in {t.id for t in mine}:
@@ -143,11 +147,28 @@ async def feedback(ctx: Ctx, person: Person, command: c.ActionFeedback) -> Reply
     action = await store.action_by_number(ctx.session, team.id, command.number)
     if action is None:
         raise NotFound(f"{team.name} has no action {command.number}.")
-    await store.give_feedback(ctx.session, action_id=action.id, person_id=person.id, helps=command.helps,
-                              now=ctx.clock.now())
+    return await _give(ctx, person, command, team, action)
+
+
+async def _clicked_action(ctx: Ctx, person: Person, mine: list[Team], action_id: int) -> tuple[Team, TeamAction]:
+    """The action a button names, if it belongs to one of the clicker's own teams (a forged or old id is not)."""
+    action = await store.action_by_id(ctx.session, action_id)
+    team = next((t for t in mine if action is not None and t.id == action.team_id), None)
+    if action is None or team is None or action.workspace_id != person.workspace_id:
+        raise NotFound("That button names no action of a team you are in; it may be out of date. "
+                       "`tandem action helps [team] N` answers by number.")
+    return team, action
+
+
+async def _give(ctx: Ctx, person: Person, command: c.ActionFeedback, team: Team, action: TeamAction) -> Reply:
+    if not await store.give_feedback(ctx.session, action_id=action.id, person_id=person.id, helps=command.helps,
+                                     now=ctx.clock.now(), changeable_from=week_cutoff(person_today(ctx, person))):
+        raise BadArguments(f"Your answer to action {action.number} of {team.name} was counted last week and stays "
+                           "as it is (an answer can be changed only in the week it was first given, so the totals "
+                           "of past weeks never move).")
     said = "it helps" if command.helps else "it doesn't help"
-    return Reply.of(Text(f"Thanks — noted that {said}. You can change your mind any time; only totals are shown, "
-                         f"and only once at least {person.workspace.min_group} people have answered."))
+    return Reply.of(Text(f"Thanks — noted that {said}. You can change it until the end of this week; only totals "
+                         f"are shown, and only once at least {person.workspace.min_group} people have answered."))
 
 
 async def done(ctx: Ctx, person: Person, command: c.ActionDone) -> Reply:

@@ -125,6 +125,7 @@ class ShowDigest:
 @dataclass(frozen=True)
 class ActionAdd:
     words: str  # "[team] TEXT": which leading words name a team is decided against the team names
+    team: str | None = None  # set by the digest's "Record an action" form: then `words` is all the text
 
 
 @dataclass(frozen=True)
@@ -144,6 +145,7 @@ class ActionFeedback:
     team: str | None
     number: int
     helps: bool
+    action_id: int | None = None  # set by a button on the announcement instead of team + number
 
 
 @dataclass(frozen=True)
@@ -267,7 +269,8 @@ Command = (StartCheckin | AnswerMood | AddNote | LogMoment | OpenMomentForm | Se
            | ShowHistory | ExportData | ForgetMe | Pause | Resume | SetHolidays | ShowDigest | ShowStatus | ScheduleShow
            | ScheduleCheckin | ScheduleDigest | ScheduleReminder | ScheduleEnabled | TeamList | TeamCreate | TeamAdd
            | TeamRemove | TeamManager | TeamSync | TeamUnsync | TeamSyncStatus | AdminAdd | AdminRemove
-           | SetWorkspaceHolidays | SetMinGroup | CxStatus | CxLink | CxUnlinked)
+           | SetWorkspaceHolidays | SetMinGroup | CxStatus | CxLink | CxUnlinked
+           | ActionAdd | ActionList | ActionDone | ActionFeedback)
 
 
 # --- value parsers ----------------------------------------------------------------------------------------

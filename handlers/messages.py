@@ -123,7 +123,16 @@ class DigestMessage:
     chart_alt: str = ""
 
 
-Message = Text | MoodPrompt | MoodRecorded | MomentLogged | MomentForm | Help | Export | Confirm | DigestMessage
+@dataclass(frozen=True)
+class ActionAnnouncement:
+    """A team action told to one member, with one-click "This helps" / "Doesn't help" (counted only in totals)."""
+
+    body: str
+    action_id: int
+
+
+Message = (Text | MoodPrompt | MoodRecorded | MomentLogged | MomentForm | Help | Export | Confirm | DigestMessage
+           | ActionAnnouncement)
 
 
 @dataclass(frozen=True)

@@ -57,15 +57,20 @@ async def mark_done(session: AsyncSession, action: TeamAction, *, outcome: str |
 
 
 async def give_feedback(session: AsyncSession, *, action_id: int, person_id: int, helps: bool,
-                        now: datetime) -> None:
-    """Set (or change) one person's answer: one row per person per action."""
+                        now: datetime, changeable_from: datetime) -> bool:
+    """Set one person's answer (one row per person per action), or change it while it was first given at or after
+    `changeable_from` (the start of the current week). The time of the first answer is kept, so the totals of
+    whole past weeks never change. False when the answer is older and stays as it is."""
     row = await session.scalar(select(ActionFeedback).where(ActionFeedback.action_id == action_id,
                                                             ActionFeedback.person_id == person_id))
     if row is None:
         session.add(ActionFeedback(action_id=action_id, person_id=person_id, helps=helps, at=now))
+    elif row.at < changeable_from:
+        return False
     else:
-        row.helps, row.at = helps, now
+        row.helps = helps
     await session.flush()
+    return True
 
 
 async def feedback_counts(session: AsyncSession, action_id: int, before: datetime | None = None) -> FeedbackCounts:

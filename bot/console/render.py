@@ -5,6 +5,7 @@ from handlers.insights import wording
 from handlers.insights.report import TeamDigest
 from handlers.messages import (
     MOOD_CHOICES,
+    ActionAnnouncement,
     Confirm,
     DigestMessage,
     Export,
@@ -47,6 +48,8 @@ def render(message: Message) -> str:
             return f"{summary} ({filename})\n{content}"
         case Confirm(question=question):
             return question
+        case ActionAnnouncement(body=body):
+            return body
         case DigestMessage(report=report):
             return render_digest_text(report)
     return str(message)

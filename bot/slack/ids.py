@@ -83,3 +83,10 @@ def note_turn_from_value(value: object) -> tuple[str, int] | None:
     if verb not in NOTE_TURN_VERBS or not number.isdecimal() or len(number) > MAX_NOTE_NUMBER_DIGITS:
         return None
     return verb, int(number)
+
+
+ACTION_HELPS_ACTION: Final = "action_helps"  # "This helps" on an action's announcement; value: the action's id
+ACTION_NO_HELP_ACTION: Final = "action_no_help"  # "Doesn't help" on the same message
+ACTION_RECORD_ACTION: Final = "action_record"  # "Record an action" on a team digest; value: the team's name
+ACTION_MODAL: Final = "action_modal"  # the form it opens; private_metadata: the team and the response_url
+ACTION_TEXT_INPUT: Final = "action_text"

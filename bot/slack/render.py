@@ -16,6 +16,7 @@ from handlers.insights import wording
 from handlers.insights.report import TeamDigest
 from handlers.messages import (
     MOOD_CHOICES,
+    ActionAnnouncement,
     Confirm,
     DigestMessage,
     Export,
@@ -142,12 +143,23 @@ def confirm(message: Confirm) -> dict[str, Any]:
             button("Yes, go ahead", ids.CONFIRM_ACTION, message.confirm_command, "danger")]}]}
 
 
+def action_announcement(message: ActionAnnouncement) -> dict[str, Any]:
+    """A team action told to a member, with one-click feedback (the value is the action's id, checked on click)."""
+    value = str(message.action_id)
+    return {"text": safe_mrkdwn(message.body, limits.FALLBACK_TEXT), "blocks": [
+        *text_sections(message.body),
+        {"type": "actions", "block_id": "action_feedback", "elements": [
+            button("This helps", ids.ACTION_HELPS_ACTION, value, "primary"),
+            button("Doesn't help", ids.ACTION_NO_HELP_ACTION, value)]}]}
+
+
 def digest(message: DigestMessage) -> dict[str, Any]:
     """The weekly digest: the headline first, then one block group per section, inside Slack's limits."""
     report = message.report
     blocks = [*_digest_top(report), *_wellbeing(report), *_customer_moments(report), *_excerpts(report),
               *_customer_ratings(report), *_shared_notes(report), *_themes(report), *_actions(report), *_links(report),
-              *_notices(report), *_chart_note(message), context(safe_mrkdwn(wording.privacy_footer(report)))]
+              *_notices(report), *_chart_note(message), *_record_action(report),
+              context(safe_mrkdwn(wording.privacy_footer(report)))]
     fallback = f"Weekly digest — {wording.title(report)}, {report.iso_week}: {wording.headline(report)}"
     return {"text": safe_mrkdwn(fallback, limits.FALLBACK_TEXT), "blocks": blocks[: limits.MESSAGE_BLOCKS]}
 
@@ -259,6 +271,14 @@ def _chart_note(message: DigestMessage) -> list[Block]:
     return [context("📈 The chart of the last 12 weeks (mood, customer quality, participation) follows.")]
 
 
+def _record_action(report: TeamDigest) -> list[Block]:
+    """A team digest's "Record an action" button (it opens a form); the organisation view has none."""
+    if report.scope != "team":
+        return []
+    return [{**section("Your team hears what you will do about it, once, in their DMs."), "block_id": "action_record",
+             "accessory": button("Record an action", ids.ACTION_RECORD_ACTION, report.team)}]
+
+
 def text(message: Text) -> dict[str, Any]:
     blocks = text_sections(message.body)
     if message.turn is not None:  # a relayed shared-note turn: one click opens the answer form
@@ -323,6 +343,8 @@ def message_payload(message: Message) -> dict[str, Any]:
             return export_summary(message)
         case MomentForm():
             return moment_form_notice(message)
+        case ActionAnnouncement():
+            return action_announcement(message)
     raise TypeError(f"no Slack rendering for {type(message).__name__}")
 
 
@@ -374,6 +396,19 @@ def note_modal(prompt_id: int, response_url: str | None) -> dict[str, Any]:
                     "type": "checkboxes", "action_id": ids.NOTE_SHARE_INPUT, "options": [{
                         "text": plain("Share this note with my manager, anonymously"), "value": ids.NOTE_SHARE_VALUE,
                         "description": plain(SHARE_EXPLAINED, 150)}]}, optional=True)]}
+
+
+def action_modal(team: str, response_url: str | None) -> dict[str, Any]:
+    """The "Record an action" form of a digest; `private_metadata` keeps the team and where to answer."""
+    return {"type": "modal", "callback_id": ids.ACTION_MODAL, "title": plain("Record an action", limits.VIEW_TITLE),
+            "submit": plain("Record", limits.VIEW_TITLE), "close": plain("Cancel", limits.VIEW_TITLE),
+            "private_metadata": json.dumps({"team": team, "response_url": response_url})[:limits.PRIVATE_METADATA],
+            "blocks": [section(f"What will {safe_mrkdwn(team, 200)} do?"),
+                       _input(ids.ACTION_TEXT_INPUT, "The action", {
+                           "type": "plain_text_input", "action_id": ids.ACTION_TEXT_INPUT, "multiline": True,
+                           "max_length": TEXT_LIMIT}),
+                       context("Each member of the team hears about it once, in their DMs, and can say whether "
+                               "it helps; only totals are ever shown.")]}
 
 
 # --- App Home -----------------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from handlers.insights import wording
 from handlers.insights.report import TeamDigest
 from handlers.messages import (
     MOOD_CHOICES,
+    ActionAnnouncement,
     Confirm,
     DigestMessage,
     Export,
@@ -176,13 +177,21 @@ def confirm_card(message: Confirm) -> dict[str, Any]:
                 fallback=f"{message.question} Type `{message.confirm_command}` to confirm.")
 
 
+def action_announcement_card(message: ActionAnnouncement) -> dict[str, Any]:
+    """A team action told to a member, with one-click feedback (the action's id is checked on submit)."""
+    data = {"tandem": "action_feedback", "action_id": message.action_id}
+    return card([literal(text_run(message.body))],
+                [submit("This helps", {**data, "helps": True}, style="positive"),
+                 submit("Doesn't help", {**data, "helps": False})],
+                fallback=message.body)
+
+
 def digest_card(message: DigestMessage) -> dict[str, Any]:
     """The weekly digest: the headline first, then one group per section (only what the privacy rules allow)."""
     report = message.report
     body = [*_digest_top(report), *_wellbeing(report), *_customer_moments(report), *_excerpts(report),
             *_customer_ratings(report), *_shared_notes(report), *_themes(report), *_actions(report), *_links(report),
-            *_notices(report),
-            *_chart(message),
+            *_notices(report), *_chart(message), *_record_action(report),
             text_block(wording.privacy_footer(report), size="Small", isSubtle=True)]
     return card(body, fallback=f"Tandem weekly digest — {wording.title(report)}, {report.iso_week}: "
                                f"{wording.headline(report)}")
@@ -299,6 +308,16 @@ def _notices(report: TeamDigest) -> list[dict[str, Any]]:
     return [literal(text_run(f"ℹ️ {notice}", isSubtle=True)) for notice in report.notices]
 
 
+def _record_action(report: TeamDigest) -> list[dict[str, Any]]:
+    """A team digest's "Record an action": a text field and its button (the organisation view has none)."""
+    if report.scope != "team":
+        return []
+    return [{"type": "Input.Text", "id": "action_text", "label": "Record an action", "isMultiline": True,
+             "maxLength": TEXT_LIMIT, "placeholder": "What will the team do?"},
+            {"type": "ActionSet", "actions": [submit("Record an action",
+                                                     {"tandem": "action_add", "team": report.team})]}]
+
+
 def _chart(message: DigestMessage) -> list[dict[str, Any]]:
     if not message.chart_png:
         return []
@@ -362,6 +381,8 @@ def card_for(message: Message) -> dict[str, Any] | None:
             return digest_card(message)
         case Text(turn=NoteTurn() as turn):
             return turn_card(message, turn)
+        case ActionAnnouncement():
+            return action_announcement_card(message)
     return None
 
 

@@ -64,6 +64,13 @@ def submitted(value: Any) -> Submitted | None:
             return _note_turn(value)
         case "cancel":
             return Submitted(c.Dismiss())
+        case "action_add":
+            return Submitted(c.ActionAdd(_text(value, "action_text") or "", team=_text(value, "team")))
+        case "action_feedback":
+            helps = value.get("helps")
+            if not isinstance(helps, bool):
+                raise BadArguments("That card is missing whether the action helps; it may be out of date.")
+            return Submitted(c.ActionFeedback(None, 0, helps, action_id=_int(value, "action_id", "action")))
     return None
 
 

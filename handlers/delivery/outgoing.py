@@ -21,7 +21,7 @@ from handlers.context import Ctx
 from handlers.identity import person_zone_name
 from handlers.insights.build import build_team_digest, digest_message
 from handlers.localtime import zone
-from handlers.messages import Message, MoodPrompt, Text
+from handlers.messages import ActionAnnouncement, Message, MoodPrompt, Text
 from handlers.ports import Recipient
 from handlers.sharing.relay import CLOSED_KIND, TO_AUTHOR_KIND, TO_MANAGER_KIND, closed_message, relayed_message
 from handlers.teamsync.welcome import NOTICE_KIND, WELCOME_KIND, welcome_text
@@ -131,7 +131,7 @@ async def _action_message(ctx: Ctx, row: Outbox, person: Person, loaded: Loaded)
     team = await teams.get_team(ctx.session, action.team_id)
     if team is None:
         return "team no longer exists"
-    return Text(body=announcement_text(team.name, action), ephemeral=False)
+    return ActionAnnouncement(body=announcement_text(team.name, action), action_id=action.id)
 
 
 BUILDERS: Mapping[str, MessageBuilder] = MappingProxyType({

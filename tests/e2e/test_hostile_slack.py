@@ -162,7 +162,9 @@ ACTION_IDS = st.one_of(st.sampled_from([*(f"mood_{n}" for n in range(8)), ids.AD
                                         ids.MOMENT_TOUCHPOINT_ACTION, ids.CONFIRM_ACTION, ids.CHECKIN_HOME_ACTION,
                                         ids.MOMENT_HOME_ACTION, "moment_outcome_positive", "moment_outcome_",
                                         "moment_outcome_nope", "mood_", "mood_1x", "note_turn_0", "note_turn_24",
-                                        "note_turn_", "note_turn_999"]), SHORT_TEXT[20])
+                                        "note_turn_", "note_turn_999", ids.ACTION_HELPS_ACTION,
+                                        ids.ACTION_NO_HELP_ACTION, ids.ACTION_HELPS_ACTION + "x",
+                                        ids.ACTION_RECORD_ACTION]), SHORT_TEXT[20])
 NOTE_TURNS = st.one_of(st.builds(lambda v, n: f"{v}:{n}", st.sampled_from(["reply", "answer", "close", "", "REPLY"]),
                                  st.one_of(st.integers(-5, 10**12), SHORT_TEXT[6])), st.sampled_from([
                                      "reply:", ":1", "answer:1:2", "reply:1e3", "reply: 1", "answer:٣"]))
@@ -189,7 +191,7 @@ def actions(draw: st.DrawFn) -> Any:
 
 
 VIEW_BLOCKS = st.sampled_from([ids.NOTE_INPUT, ids.NOTE_TURN_INPUT, ids.MOMENT_TEXT_INPUT, ids.MOMENT_OUTCOME_INPUT,
-                               ids.MOMENT_TOUCHPOINT_INPUT, ids.MOMENT_CUSTOMER_INPUT, "x"])
+                               ids.MOMENT_TOUCHPOINT_INPUT, ids.MOMENT_CUSTOMER_INPUT, ids.ACTION_TEXT_INPUT, "x"])
 VIEW_ENTRIES = st.one_of(
     st.fixed_dictionaries({"type": st.just("plain_text_input"), "value": maybe(ANY_TEXT)}),
     st.fixed_dictionaries({"selected_option": st.one_of(st.none(), st.fixed_dictionaries(
@@ -199,8 +201,9 @@ METADATA = st.one_of(st.builds(lambda p, u: json.dumps({"prompt_id": p, "respons
                                st.sampled_from(["", "ftp://x", "not a url", None])),
                      st.builds(lambda link: json.dumps({"link": link}), JSON_ANY), SHORT_TEXT[20], st.just("{"),
                      st.builds(lambda turn: json.dumps({"turn": turn}), st.one_of(NOTE_TURNS, JSON_ANY)),
+                     st.builds(lambda team: json.dumps({"team": team}), st.one_of(st.just("Support"), JSON_ANY)),
                      JSON_ANY)
-CALLBACKS = maybe(st.one_of(st.sampled_from([ids.NOTE_MODAL, ids.MOMENT_MODAL, ids.NOTE_TURN_MODAL]),
+CALLBACKS = maybe(st.one_of(st.sampled_from([ids.NOTE_MODAL, ids.MOMENT_MODAL, ids.NOTE_TURN_MODAL, ids.ACTION_MODAL]),
                             SHORT_TEXT[10]))
 
 

@@ -60,8 +60,10 @@ TYPES = st.one_of(st.sampled_from(["message", "message", "message", "conversatio
                   st.text(min_size=1, max_size=10))
 VALUES = st.one_of(
     st.fixed_dictionaries({"tandem": st.sampled_from(["mood", "note", "moment", "moment_details", "confirm",
-                                                      "cancel", "nope", ""])},
-                          optional={"prompt_id": JSON_LEAF, "score": JSON_LEAF, "note": JSON_LEAF, "text": JSON_LEAF,
+                                                      "cancel", "action_feedback", "action_add", "nope", ""])},
+                          optional={"action_id": JSON_LEAF, "helps": JSON_LEAF, "action_text": JSON_LEAF,
+                                    "team": JSON_LEAF, "prompt_id": JSON_LEAF, "score": JSON_LEAF, "note": JSON_LEAF,
+                                    "text": JSON_LEAF,
                                     "outcome": JSON_LEAF, "touchpoint": JSON_LEAF, "customer": JSON_LEAF,
                                     "moment_id": JSON_LEAF, "source_link": JSON_LEAF,
                                     "command": st.one_of(TEXT, st.just("tandem forget-me confirm"))}),

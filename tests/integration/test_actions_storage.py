@@ -53,10 +53,17 @@ async def test_feedback_is_one_per_person_changeable_and_counted_in_totals(harne
                                           text="Rota", created_by=None, now=NOW)
         assert await actions.feedback_counts(ctx.session, action.id) == actions.FeedbackCounts(0, 0)
         for person, helps in zip(people, (True, True, False), strict=True):
-            await actions.give_feedback(ctx.session, action_id=action.id, person_id=person.id, helps=helps, now=NOW)
-        await actions.give_feedback(ctx.session, action_id=action.id, person_id=people[0].id, helps=False,
-                                    now=NOW + timedelta(hours=1))
+            await actions.give_feedback(ctx.session, action_id=action.id, person_id=person.id, helps=helps, now=NOW,
+                                        changeable_from=NOW)
+        assert await actions.give_feedback(ctx.session, action_id=action.id, person_id=people[0].id, helps=False,
+                                           now=NOW + timedelta(hours=1), changeable_from=NOW)
         assert await actions.feedback_counts(ctx.session, action.id) == actions.FeedbackCounts(3, 1)
+        later = NOW + timedelta(days=7)  # the first answer is older than the week it could be changed in
+        assert not await actions.give_feedback(ctx.session, action_id=action.id, person_id=people[1].id,
+                                               helps=False, now=later, changeable_from=later)
+        assert await actions.feedback_counts(ctx.session, action.id) == actions.FeedbackCounts(3, 1)
+        assert await actions.feedback_counts(ctx.session, action.id, before=NOW + timedelta(seconds=1)) \
+            == actions.FeedbackCounts(3, 1)  # the changed answer keeps the time it was first given
         assert len((await ctx.session.scalars(select(ActionFeedback))).all()) == 3
 
 
@@ -68,7 +75,8 @@ async def test_a_forgotten_person_takes_their_feedback_along(harness) -> None:
         action = await actions.add_action(ctx.session, workspace_id=workspace.id, team_id=team.id,
                                           text="Rota", created_by=people[0].id, now=NOW)
         for person in people:
-            await actions.give_feedback(ctx.session, action_id=action.id, person_id=person.id, helps=True, now=NOW)
+            await actions.give_feedback(ctx.session, action_id=action.id, person_id=person.id, helps=True, now=NOW,
+                                        changeable_from=NOW)
         await delete_person(ctx.session, people[0])
         assert await actions.feedback_counts(ctx.session, action.id) == actions.FeedbackCounts(1, 1)
         await ctx.session.refresh(action)

@@ -14,6 +14,7 @@ from handlers.home import HomePage, TeamSummary
 from handlers.insights import privacy
 from handlers.insights.report import TeamDigest
 from handlers.messages import (
+    ActionAnnouncement,
     Confirm,
     DigestMessage,
     Export,
@@ -94,6 +95,7 @@ def test_user_text_in_a_digest_is_inert_and_many_notices_stay_within_the_limits(
     Help(title=f"Help for {HOSTILE}", sections=(("x", ("y",)),)),
     Confirm(question=f"Remove {HOSTILE} from Support?", confirm_command="/tandem team remove"),
     Text(body=f"Team {HOSTILE} created"),
+    ActionAnnouncement(body=f"We're doing this: “{HOSTILE}”", action_id=7),
     Export(filename="tandem-export.json", content="{}", summary=f"Data of {HOSTILE}"),
     hostile_digest(),
     help_for_role(Role.ADMIN),

@@ -31,6 +31,7 @@ from handlers.insights.report import (
 )
 from handlers.messages import (
     MOOD_CHOICES,
+    ActionAnnouncement,
     Confirm,
     DigestMessage,
     Export,
@@ -133,6 +134,8 @@ MESSAGES: dict[str, Message] = {
     "digest": DigestMessage(report=_digest(), chart_png=_png(), chart_alt="Mood over 12 weeks, rising"),
     "digest-no-chart": DigestMessage(report=_digest()),
     "digest-suppressed": DigestMessage(report=_digest(mood=None, respondents=0, participation=None)),
+    "action-announcement": ActionAnnouncement(body="You said how work is going in Support — we're doing this: "
+                                                   "“**Quiet** hours”.", action_id=7),
 }
 
 

@@ -1,4 +1,4 @@
-"""Buttons and selects on Tandem's messages: mood, note, moment outcome/touchpoint, confirmations.
+"""Buttons and selects on Tandem's messages: mood, note, moment outcome/touchpoint, action feedback, confirmations.
 
 Each click is acknowledged first, then becomes a typed command run through the one unit-of-work runner;
 the message that was clicked is updated in place through the response_url (it works for ephemeral and
@@ -118,6 +118,24 @@ def register(app: AsyncApp, listening: Listening) -> None:
         number = _number(moment_id)
         command = c.SetMomentDetails(number, touchpoint=touchpoint) if number is not None and touchpoint else None
         await clicked(command, body, respond, client, context)
+
+    @app.action(re.compile(f"^({ids.ACTION_HELPS_ACTION}|{ids.ACTION_NO_HELP_ACTION})$"))
+    async def on_action_feedback(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond,
+                                 client: AsyncWebClient, context: AsyncBoltContext) -> None:
+        await ack()
+        action = _action(body)
+        action_id, helps = _number(action.get("value")), action.get("action_id") == ids.ACTION_HELPS_ACTION
+        command = c.ActionFeedback(None, 0, helps, action_id=action_id) if action_id is not None else None
+        await clicked(command, body, respond, client, context)
+
+    @app.action(ids.ACTION_RECORD_ACTION)
+    async def on_record_action(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond,
+                               client: AsyncWebClient) -> None:
+        await ack()
+        team = _action(body).get("value")
+        if not isinstance(team, str) or not team.strip() or not body.get("trigger_id"):
+            return await stale(body, respond, client)
+        await client.views_open(trigger_id=body["trigger_id"], view=render.action_modal(team, body.get("response_url")))
 
     @app.action(ids.CONFIRM_ACTION)
     async def on_confirm(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient,

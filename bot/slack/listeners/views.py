@@ -1,4 +1,4 @@
-"""Modal submissions (note, customer moment) and the "Log as customer moment" message shortcut.
+"""Modal submissions (note, customer moment, a digest's action) and the "Log as customer moment" message shortcut.
 
 A submission is validated by the handler before it is acknowledged, so a refusal shows next to the
 field (`response_action: errors`) and nothing is stored; a good one closes the modal and confirms.
@@ -130,6 +130,19 @@ def register(app: AsyncApp, listening: Listening) -> None:
                 "I lost track of which note this is for. Type `tandem notes` and try again.", ERROR_LIMIT)})
             return
         reply = await submitted(command, ids.NOTE_TURN_INPUT, ack, body, client, context)
+        if reply is not None:
+            await deliver(reply, Surface(client=client, user_id=user_of(body)[0]))
+
+    @app.view(ids.ACTION_MODAL)
+    async def on_action(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient,
+                        context: AsyncBoltContext) -> None:
+        team = _metadata(view).get("team")
+        if not isinstance(team, str) or not team.strip():
+            await ack(response_action="errors", errors={ids.ACTION_TEXT_INPUT: clip(
+                "I lost track of which team this action is for. Use `/tandem action add TEAM TEXT`.", ERROR_LIMIT)})
+            return
+        command = c.ActionAdd(_value(view, ids.ACTION_TEXT_INPUT) or "", team=team)
+        reply = await submitted(command, ids.ACTION_TEXT_INPUT, ack, body, client, context)
         if reply is not None:
             await deliver(reply, Surface(client=client, user_id=user_of(body)[0]))
 
