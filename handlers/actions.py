@@ -8,11 +8,13 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 from handlers import commands as c
+from handlers.action_feedback import feedback_shown
 from handlers.admin import resolve_team
 from handlers.config import TEXT_LIMIT
 from handlers.context import Ctx
 from handlers.errors import BadArguments, NotAuthorized, NotFound
 from handlers.identity import person_today
+from handlers.insights import wording
 from handlers.messages import Reply, Text
 from storage import actions as store
 from storage import outbox, teams
@@ -112,10 +114,10 @@ def week_cutoff(today: date) -> datetime:
     return datetime(monday.year, monday.month, monday.day, tzinfo=UTC)
 
 
-def feedback_words(counts: store.FeedbackCounts, min_group: int) -> str:
-    """Totals only, and only when at least `min_group` people answered."""
-    if counts.answered < min_group:
-        return f"Feedback: fewer than {min_group} answers by the end of last week, so no totals yet."
+def feedback_words(counts: store.FeedbackCounts | None, min_group: int) -> str:
+    """Totals only, and only where the rules of handlers/action_feedback allow them."""
+    if counts is None:
+        return wording.no_feedback_totals(min_group)
     return f"Feedback by the end of last week: {counts.helps} of {counts.answered} said it helps."
 
 
@@ -125,8 +127,8 @@ async def list_actions(ctx: Ctx, person: Person, command: c.ActionList) -> Reply
     if not rows:
         return Reply.of(Text(f"{team.name} has no actions yet: `/tandem action add TEXT`."))
     cutoff, min_group = week_cutoff(person_today(ctx, person)), person.workspace.min_group
-    lines = [_line(a, feedback_words(await store.feedback_counts(ctx.session, a.id, cutoff), min_group))
-             for a in rows]
+    shown = await feedback_shown(ctx, rows, cutoff, min_group)
+    lines = [_line(a, feedback_words(shown.get(a.id), min_group)) for a in rows]
     return Reply.of(Text("\n".join([f"Actions of {team.name}:", *lines])))
 
 

@@ -107,13 +107,24 @@ async def actions_of_teams(session: AsyncSession, team_ids: list[int],
         .order_by(TeamAction.team_id, TeamAction.number))).all())
 
 
-async def feedback_totals(session: AsyncSession, action_ids: list[int], before: datetime) -> dict[int, FeedbackCounts]:
-    """feedback_counts for several actions at once, answers last set before `before` only (absent: none)."""
-    if not action_ids:
-        return {}
+@dataclass(frozen=True)
+class Answer:
+    """One counted answer, as the privacy rules of the totals need it (never shown as such)."""
+
+    action_id: int
+    person_id: int
+    at: datetime
+    helps: bool
+
+
+async def answers_in_workspaces(session: AsyncSession, workspace_ids: list[int], before: datetime) -> list[Answer]:
+    """Every answer set before `before` to any action of these workspaces, oldest first: the totals of one action
+    are judged against the others' (two actions answered by nearly the same people can be subtracted)."""
+    if not workspace_ids:
+        return []
     rows = await session.execute(
-        select(ActionFeedback.action_id, func.count(ActionFeedback.id),
-               func.coalesce(func.sum(case((ActionFeedback.helps, 1), else_=0)), 0))
-        .where(ActionFeedback.action_id.in_(action_ids), ActionFeedback.at < before)
-        .group_by(ActionFeedback.action_id))
-    return {int(a): FeedbackCounts(answered=int(n), helps=int(h)) for a, n, h in rows.all()}
+        select(ActionFeedback.action_id, ActionFeedback.person_id, ActionFeedback.at, ActionFeedback.helps)
+        .join(TeamAction, TeamAction.id == ActionFeedback.action_id)
+        .where(TeamAction.workspace_id.in_(workspace_ids), ActionFeedback.at < before)
+        .order_by(ActionFeedback.at, ActionFeedback.id))
+    return [Answer(int(a), int(p), at, bool(h)) for a, p, at, h in rows.all()]

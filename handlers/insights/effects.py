@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 
+from handlers.action_feedback import feedback_shown
 from handlers.actions import week_cutoff
 from handlers.context import Ctx
-from handlers.insights import privacy, stats, wording
+from handlers.insights import stats, wording
 from handlers.insights.report import ActionEffect, EffectFigure, WeekPoint
 from handlers.insights.weeks import WeekView
 from storage import actions as action_store
@@ -58,8 +59,9 @@ def effect_of(measure: str, before: Sequence[float], after: Sequence[float],
 
 
 def action_effect(action: TeamAction, views: Sequence[WeekView], iso_week: str, min_group: int,
-                  counts: action_store.FeedbackCounts) -> ActionEffect:
-    """One action as the digest of `iso_week` shows it; `views` are the digest's own team-weeks (oldest first)."""
+                  counts: action_store.FeedbackCounts | None) -> ActionEffect:
+    """One action as the digest of `iso_week` shows it; `views` are the digest's own team-weeks (oldest first),
+    `counts` the feedback totals handlers/action_feedback lets it show (None: none)."""
     recorded = iso_week_of(action.created_at.date())
     monday, _ = iso_week_bounds(recorded)
     last, _ = iso_week_bounds(iso_week)
@@ -73,10 +75,10 @@ def action_effect(action: TeamAction, views: Sequence[WeekView], iso_week: str, 
         if measure != "mood" and not before and not after:
             continue  # the team has no such figure around the action (no helpdesk, no moments)
         effects.append(effect_of(measure, before, after, len(after_weeks)))
-    shown = privacy.enough(counts.answered, min_group)
     return ActionEffect(number=action.number, text=action.text, iso_week=recorded, status=action.status,
                         outcome=action.outcome if action.status == "done" else None,
-                        answered=counts.answered if shown else None, helps=counts.helps if shown else None,
+                        answered=None if counts is None else counts.answered,
+                        helps=None if counts is None else counts.helps,
                         effects=tuple(effects))
 
 
@@ -100,10 +102,10 @@ async def action_effects(ctx: Ctx, views: dict[int, list[WeekView]], iso_week: s
     rows = await action_store.actions_of_teams(ctx.session, sorted(views), _midnight(first_monday),
                                                _midnight(sunday + timedelta(days=1)))
     cutoff = min(week_cutoff(sunday + timedelta(days=1)), week_cutoff(ctx.clock.now().date()))
-    totals = await action_store.feedback_totals(ctx.session, [a.id for a in rows], cutoff)
+    totals = await feedback_shown(ctx, rows, cutoff, min_group)
     out: dict[int, list[ActionEffect]] = {}
     for action in rows:
-        counts = totals.get(action.id, action_store.FeedbackCounts(answered=0, helps=0))
+        counts = totals.get(action.id)
         out.setdefault(action.team_id, []).append(action_effect(action, views[action.team_id], iso_week, min_group,
                                                                 counts))
     return {team: tuple(effects[-MAX_ACTIONS:]) for team, effects in out.items()}

@@ -236,9 +236,15 @@ def action_title(action: ActionEffect) -> str:
     return f"{who}#{action.number} {action.text} (from {action.iso_week}; {state})"
 
 
+def no_feedback_totals(min_group: int) -> str:
+    """Why an action shows no totals (handlers/action_feedback): too few answers, or too close to another's."""
+    return (f"Feedback: no totals to show (they need at least {min_group} answers, move only in steps of "
+            f"{min_group}, and are held back where two actions' answers could be compared).")
+
+
 def action_feedback(action: ActionEffect, min_group: int) -> str:
     if action.answered is None or action.helps is None:
-        return f"Feedback: fewer than {min_group} answers by the end of the week, so no totals."
+        return no_feedback_totals(min_group)
     return f"Feedback: {action.helps} of {action.answered} said it helps."
 
 

@@ -126,9 +126,9 @@ async def test_feedback_is_one_per_person_changeable_and_totals_only_at_min_grou
     assert await harness.count(ActionFeedback) == min_group - 1  # changed, not added
     harness.clock.advance(timedelta(days=7))
     listed = await harness.say("mia", "tandem action list")
-    assert f"fewer than {min_group} answers" in listed and "said it helps" not in listed
+    assert "no totals to show" in listed and "said it helps" not in listed
     assert "noted" in await harness.say(members[min_group - 1], "tandem action helps 1")
-    assert f"fewer than {min_group} answers" in await harness.say("mia", "tandem action list")  # this week's click
+    assert "no totals to show" in await harness.say("mia", "tandem action list")  # this week's click
     harness.clock.advance(timedelta(days=7))
     assert f"{min_group - 1} of {min_group} said it helps" in await harness.say("mia", "tandem action list")
 
@@ -158,6 +158,42 @@ async def test_curious_manager_cannot_see_one_click_arrive(harness) -> None:
     assert f"{min_group} of {min_group} said it helps" in before
     await harness.say(members[min_group], "tandem action no-help 1")  # one more answers this week
     assert await harness.say("mia", "tandem action list") == before
+
+
+async def test_curious_manager_cannot_learn_the_one_answer_of_a_later_week(harness) -> None:
+    """Totals move only in steps of min_group: one answer in a later week never shows as a change of one."""
+    members = await _team_of(harness, 12)
+    min_group = await _min_group(harness)
+    for member in members[:min_group]:
+        await harness.say(member, "tandem action helps 1")
+    harness.clock.advance(timedelta(days=7))
+    first = await harness.say("mia", "tandem action list")
+    assert f"{min_group} of {min_group} said it helps" in first
+    await harness.say(members[min_group], "tandem action no-help 1")  # the one answer of the week
+    harness.clock.advance(timedelta(days=7))
+    assert await harness.say("mia", "tandem action list") == first  # a week later: still the same totals
+    for member in members[min_group + 1:2 * min_group]:  # min_group more answers in all: the totals move
+        await harness.say(member, "tandem action helps 1")
+    harness.clock.advance(timedelta(days=7))
+    assert f"{2 * min_group - 1} of {2 * min_group} said it helps" in await harness.say("mia", "tandem action list")
+
+
+async def test_curious_manager_cannot_subtract_two_teams_that_differ_by_one(harness) -> None:
+    """The same action for Support and for Support plus one person: neither shows totals."""
+    members = await _team_of(harness, 6)
+    assert "Only" not in await harness.say("ada", "tandem team create Wider")
+    assert "Only" not in await harness.say("ada", "tandem team manager Wider @mia")
+    await harness.join("solo")
+    assert "Only" not in await harness.say("ada", "tandem team add Wider @solo " + " ".join(f"@{m}" for m in members))
+    assert "recorded" in await harness.say("mia", "tandem action add Wider Quiet hours")
+    for member in members:
+        await harness.say(member, "tandem action helps Support 1")
+        await harness.say(member, "tandem action helps Wider 1")
+    await harness.say("solo", "tandem action no-help Wider 1")
+    harness.clock.advance(timedelta(days=7))
+    for team in ("Support", "Wider"):
+        listed = await harness.say("mia", f"tandem action list {team}")
+        assert "no totals to show" in listed and "said it helps" not in listed, listed
 
 
 async def test_curious_manager_cannot_see_a_change_of_mind(harness) -> None:

@@ -294,7 +294,7 @@ def test_actions_too_early_or_with_few_answers_are_shown_in_their_words_on_every
     report = replace(full_digest(), actions=actions)
     assert missing(_message(report)) == []
     for text in shown(_message(report)).values():
-        assert "fewer than 5 answers by the end of the week, so no totals" in text
+        assert "Feedback: no totals to show (they need at least 5 answers" in text
         assert "2 of 1" not in text and "1 of 2" not in text  # Billing's feedback under min_group is not shown
 
 
