@@ -1,6 +1,7 @@
 """Shared notes on Teams through the running server and the fake Bot Connector: the note card submitted with
 the share toggle on → the manager's digest card with a reply box per note → its submit → the outbox relays the
-reply to the author's conversation as a card with an answer box (no name either way)."""
+reply to the author's conversation as a card with an answer box; the answer reaches the manager at the next release
+from "the author", and a close tells the author and stops further turns (no name either way)."""
 from __future__ import annotations
 
 import json
@@ -11,6 +12,7 @@ import pytest
 import pytest_asyncio
 from sqlalchemy import select
 
+from handlers.sharing.relay import next_release
 from storage.models import Membership, MoodEntry, Prompt, SharedNote, SharedNoteMessage, Team
 from tests.e2e.teams_support import TeamsServer, cards, new_tenant, new_user, personal_conversation, running_server
 from tests.fakes import teams_activities as ta
@@ -98,3 +100,25 @@ async def test_share_then_reply_from_the_digest_card_reaches_the_author_with_an_
         {**send["data"], f"note_turn_{n}": "Yes please"}, "x", server.connector.service_url, tenant,
         author_user, author_conversation, aad_object_id=author_aad))
     assert status == 200 and await server.count(SharedNoteMessage) == 2
+
+    held = server.connector.activities_in(mia_conversation)
+    await server.dispatcher.drain()  # before the release: the manager has nothing yet
+    assert len(server.connector.activities_in(mia_conversation)) == len(held)
+    server.clock.set(next_release(server.clock.now()) + timedelta(minutes=1))
+    await server.dispatcher.drain()
+    answered = json.dumps(server.connector.activities_in(mia_conversation)[len(held):], ensure_ascii=False)
+    assert f"The author of shared note #{n}" in answered and "Yes please" in answered
+    assert author_user not in answered and author_aad not in answered  # never who: no id of the author
+    assert not author.display_name or author.display_name not in answered
+
+    before_close = len(server.connector.activities_in(author_conversation))
+    status, _ = await server.post(ta.personal_message(f"tandem close {n}", server.connector.service_url, tenant,
+                                                      mia_user, mia_conversation, aad_object_id=mia_aad))
+    assert status == 200
+    await server.dispatcher.drain()
+    told = json.dumps(server.connector.activities_in(author_conversation)[before_close:], ensure_ascii=False)
+    assert f"A manager closed the conversation on shared note #{n}" in told
+    status, _ = await server.post(ta.personal_message(f"tandem answer {n} One more thing", server.connector.service_url,
+                                                      tenant, author_user, author_conversation,
+                                                      aad_object_id=author_aad))
+    assert status == 200 and await server.count(SharedNoteMessage) == 2  # closed: nothing more is stored
