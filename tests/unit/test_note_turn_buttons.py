@@ -63,7 +63,7 @@ def test_teams_cards_carry_a_box_per_note_and_are_valid() -> None:
     assert digest is not None and turn is not None
     assert errors(validator, digest) == [] and errors(validator, turn) == []
     boxes = [e["id"] for e in digest["body"] if e["type"] == "Input.Text"]
-    assert boxes == [f"note_turn_{n.number}" for n in SHARED_NOTES]
+    assert boxes == [*(f"note_turn_{n.number}" for n in SHARED_NOTES), "action_text"]  # then Record an action
     assert "“<b>hi</b>”" in json.dumps(turn["body"][0], ensure_ascii=False)  # a TextRun: never markdown
     assert teams_render.card_for(Text("plain")) is None
 
