@@ -5,7 +5,9 @@ console channel's messenger, and they answer, add notes and log customer moments
 console sessions exactly as a person would. Digests are built by the real digest code when the
 scheduler sends them to managers, and written to --out (text, JSON and chart each, and one index.html
 that shows them all as a manager reads them). In the simulation, one team's wellbeing sinks for a few
-weeks and its customer moments worsen a week later.
+weeks and its customer moments worsen a week later; some people share their notes with their manager, and when
+the sinking team's digest shows the drop, its manager answers a shared note and records an action, which the team
+hears about and says whether it helps — so later digests show what followed the action.
 """
 from __future__ import annotations
 
@@ -29,7 +31,7 @@ from bot.console.session import ConsoleSession
 from bot.delivery.dispatcher import Dispatcher
 from bot.wiring import Deps, build_ready
 from handlers.cx.csv_rows import CsvLayout
-from handlers.messages import DigestMessage, Message, MoodPrompt
+from handlers.messages import ActionAnnouncement, DigestMessage, Message, MoodPrompt
 from handlers.ports import Recipient, SimulatedClock
 
 START = datetime(2026, 9, 7, tzinfo=UTC)  # a Monday; the simulated weeks are fixed so runs are comparable
@@ -52,6 +54,20 @@ class SimPerson:
     team: TeamStory
     offset: float
     session: ConsoleSession
+
+
+ACTION = "Two more people on the support queue and no meetings on Fridays until the backlog is cleared"
+REPLY = "Thank you for telling us. We're adding people to the queue this week; tell me if it helps."
+SHARE_SHARE = 0.3  # of notes written, the share their author sends to the manager anonymously
+HELPS_SHARE = 0.7  # of members told about the action, the share who say it helps (the others say it doesn't)
+
+
+@dataclass
+class Managers:
+    """The managers' console sessions and what they have done, so each acts once."""
+
+    sessions: dict[str, ConsoleSession] = field(default_factory=dict)  # team name → its manager
+    acted: set[str] = field(default_factory=set)  # teams whose manager has answered the slump
 
 
 @dataclass
@@ -84,13 +100,15 @@ async def run_demo(settings: Settings, options: DemoOptions) -> int:
     (out / "digests").mkdir(parents=True)
     db_path = out / "demo.db"
     rng = random.Random(options.seed)
+    story_rng = random.Random(options.seed + 1)  # sharing, replies and feedback: the main sequence stays as it was
     clock = SimulatedClock(START)
     deps = await build_ready(settings, clock=clock, database_url=f"sqlite:///{db_path}")
     messenger = DemoMessenger()
     deps.messengers[CONSOLE_PLATFORM] = messenger
     transcript: list[str] = []
     try:
-        people = await _set_up_organisation(deps, rng, _team_sizes(options, rng), transcript)
+        managers = Managers()
+        people = await _set_up_organisation(deps, rng, _team_sizes(options, rng), transcript, managers)
         dispatcher = Dispatcher(deps, seed=options.seed)
         by_handle = {p.handle: p for p in people}
         digests: list[DigestMessage] = []
@@ -101,7 +119,7 @@ async def run_demo(settings: Settings, options: DemoOptions) -> int:
             if now.weekday() < 5 and TICK_HOURS_UTC[0] <= now.hour <= TICK_HOURS_UTC[1]:
                 clock.set(now)
                 await dispatcher.tick()
-                await _act_on_inbox(messenger, by_handle, options, rng, now, digests)
+                await _act_on_inbox(messenger, by_handle, options, (rng, story_rng), now, digests, managers)
                 await _log_moments(people, rng, now, moment_hours, options)
                 if now.weekday() == 4 and now.hour == TICK_HOURS_UTC[1]:
                     await _import_ratings(deps, people, rng, now, options, out)
@@ -117,7 +135,7 @@ async def run_demo(settings: Settings, options: DemoOptions) -> int:
 
 
 async def _set_up_organisation(deps, rng: random.Random, sizes: list[int],
-                               transcript: list[str]) -> list[SimPerson]:
+                               transcript: list[str], managers: Managers) -> list[SimPerson]:
     """People make first contact; the admin builds teams with the real admin commands."""
     names = iter(rng.sample(NAMES, k=min(len(NAMES), sum(sizes) + len(TEAMS) + 1)))
     admin = ConsoleSession(deps, "ada", lambda text: transcript.append(f"tandem> {text}"), display_name="Ada")
@@ -137,6 +155,7 @@ async def _set_up_organisation(deps, rng: random.Random, sizes: list[int],
         boss = ConsoleSession(deps, manager, lambda text: None, display_name=manager.capitalize(),
                               timezone=story.timezone)
         await boss.greet()
+        managers.sessions[story.name] = boss
         await _say(admin, transcript, f'tandem team add "{story.name}" ' + " ".join(f"@{h}" for h in handles))
         await _say(admin, transcript, f'tandem team manager "{story.name}" @{manager}')
     await _say(admin, transcript, "tandem schedule show")
@@ -154,15 +173,22 @@ def _mood_for(person: SimPerson, week: int, weeks: int, rng: random.Random) -> i
 
 
 async def _act_on_inbox(messenger: DemoMessenger, by_handle: dict[str, SimPerson], options: DemoOptions,
-                        rng: random.Random, now: datetime, digests: list[DigestMessage]) -> None:
+                        rngs: tuple[random.Random, random.Random], now: datetime, digests: list[DigestMessage],
+                        managers: Managers) -> None:
     week = (now - START).days // 7
+    rng, story_rng = rngs
     pending, messenger.inbox = messenger.inbox, []
     for recipient, message in pending:
         if isinstance(message, DigestMessage):
             if message.report.week_start >= START.date():  # the first Monday's digest covers a week before the story
                 digests.append(message)
+                await _answer_the_slump(message, managers)
             continue
         person = by_handle.get(recipient.platform_user_id)
+        if person is not None and isinstance(message, ActionAnnouncement):
+            verb = "helps" if story_rng.random() < HELPS_SHARE else "no-help"
+            await person.session.handle_line(f"tandem action {verb} {person.team.name} 1")
+            continue
         if person is None or not isinstance(message, MoodPrompt):
             continue
         willing = person.team.participation(week, options.weeks) * (0.5 if message.reminder else 1.0)
@@ -173,6 +199,23 @@ async def _act_on_inbox(messenger: DemoMessenger, by_handle: dict[str, SimPerson
         await person.session.handle_line(str(score))
         note = rng.choice(NOTES[score]) if rng.random() < 0.35 else ""
         await person.session.handle_line(note)
+        if note:  # the console then asks whether to share it with the manager, anonymously
+            await person.session.handle_line("yes" if story_rng.random() < SHARE_SHARE else "no")
+
+
+async def _answer_the_slump(message: DigestMessage, managers: Managers) -> None:
+    """When a digest first shows its team's mood going down, the manager replies to a shared note and records an
+    action, with the same commands a manager types."""
+    report = message.report
+    trend = report.mood.trend if report.mood else None
+    sinking = {story.name for story in TEAMS if story.sinks}  # the story's action is about its slump
+    if report.team not in sinking or report.team in managers.acted or trend is None or trend.direction != "down":
+        return
+    managers.acted.add(report.team)
+    boss = managers.sessions[report.team]
+    if report.shared_notes:
+        await boss.handle_line(f"tandem reply {report.shared_notes[0].number} {REPLY}")
+    await boss.handle_line(f"tandem action add {report.team} {ACTION}")
 
 
 async def _log_moments(people: list[SimPerson], rng: random.Random, now: datetime,

@@ -42,6 +42,7 @@ def test_demo_writes_digests_and_shows_the_sinking_team(tmp_path: Path) -> None:
     assert [c.with_suffix(".json") for c in charts] == digests
     assert all(c.read_bytes().startswith(b"\x89PNG") for c in charts)
     _the_page_shows_every_digest_with_its_chart(out, reports)
+    _support_acts_on_its_slump_and_sees_what_followed(by_team, support)
     _a_slack_digest_of_support_shows_the_slump_quality_and_link(support)
     from bot.cli.demo_story import NAMES
 
@@ -49,6 +50,19 @@ def test_demo_writes_digests_and_shows_the_sinking_team(tmp_path: Path) -> None:
     written += re.sub(r"base64,[^\"]+", "", (out / "index.html").read_text(encoding="utf-8")).lower()
     named = [n for n in NAMES if re.search(rf"\b{n.lower()}\b", written)]
     assert not named, f"a digest names {named}"
+
+
+def _support_acts_on_its_slump_and_sees_what_followed(by_team: dict[str, list[dict]], support: list[dict]) -> None:
+    """Notes are shared anonymously; Support's manager records one action when the drop shows, and later digests
+    show its effect (in plain words) and the team's feedback once enough answered; no other team acts."""
+    assert any(r["shared_notes"] for rs in by_team.values() for r in rs)
+    assert all(not r["actions"] for team, rs in by_team.items() if team != "Support" for r in rs)
+    acted = [r for r in support if r["actions"]]
+    assert acted and len({a["number"] for r in acted for a in r["actions"]}) == 1
+    last = acted[-1]["actions"][0]
+    assert {e["measure"] for e in last["effects"]} >= {"mood", "csat"}
+    assert all(e["statement"] and "caused" not in e["statement"] for e in last["effects"])
+    assert last["answered"] is not None and 0 < last["helps"] <= last["answered"]
 
 
 def _the_page_shows_every_digest_with_its_chart(out: Path, reports: list[dict]) -> None:
