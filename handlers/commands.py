@@ -440,13 +440,19 @@ def parse_pause(rest: str) -> Pause:
     raise BadArguments("Write `pause` or `pause until YYYY-MM-DD`.")
 
 
-def parse_digest(rest: str) -> ShowDigest:
+def team_and_week(rest: str) -> tuple[str | None, str | None]:
+    """`[team] [YYYY-Www]`, the words of every command about one team's week (digest, notes)."""
     args = tokens(rest)
     week = None
     if args and (ISO_WEEK.fullmatch(args[-1].upper()) or re.fullmatch(r"\d{4}-\S+", args[-1])):
         week = parse_iso_week(args[-1])
         args = args[:-1]
-    return ShowDigest(team=" ".join(args).strip() or None, week=week)
+    return " ".join(args).strip() or None, week
+
+
+def parse_digest(rest: str) -> ShowDigest:
+    team, week = team_and_week(rest)
+    return ShowDigest(team=team, week=week)
 
 
 def parse_action(rest: str) -> ActionAdd | ActionList | ActionDone | ActionFeedback:

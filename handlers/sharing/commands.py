@@ -1,10 +1,9 @@
 """The typed words of shared notes: what each command carries and how its text is read."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-from handlers.commands import ISO_WEEK, parse_int, parse_iso_week, tokens
+from handlers.commands import parse_int, team_and_week, tokens
 from handlers.errors import BadArguments
 
 MAX_NUMBER = 10**9
@@ -54,12 +53,8 @@ def parse_share(rest: str) -> ShareNote:
 
 
 def parse_notes(rest: str) -> ShowSharedNotes:
-    args = tokens(rest)
-    week = None
-    if args and (ISO_WEEK.fullmatch(args[-1].upper()) or re.fullmatch(r"\d{4}-\S+", args[-1])):
-        week = parse_iso_week(args[-1])
-        args = args[:-1]
-    return ShowSharedNotes(team=" ".join(args).strip() or None, week=week)
+    team, week = team_and_week(rest)
+    return ShowSharedNotes(team=team, week=week)
 
 
 def _number(word: str) -> int:
