@@ -55,12 +55,7 @@ async def _as_author(ctx: Ctx, person: Person, number: int) -> SharedNote:
 async def reply(ctx: Ctx, person: Person, command: ReplyToNote) -> Reply:
     """`tandem reply N text`: relayed to the author; the manager sees no delivery or read state, ever."""
     text = checked_text(command.text)
-    note = await _as_manager(ctx, person, command.number)
-    if note.status == "closed":
-        raise BadArguments(f"The conversation on note #{note.number} is closed; nothing was sent.")
-    message = await shared_notes.add_message(ctx.session, note=note, side="manager", sender_id=person.id,
-                                             text=text, now=ctx.clock.now())
-    await relay(ctx, note, message)
+    note = await _send_turn(ctx, person, await _as_manager(ctx, person, command.number), "manager", text)
     return Reply.of(Text(f"Your reply to note #{note.number} will reach its author, who stays anonymous. "
                          "If they answer, it comes to you here."))
 
@@ -68,14 +63,19 @@ async def reply(ctx: Ctx, person: Person, command: ReplyToNote) -> Reply:
 async def answer(ctx: Ctx, person: Person, command: AnswerNote) -> Reply:
     """`tandem answer N text`: the author's turn, relayed to the team's managers as 'the author'."""
     text = checked_text(command.text)
-    note = await _as_author(ctx, person, command.number)
-    if note.status == "closed":
-        raise BadArguments(f"The conversation on note #{note.number} is closed; nothing was sent.")
-    message = await shared_notes.add_message(ctx.session, note=note, side="author", sender_id=person.id,
-                                             text=text, now=ctx.clock.now())
-    await relay(ctx, note, message)
+    note = await _send_turn(ctx, person, await _as_author(ctx, person, command.number), "author", text)
     return Reply.of(Text(f"Your answer on note #{note.number} goes to your managers without your name, with the "
                          "next batch of answers (so its time says nothing about you)."))
+
+
+async def _send_turn(ctx: Ctx, person: Person, note: SharedNote, side: str, text: str) -> SharedNote:
+    """Store one turn of an open conversation and queue its relay to the other side."""
+    if note.status == "closed":
+        raise BadArguments(f"The conversation on note #{note.number} is closed; nothing was sent.")
+    message = await shared_notes.add_message(ctx.session, note=note, side=side, sender_id=person.id, text=text,
+                                             now=ctx.clock.now())
+    await relay(ctx, note, message)
+    return note
 
 
 async def close(ctx: Ctx, person: Person, command: CloseNote) -> Reply:
