@@ -79,6 +79,14 @@ def _note_turn(view: dict[str, Any]) -> ReplyToNote | AnswerNote | None:
     return ReplyToNote(number, text) if verb == "reply" else AnswerNote(number, text)
 
 
+def _action(view: dict[str, Any]) -> c.ActionAdd | None:
+    """The digest's "Record an action" form: the team comes from the form, never from the typed text."""
+    team = _metadata(view).get("team")
+    if not isinstance(team, str) or not team.strip():
+        return None
+    return c.ActionAdd(_value(view, ids.ACTION_TEXT_INPUT) or "", team=team)
+
+
 def _moment(view: dict[str, Any]) -> c.LogMoment:
     link = _metadata(view).get("link")
     return c.LogMoment(_value(view, ids.MOMENT_TEXT_INPUT) or "", outcome=_value(view, ids.MOMENT_OUTCOME_INPUT),
@@ -121,37 +129,35 @@ def register(app: AsyncApp, listening: Listening) -> None:
         else:
             await deliver(reply, Surface(client=client, user_id=user_of(body)[0]))
 
+    async def answered_here(command: c.Command | ReplyToNote | AnswerNote | None, field: str, lost: str,
+                            ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient,
+                            context: AsyncBoltContext) -> None:
+        """Run a form's command and answer in the person's DM; a form that lost its context says so by the field."""
+        if command is None:
+            await ack(response_action="errors", errors={field: clip(lost, ERROR_LIMIT)})
+            return
+        reply = await submitted(command, field, ack, body, client, context)
+        if reply is not None:
+            await deliver(reply, Surface(client=client, user_id=user_of(body)[0]))
+
     @app.view(ids.NOTE_TURN_MODAL)
     async def on_note_turn(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient,
                            context: AsyncBoltContext) -> None:
-        command = _note_turn(view)
-        if command is None:
-            await ack(response_action="errors", errors={ids.NOTE_TURN_INPUT: clip(
-                "I lost track of which note this is for. Type `tandem notes` and try again.", ERROR_LIMIT)})
-            return
-        reply = await submitted(command, ids.NOTE_TURN_INPUT, ack, body, client, context)
-        if reply is not None:
-            await deliver(reply, Surface(client=client, user_id=user_of(body)[0]))
+        await answered_here(_note_turn(view), ids.NOTE_TURN_INPUT,
+                            "I lost track of which note this is for. Type `tandem notes` and try again.",
+                            ack, body, client, context)
 
     @app.view(ids.ACTION_MODAL)
     async def on_action(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient,
                         context: AsyncBoltContext) -> None:
-        team = _metadata(view).get("team")
-        if not isinstance(team, str) or not team.strip():
-            await ack(response_action="errors", errors={ids.ACTION_TEXT_INPUT: clip(
-                "I lost track of which team this action is for. Use `/tandem action add TEAM TEXT`.", ERROR_LIMIT)})
-            return
-        command = c.ActionAdd(_value(view, ids.ACTION_TEXT_INPUT) or "", team=team)
-        reply = await submitted(command, ids.ACTION_TEXT_INPUT, ack, body, client, context)
-        if reply is not None:
-            await deliver(reply, Surface(client=client, user_id=user_of(body)[0]))
+        await answered_here(_action(view), ids.ACTION_TEXT_INPUT,
+                            "I lost track of which team this action is for. Use `/tandem action add TEAM TEXT`.",
+                            ack, body, client, context)
 
     @app.view(ids.MOMENT_MODAL)
     async def on_moment(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient,
                         context: AsyncBoltContext) -> None:
-        reply = await submitted(_moment(view), ids.MOMENT_TEXT_INPUT, ack, body, client, context)
-        if reply is not None:
-            await deliver(reply, Surface(client=client, user_id=user_of(body)[0]))
+        await answered_here(_moment(view), ids.MOMENT_TEXT_INPUT, "", ack, body, client, context)
 
     @app.shortcut(ids.MESSAGE_SHORTCUT)
     async def on_message_shortcut(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient,
