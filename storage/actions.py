@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import ActionFeedback, TeamAction, is_row_id
@@ -71,17 +71,6 @@ async def give_feedback(session: AsyncSession, *, action_id: int, person_id: int
         row.helps = helps
     await session.flush()
     return True
-
-
-async def feedback_counts(session: AsyncSession, action_id: int, before: datetime | None = None) -> FeedbackCounts:
-    """Totals; with `before`, only answers last set before then (so totals move once a week, not per click)."""
-    query = (select(func.count(ActionFeedback.id),
-                    func.coalesce(func.sum(case((ActionFeedback.helps, 1), else_=0)), 0))
-             .where(ActionFeedback.action_id == action_id))
-    if before is not None:
-        query = query.where(ActionFeedback.at < before)
-    answered, helps = (await session.execute(query)).one()
-    return FeedbackCounts(answered=int(answered), helps=int(helps))
 
 
 async def feedback_of_person(session: AsyncSession, person_id: int) -> list[tuple[TeamAction, ActionFeedback]]:
