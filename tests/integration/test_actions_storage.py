@@ -7,30 +7,16 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from storage import actions
-from storage.models import ActionFeedback, Person, Team, Workspace
+from storage.models import ActionFeedback
+from tests.support.seed import seed_org, seed_team
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
-async def _team_with_people(session, count: int) -> tuple[Workspace, Team, list[Person]]:
-    workspace = Workspace(platform="console", external_id="w-actions", name="w", timezone="UTC", min_group=5,
-                          created_at=NOW)
-    session.add(workspace)
-    await session.flush()
-    team = Team(workspace_id=workspace.id, name="support", created_at=NOW)
-    people = [Person(workspace_id=workspace.id, platform_user_id=f"u{i}", display_name=f"U{i}", created_at=NOW)
-              for i in range(count)]
-    session.add_all([team, *people])
-    await session.flush()
-    return workspace, team, people
-
-
 async def test_actions_are_numbered_per_team_and_closed_once(harness) -> None:
     async with harness.deps.context() as ctx:
-        workspace, team, people = await _team_with_people(ctx.session, 1)
-        other = Team(workspace_id=workspace.id, name="sales", created_at=NOW)
-        ctx.session.add(other)
-        await ctx.session.flush()
+        workspace, team, people = await seed_org(ctx.session, people=1, now=NOW)
+        other = await seed_team(ctx.session, workspace.id, "sales", now=NOW)
         first = await actions.add_action(ctx.session, workspace_id=workspace.id, team_id=team.id,
                                          text="No meetings on Fridays", created_by=people[0].id, now=NOW)
         second = await actions.add_action(ctx.session, workspace_id=workspace.id, team_id=team.id,
@@ -55,7 +41,7 @@ async def _counts(session, workspace_id: int, action_id: int,
 
 async def test_feedback_is_one_per_person_changeable_and_counted_in_totals(harness) -> None:
     async with harness.deps.context() as ctx:
-        workspace, team, people = await _team_with_people(ctx.session, 3)
+        workspace, team, people = await seed_org(ctx.session, people=3, now=NOW)
         action = await actions.add_action(ctx.session, workspace_id=workspace.id, team_id=team.id,
                                           text="Rota", created_by=None, now=NOW)
         assert await _counts(ctx.session, workspace.id, action.id) == actions.FeedbackCounts(0, 0)
@@ -78,7 +64,7 @@ async def test_a_forgotten_person_takes_their_feedback_along(harness) -> None:
     from storage.people import delete_person
 
     async with harness.deps.context() as ctx:
-        workspace, team, people = await _team_with_people(ctx.session, 2)
+        workspace, team, people = await seed_org(ctx.session, people=2, now=NOW)
         action = await actions.add_action(ctx.session, workspace_id=workspace.id, team_id=team.id,
                                           text="Rota", created_by=people[0].id, now=NOW)
         for person in people:

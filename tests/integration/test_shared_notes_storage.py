@@ -2,37 +2,23 @@
 order), withdrawn notes gone from the feed, a conversation kept per note, and everything gone with forget-me."""
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
 from storage import shared_notes
-from storage.models import MoodEntry, Person, Prompt, SharedNote, SharedNoteMessage, Team, Workspace
+from storage.models import MoodEntry, Person, SharedNote, SharedNoteMessage, Team, Workspace
+from tests.support.seed import seed_answers, seed_org
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 WEEK = "2026-W10"
 
 
 async def _team_with_entries(session, count: int) -> tuple[Workspace, Team, list[Person], list[MoodEntry]]:
-    workspace = Workspace(platform="console", external_id="w-shared", name="w", timezone="UTC", min_group=3,
-                          created_at=NOW)
-    session.add(workspace)
-    await session.flush()
-    team = Team(workspace_id=workspace.id, name="support", created_at=NOW)
-    people = [Person(workspace_id=workspace.id, platform_user_id=f"u{i}", display_name=f"U{i}", created_at=NOW)
-              for i in range(count)]
-    session.add_all([team, *people])
-    await session.flush()
-    entries = []
-    for i, person in enumerate(people):
-        prompt = Prompt(person_id=person.id, local_date=date(2026, 3, 2), due_at=NOW, closes_at=NOW + timedelta(1))
-        session.add(prompt)
-        await session.flush()
-        entry = MoodEntry(prompt_id=prompt.id, person_id=person.id, local_date=date(2026, 3, 2), score=3,
-                          note=f"note {i}", answered_at=NOW + timedelta(minutes=i), updated_at=NOW)
-        session.add(entry)
-        entries.append(entry)
-    await session.flush()
+    """A team of `count` people who each answered today with a note, a minute apart (the order numbers must hide)."""
+    workspace, team, people = await seed_org(session, people=count, now=NOW)
+    entries = await seed_answers(session, people, at=NOW, notes=[f"note {i}" for i in range(count)],
+                                 apart=timedelta(minutes=1))
     return workspace, team, people, entries
 
 
