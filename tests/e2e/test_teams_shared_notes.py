@@ -6,17 +6,18 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 import pytest_asyncio
 from sqlalchemy import select
 
 from handlers.sharing.relay import next_release
-from storage.models import Membership, MoodEntry, Prompt, SharedNote, SharedNoteMessage, Team
+from storage.models import SharedNote, SharedNoteMessage
 from tests.e2e.teams_support import TeamsServer, cards, new_tenant, new_user, personal_conversation, running_server
 from tests.fakes import teams_activities as ta
 from tests.support.official_schemas import adaptive_card_validator, errors
+from tests.support.seed import seed_answers, seed_team
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 WEDNESDAY = datetime(2026, 11, 18, 9, 30, tzinfo=UTC)  # 2026-W47
@@ -45,29 +46,15 @@ async def test_share_then_reply_from_the_digest_card_reaches_the_author_with_an_
     assert all(p is not None for p in found)
     admin, mia, *members = [p for p in found if p is not None]
     async with server.deps.context() as ctx:  # the team and its week, seeded (typing them is tested elsewhere)
-        team = Team(workspace_id=admin.workspace_id, name="Support", created_at=WEDNESDAY)
-        ctx.session.add(team)
-        await ctx.session.flush()
-        ctx.session.add(Membership(team_id=team.id, person_id=mia.id, role="manager", started_on=date(2025, 1, 6)))
-        prompts = {}
-        for person in members:
-            ctx.session.add(Membership(team_id=team.id, person_id=person.id, role="member",
-                                       started_on=date(2025, 1, 6)))
-            prompt = Prompt(person_id=person.id, slot="checkin", local_date=WEDNESDAY.date(), due_at=WEDNESDAY,
-                            sent_at=WEDNESDAY, closes_at=WEDNESDAY + timedelta(hours=16))
-            ctx.session.add(prompt)
-            await ctx.session.flush()
-            prompts[person.id] = prompt.id
-            ctx.session.add(MoodEntry(prompt_id=prompt.id, person_id=person.id, local_date=WEDNESDAY.date(),
-                                      score=3, sentiment_version="test", answered_at=WEDNESDAY,
-                                      updated_at=WEDNESDAY))
+        await seed_team(ctx.session, admin.workspace_id, "Support", now=WEDNESDAY, managers=[mia], members=members)
+        answers = await seed_answers(ctx.session, members, at=WEDNESDAY)
     author = members[0]
     (author_user, author_aad), author_conversation = people[2]
     (mia_user, mia_aad), mia_conversation = people[1]
 
     server.clock.set(datetime.combine(WEDNESDAY.date(), time(12), tzinfo=UTC))
     status, _ = await server.post(ta.card_submit(
-        {"tandem": "note", "prompt_id": prompts[author.id], "note": SECRET, "share": "true"}, "x",
+        {"tandem": "note", "prompt_id": answers[0].prompt_id, "note": SECRET, "share": "true"}, "x",
         server.connector.service_url, tenant, author_user, author_conversation, aad_object_id=author_aad))
     assert status == 200
     [shared] = await server.rows(select(SharedNote))
