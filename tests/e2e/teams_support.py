@@ -1,5 +1,6 @@
-"""A running Tandem server (real aiohttp, real SQLite, simulated clock) with a fake Bot Connector, for the
-Teams end-to-end tests. One per test module: tests keep apart by using their own tenant ids."""
+"""A running Tandem server (real aiohttp, a real database, simulated clock) with a fake Bot Connector, for the
+Teams end-to-end tests. Mostly one per test module on SQLite: tests keep apart by using their own tenant ids; a
+test that runs on each database (the `database` fixture of tests/conftest.py) gets its own."""
 from __future__ import annotations
 
 import uuid
@@ -93,11 +94,14 @@ def card_inputs(card: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 @asynccontextmanager
-async def running_server(tmp: Path, environ: dict[str, str] | None = None) -> AsyncIterator[TeamsServer]:
+async def running_server(tmp: Path, environ: dict[str, str] | None = None,
+                         database: tuple[str, dict[str, Any]] | None = None) -> AsyncIterator[TeamsServer]:
+    """The server on `database` (url, engine options) when given, else on a SQLite file in `tmp`."""
     env = {"TANDEM_CONFIG": str(ROOT / "app.yaml")} | (environ or {})
     settings = load_settings(env)
     clock = SimulatedClock(START)
-    deps = build(settings, clock=clock, database_url=f"sqlite:///{tmp / 'tandem.db'}", scorer=TextBlobScorer())
+    url, engine_options = database or (f"sqlite:///{tmp / 'tandem.db'}", {})
+    deps = build(settings, clock=clock, database_url=url, scorer=TextBlobScorer(), engine_options=engine_options)
     await upgrade(deps.engine)
     app = build_app(deps, with_scheduler=False)
     runner = web.AppRunner(app, access_log=None)

@@ -7,9 +7,10 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
 
 import pytest
-import pytest_asyncio
 from sqlalchemy import select
 
 from handlers.sharing.relay import next_release
@@ -19,14 +20,14 @@ from tests.fakes import teams_activities as ta
 from tests.support.official_schemas import adaptive_card_validator, errors
 from tests.support.seed import seed_answers, seed_team
 
-pytestmark = pytest.mark.asyncio(loop_scope="module")
 WEDNESDAY = datetime(2026, 11, 18, 9, 30, tzinfo=UTC)  # 2026-W47
 SECRET = "The rota keeps putting me on Fridays"
 
 
-@pytest_asyncio.fixture(loop_scope="module", scope="module")
-async def server(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[TeamsServer]:
-    async with running_server(tmp_path_factory.mktemp("teams_notes")) as running:
+@pytest.fixture
+async def server(database: tuple[str, dict[str, Any]], tmp_path: Path) -> AsyncIterator[TeamsServer]:
+    """A server of its own on each database (SQLite and PostgreSQL, from tests/conftest.py's `database`)."""
+    async with running_server(tmp_path, database=database) as running:
         yield running
 
 
