@@ -25,8 +25,8 @@ class Org(NamedTuple):
     people: list[Person]
 
 
-async def seed_org(session: AsyncSession, *, people: int, now: datetime, team: str = "support") -> Org:
-    """A console workspace with `people` people named u0, u1, ... and one team, nobody in it yet (storage
+async def seed_org(session: AsyncSession, *, people: int, now: datetime) -> Org:
+    """A console workspace with `people` people named u0, u1, ... and one team "support", nobody in it yet (storage
     queries take team and person ids; `seed_team` adds memberships where a test needs them)."""
     workspace = Workspace(platform="console", external_id="w", name="w", timezone="UTC", min_group=5,
                           created_at=now)
@@ -35,7 +35,7 @@ async def seed_org(session: AsyncSession, *, people: int, now: datetime, team: s
     seeded = [Person(workspace_id=workspace.id, platform_user_id=f"u{i}", display_name=f"U{i}", created_at=now)
               for i in range(people)]
     session.add_all(seeded)
-    return Org(workspace, await seed_team(session, workspace.id, team, now=now), seeded)
+    return Org(workspace, await seed_team(session, workspace.id, "support", now=now), seeded)
 
 
 async def seed_team(session: AsyncSession, workspace_id: int, name: str, *, now: datetime,
