@@ -35,8 +35,9 @@ MEASURES: dict[str, Callable[[WeekPoint], float | None]] = {
 def effect_of(measure: str, before: Sequence[float], after: Sequence[float],
               elapsed: int | None = None) -> EffectFigure:
     """The verdict in plain words: too early (fewer than MIN_WEEKS_AFTER weeks have passed), can't tell (too few
-    shown weeks, or the interval spans zero), or higher/lower — never a cause. `elapsed`: whole weeks passed
-    since the action's week (default: as many as were shown)."""
+    shown weeks, or the interval spans zero), unchanged (difference and interval both zero at the shown precision),
+    or higher/lower — never a cause. `elapsed`: whole weeks passed since the action's week (default: as many as
+    were shown)."""
     elapsed = len(after) if elapsed is None else elapsed
     if elapsed < MIN_WEEKS_AFTER:
         return EffectFigure(measure, "too_early", wording.effect_too_early(measure, len(after), MIN_WEEKS_AFTER),
@@ -50,7 +51,9 @@ def effect_of(measure: str, before: Sequence[float], after: Sequence[float],
                             len(before), len(after))
     digits = 2 if measure == "mood" else 1
     diff, low, high = (round(v, digits) + 0.0 for v in (result.difference, result.low, result.high))
-    if result.low <= 0 <= result.high:
+    if diff == low == high == 0:
+        verdict = "unchanged"  # every resample alike at the shown precision: the shown weeks are level
+    elif result.low <= 0 <= result.high:
         verdict = "cant_tell"
     else:
         verdict = "higher" if result.difference > 0 else "lower"

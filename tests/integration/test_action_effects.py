@@ -65,8 +65,8 @@ async def test_mood_clearly_up_after_the_action_reads_higher_by_with_its_interva
     assert mood.difference == 1.05 and 0 < mood.low <= 1.05 <= mood.high  # 4.00 after − 2.95 before
     assert "Mood was higher by 1.05" in mood.statement and "it may be for other reasons" in mood.statement
     assert "caused" not in mood.statement and "because" not in mood.statement
-    # participation is the same every week (5 of 5): measured, but no difference to tell
-    assert _effects(report)["participation"].verdict == "cant_tell"
+    # participation is the same every week (5 of 5): measured, and it did not change
+    assert _effects(report)["participation"].verdict == "unchanged"
     quality = _effects(report)["customer_quality"]  # one shown week each side: not enough to tell
     assert (quality.verdict, quality.weeks_before, quality.weeks_after, quality.difference) == ("cant_tell", 1, 1,
                                                                                                None)
@@ -92,6 +92,27 @@ async def test_no_effect_reads_cant_tell(harness) -> None:
     assert (mood.verdict, mood.difference, mood.weeks_before, mood.weeks_after) == ("cant_tell", 0.0, 4, 4)
     assert mood.low is not None and mood.high is not None
     assert mood.low < 0 < mood.high and mood.statement.startswith("Can't tell: mood changed by +0.00")
+
+
+async def test_a_figure_the_same_in_every_shown_week_reads_did_not_change(harness) -> None:
+    """Participation is 5 of 5 in every week (as in the demo): the interval is zero-wide at zero, so the digest says
+    plainly that it did not change, not "can't tell ... between +0.0 and +0.0"; mood's wave still can't be told."""
+    await make_team(harness, "Support", FIVE, "mia")
+    wave = [[3] * 5, [4] * 5, [3] * 5, [4] * 5]
+    await _history(harness, "Support", FIVE, wave, wave)
+    await _add_action(harness, "mia", "2026-W42", "Quiet hours")
+    harness.clock.set(after("2026-W46"))
+    [message] = (await harness.reply("mia", "tandem digest")).messages
+    effects = _effects(message.report)
+    participation = effects["participation"]
+    assert (participation.verdict, participation.difference, participation.low, participation.high,
+            participation.weeks_before, participation.weeks_after) == ("unchanged", 0.0, 0.0, 0.0, 4, 4)
+    assert effects["mood"].verdict == "cant_tell"
+    text = await harness.say("mia", "tandem digest")
+    assert ("Participation: Participation did not change: the same in the 4 shown weeks after as in the 4 before."
+            in text)
+    assert "Can't tell: participation" not in text and "+0.0 and +0.0" not in text
+    assert "Mood: Can't tell: mood changed by +0.00" in text
 
 
 async def test_one_week_after_is_too_early_to_tell_and_an_action_after_the_week_is_not_shown(harness) -> None:
