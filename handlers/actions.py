@@ -5,7 +5,7 @@ manages exactly one. Feedback is shown only as totals, and only once at least `m
 """
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
 
 from handlers import commands as c
 from handlers.action_feedback import feedback_shown
@@ -18,6 +18,7 @@ from handlers.insights import wording
 from handlers.messages import Reply, Text
 from storage import actions as store
 from storage import outbox, teams
+from storage.calendar import iso_week_bounds, iso_week_of, utc_midnight
 from storage.models import Person, Team, TeamAction
 
 ANNOUNCE_KIND = "action"  # the outbox kind of the one DM each member gets about a new action
@@ -110,8 +111,7 @@ def _line(action: TeamAction, said: str) -> str:
 def week_cutoff(today: date) -> datetime:
     """The start of the current ISO week: feedback totals count only answers set before it, so they change once
     a week and a manager cannot watch one click arrive."""
-    monday = today - timedelta(days=today.weekday())
-    return datetime(monday.year, monday.month, monday.day, tzinfo=UTC)
+    return utc_midnight(iso_week_bounds(iso_week_of(today))[0])
 
 
 def feedback_words(counts: store.FeedbackCounts | None, min_group: int) -> str:

@@ -7,7 +7,7 @@ used to recover a withheld week or one person's answer. The action's own week is
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from handlers.action_feedback import feedback_shown
 from handlers.actions import week_cutoff
@@ -16,7 +16,7 @@ from handlers.insights import stats, wording
 from handlers.insights.report import ActionEffect, EffectFigure, WeekPoint
 from handlers.insights.weeks import WeekView
 from storage import actions as action_store
-from storage.calendar import iso_week_bounds, iso_week_of
+from storage.calendar import iso_week_bounds, iso_week_of, utc_midnight
 from storage.models import TeamAction
 
 EFFECT_WEEKS = stats.BEFORE_AFTER_WEEKS
@@ -102,8 +102,8 @@ async def action_effects(ctx: Ctx, views: dict[int, list[WeekView]], iso_week: s
     if first_monday is None:
         return {}
     _, sunday = iso_week_bounds(iso_week)
-    rows = await action_store.actions_of_teams(ctx.session, sorted(views), _midnight(first_monday),
-                                               _midnight(sunday + timedelta(days=1)))
+    rows = await action_store.actions_of_teams(ctx.session, sorted(views), utc_midnight(first_monday),
+                                               utc_midnight(sunday + timedelta(days=1)))
     cutoff = min(week_cutoff(sunday + timedelta(days=1)), week_cutoff(ctx.clock.now().date()))
     totals = await feedback_shown(ctx, rows, cutoff, min_group)
     out: dict[int, list[ActionEffect]] = {}
@@ -112,7 +112,3 @@ async def action_effects(ctx: Ctx, views: dict[int, list[WeekView]], iso_week: s
         out.setdefault(action.team_id, []).append(action_effect(action, views[action.team_id], iso_week, min_group,
                                                                 counts))
     return {team: tuple(effects[-MAX_ACTIONS:]) for team, effects in out.items()}
-
-
-def _midnight(day: date) -> datetime:
-    return datetime.combine(day, time(), UTC)
