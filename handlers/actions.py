@@ -65,7 +65,7 @@ async def add(ctx: Ctx, person: Person, command: c.ActionAdd) -> Reply:
     text = _checked(text, "action")
     team = await _team_for(ctx, person, name)
     action = await store.add_action(ctx.session, workspace_id=person.workspace_id, team_id=team.id, text=text,
-                                    created_by=person.id, now=ctx.clock.now())
+                                    created_by=person.id, now=ctx.clock.now(), local_date=person_today(ctx, person))
     told = await _announce(ctx, person, team, action)
     return Reply.of(Text(f"Action {action.number} recorded for {team.name}: “{text}”. {_told(told)} "
                          f"Mark it with `/tandem action done {action.number} [what happened]`."))
@@ -101,7 +101,7 @@ def announcement_text(team_name: str, action: TeamAction) -> str:
 
 
 def _line(action: TeamAction, said: str) -> str:
-    when = action.created_at.date().isoformat()
+    when = action.local_date.isoformat()
     if action.status == "done":
         outcome = f" — {action.outcome}" if action.outcome else ""
         return f"{action.number}. {action.text} (since {when}; done{outcome}) {said}"

@@ -16,7 +16,7 @@ from handlers.insights import stats, wording
 from handlers.insights.report import ActionEffect, EffectFigure, WeekPoint
 from handlers.insights.weeks import WeekView
 from storage import actions as action_store
-from storage.calendar import iso_week_bounds, iso_week_of, utc_midnight
+from storage.calendar import iso_week_bounds, iso_week_of
 from storage.models import TeamAction
 
 EFFECT_WEEKS = stats.BEFORE_AFTER_WEEKS
@@ -65,7 +65,7 @@ def action_effect(action: TeamAction, views: Sequence[WeekView], iso_week: str, 
                   counts: action_store.FeedbackCounts | None) -> ActionEffect:
     """One action as the digest of `iso_week` shows it; `views` are the digest's own team-weeks (oldest first),
     `counts` the feedback totals handlers/action_feedback lets it show (None: none)."""
-    recorded = iso_week_of(action.created_at.date())
+    recorded = iso_week_of(action.local_date)
     monday, _ = iso_week_bounds(recorded)
     last, _ = iso_week_bounds(iso_week)
     points = {v.monday: v.point(min_group) for v in views}
@@ -102,8 +102,7 @@ async def action_effects(ctx: Ctx, views: dict[int, list[WeekView]], iso_week: s
     if first_monday is None:
         return {}
     _, sunday = iso_week_bounds(iso_week)
-    rows = await action_store.actions_of_teams(ctx.session, sorted(views), utc_midnight(first_monday),
-                                               utc_midnight(sunday + timedelta(days=1)))
+    rows = await action_store.actions_of_teams(ctx.session, sorted(views), first_monday, sunday)
     cutoff = min(week_cutoff(sunday + timedelta(days=1)), week_cutoff(ctx.clock.now().date()))
     totals = await feedback_shown(ctx, rows, cutoff, min_group)
     out: dict[int, list[ActionEffect]] = {}

@@ -202,3 +202,31 @@ async def test_overlapping_teams_the_smaller_teams_withheld_weeks_give_no_before
     assert _effects(reports["Support"])["mood"].verdict == "higher"
     [mine] = (await harness.reply("max", "tandem digest")).messages
     assert "higher by" not in " ".join(e.statement for a in mine.report.actions for e in a.effects)
+
+
+async def test_an_actions_week_is_the_recorders_local_week_not_the_utc_one(harness) -> None:
+    """Monday 00:30 in Auckland is still Sunday in UTC, Sunday 23:30 in Los Angeles already Monday: each action
+    belongs to the local week it was recorded in, like every answer and moment the digest counts."""
+    await make_team(harness, "Support", FIVE, "mia")
+    await make_team(harness, "Sales", OTHERS, "max")
+    for people in (FIVE, OTHERS):
+        await _history(harness, "", people, [[3] * 5] * 4, [[4] * 5] * 2, first=37)  # W37-W40, W42-W43
+    auckland, los_angeles = "Pacific/Auckland", "America/Los_Angeles"
+    harness.clock.set(datetime(2026, 10, 11, 11, 30, tzinfo=UTC))  # Mon 12 Oct 00:30 NZDT, W42 there; W41 in UTC
+    assert "recorded" in await harness.say("mia", "tandem action add Quiet Mondays", timezone=auckland)
+    harness.clock.set(datetime(2026, 10, 12, 6, 30, tzinfo=UTC))  # Sun 11 Oct 23:30 PDT, W41 there; W42 in UTC
+    assert "recorded" in await harness.say("max", "tandem action add Fewer calls", timezone=los_angeles)
+    assert "(since 2026-10-12; open)" in await harness.say("mia", "tandem action list", timezone=auckland)
+    assert "(since 2026-10-11; open)" in await harness.say("max", "tandem action list", timezone=los_angeles)
+    harness.clock.set(after("2026-W43"))
+
+    async def listed(manager: str, zone: str, week: str) -> list[str]:
+        [message] = (await harness.reply(manager, f"tandem digest {week}", timezone=zone)).messages
+        return [a.iso_week for a in message.report.actions]
+
+    assert await listed("mia", auckland, "2026-W41") == []
+    assert await listed("mia", auckland, "2026-W42") == ["2026-W42"]
+    assert await listed("max", los_angeles, "2026-W41") == ["2026-W41"]
+    [message] = (await harness.reply("max", "tandem digest", timezone=los_angeles)).messages
+    [action] = message.report.actions  # W42 and W43 after it, W37-W40 before: measured around local W41
+    assert (action.iso_week, _effects(message.report)["mood"].weeks_after) == ("2026-W41", 2)
