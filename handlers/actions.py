@@ -5,7 +5,7 @@ manages exactly one. Feedback is shown only as totals, and only once at least `m
 """
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
 
 from handlers import commands as c
 from handlers.action_feedback import feedback_shown
@@ -18,6 +18,7 @@ from handlers.insights import wording
 from handlers.messages import Reply, Text
 from storage import actions as store
 from storage import outbox, teams
+from storage.calendar import iso_week_bounds, iso_week_of, utc_midnight
 from storage.models import Person, Team, TeamAction
 
 ANNOUNCE_KIND = "action"  # the outbox kind of the one DM each member gets about a new action
@@ -64,7 +65,7 @@ async def add(ctx: Ctx, person: Person, command: c.ActionAdd) -> Reply:
     text = _checked(text, "action")
     team = await _team_for(ctx, person, name)
     action = await store.add_action(ctx.session, workspace_id=person.workspace_id, team_id=team.id, text=text,
-                                    created_by=person.id, now=ctx.clock.now())
+                                    created_by=person.id, now=ctx.clock.now(), local_date=person_today(ctx, person))
     told = await _announce(ctx, person, team, action)
     return Reply.of(Text(f"Action {action.number} recorded for {team.name}: “{text}”. {_told(told)} "
                          f"Mark it with `/tandem action done {action.number} [what happened]`."))
@@ -100,7 +101,7 @@ def announcement_text(team_name: str, action: TeamAction) -> str:
 
 
 def _line(action: TeamAction, said: str) -> str:
-    when = action.created_at.date().isoformat()
+    when = action.local_date.isoformat()
     if action.status == "done":
         outcome = f" — {action.outcome}" if action.outcome else ""
         return f"{action.number}. {action.text} (since {when}; done{outcome}) {said}"
@@ -110,8 +111,7 @@ def _line(action: TeamAction, said: str) -> str:
 def week_cutoff(today: date) -> datetime:
     """The start of the current ISO week: feedback totals count only answers set before it, so they change once
     a week and a manager cannot watch one click arrive."""
-    monday = today - timedelta(days=today.weekday())
-    return datetime(monday.year, monday.month, monday.day, tzinfo=UTC)
+    return utc_midnight(iso_week_bounds(iso_week_of(today))[0])
 
 
 def feedback_words(counts: store.FeedbackCounts | None, min_group: int) -> str:

@@ -5,7 +5,7 @@ Callers hold the session and its transaction; nothing here commits.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,12 +22,12 @@ class FeedbackCounts:
 
 
 async def add_action(session: AsyncSession, *, workspace_id: int, team_id: int, text: str,
-                     created_by: int | None, now: datetime) -> TeamAction:
+                     created_by: int | None, now: datetime, local_date: date) -> TeamAction:
     """Record an open action with the team's next number (a race on the number fails the unique key and is
-    retried by the unit of work)."""
+    retried by the unit of work); `local_date` is the recorder's today, which places it in its local week."""
     last = await session.scalar(select(func.max(TeamAction.number)).where(TeamAction.team_id == team_id))
     action = TeamAction(workspace_id=workspace_id, team_id=team_id, number=int(last or 0) + 1, text=text,
-                        created_by=created_by, created_at=now, status="open")
+                        created_by=created_by, created_at=now, local_date=local_date, status="open")
     session.add(action)
     await session.flush()
     return action
@@ -85,14 +85,12 @@ async def actions_recorded_by(session: AsyncSession, person_id: int) -> list[Tea
                                        .order_by(TeamAction.id))).all())
 
 
-async def actions_of_teams(session: AsyncSession, team_ids: list[int],
-                           recorded_from: datetime, recorded_before: datetime) -> list[TeamAction]:
-    """Several teams' actions recorded in [recorded_from, recorded_before), in one query (a digest build)."""
+async def actions_of_teams(session: AsyncSession, team_ids: list[int], first: date, last: date) -> list[TeamAction]:
+    """Several teams' actions recorded on local dates first..last (inclusive), in one query (a digest build)."""
     if not team_ids:
         return []
     return list((await session.scalars(
-        select(TeamAction).where(TeamAction.team_id.in_(team_ids), TeamAction.created_at >= recorded_from,
-                                 TeamAction.created_at < recorded_before)
+        select(TeamAction).where(TeamAction.team_id.in_(team_ids), TeamAction.local_date.between(first, last))
         .order_by(TeamAction.team_id, TeamAction.number))).all())
 
 

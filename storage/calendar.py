@@ -1,10 +1,10 @@
-"""Plain calendar arithmetic that storage and handlers both need: ISO weeks and weekday names.
+"""Plain calendar arithmetic that storage and handlers both need: ISO weeks, day bounds and weekday names.
 
 It lives in storage, the lowest layer, so storage never imports handlers for a date helper.
 """
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Literal, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -29,6 +29,11 @@ def iso_week_bounds(iso_week: str) -> tuple[date, date]:
     year, week = int(iso_week[:4]), int(iso_week[-2:])
     monday = date.fromisocalendar(year, week, 1)
     return monday, monday + timedelta(days=6)
+
+
+def utc_midnight(day: date) -> datetime:
+    """The instant `day` begins in UTC: a bound for day-based ranges over stored (UTC) times."""
+    return datetime.combine(day, time(), UTC)
 
 
 def previous_iso_week(day: date) -> str:

@@ -495,6 +495,8 @@ class TeamAction(Base):
     text: Mapped[str] = mapped_column(Text)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     created_at: Mapped[datetime]
+    # the recorder's date where they were: the action's week is a local ISO week, like every answer's and moment's
+    local_date: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(8), default="open")  # open | done
     done_at: Mapped[datetime | None]
     outcome: Mapped[str | None] = mapped_column(Text)

@@ -7,7 +7,7 @@ used to recover a withheld week or one person's answer. The action's own week is
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from handlers.action_feedback import feedback_shown
 from handlers.actions import week_cutoff
@@ -35,8 +35,9 @@ MEASURES: dict[str, Callable[[WeekPoint], float | None]] = {
 def effect_of(measure: str, before: Sequence[float], after: Sequence[float],
               elapsed: int | None = None) -> EffectFigure:
     """The verdict in plain words: too early (fewer than MIN_WEEKS_AFTER weeks have passed), can't tell (too few
-    shown weeks, or the interval spans zero), or higher/lower — never a cause. `elapsed`: whole weeks passed
-    since the action's week (default: as many as were shown)."""
+    shown weeks, or the interval spans zero), unchanged (difference and interval both zero at the shown precision),
+    or higher/lower — never a cause. `elapsed`: whole weeks passed since the action's week (default: as many as
+    were shown)."""
     elapsed = len(after) if elapsed is None else elapsed
     if elapsed < MIN_WEEKS_AFTER:
         return EffectFigure(measure, "too_early", wording.effect_too_early(measure, len(after), MIN_WEEKS_AFTER),
@@ -50,7 +51,9 @@ def effect_of(measure: str, before: Sequence[float], after: Sequence[float],
                             len(before), len(after))
     digits = 2 if measure == "mood" else 1
     diff, low, high = (round(v, digits) + 0.0 for v in (result.difference, result.low, result.high))
-    if result.low <= 0 <= result.high:
+    if diff == low == high == 0:
+        verdict = "unchanged"  # every resample alike at the shown precision: the shown weeks are level
+    elif result.low <= 0 <= result.high:
         verdict = "cant_tell"
     else:
         verdict = "higher" if result.difference > 0 else "lower"
@@ -62,7 +65,7 @@ def action_effect(action: TeamAction, views: Sequence[WeekView], iso_week: str, 
                   counts: action_store.FeedbackCounts | None) -> ActionEffect:
     """One action as the digest of `iso_week` shows it; `views` are the digest's own team-weeks (oldest first),
     `counts` the feedback totals handlers/action_feedback lets it show (None: none)."""
-    recorded = iso_week_of(action.created_at.date())
+    recorded = iso_week_of(action.local_date)
     monday, _ = iso_week_bounds(recorded)
     last, _ = iso_week_bounds(iso_week)
     points = {v.monday: v.point(min_group) for v in views}
@@ -99,8 +102,7 @@ async def action_effects(ctx: Ctx, views: dict[int, list[WeekView]], iso_week: s
     if first_monday is None:
         return {}
     _, sunday = iso_week_bounds(iso_week)
-    rows = await action_store.actions_of_teams(ctx.session, sorted(views), _midnight(first_monday),
-                                               _midnight(sunday + timedelta(days=1)))
+    rows = await action_store.actions_of_teams(ctx.session, sorted(views), first_monday, sunday)
     cutoff = min(week_cutoff(sunday + timedelta(days=1)), week_cutoff(ctx.clock.now().date()))
     totals = await feedback_shown(ctx, rows, cutoff, min_group)
     out: dict[int, list[ActionEffect]] = {}
@@ -109,7 +111,3 @@ async def action_effects(ctx: Ctx, views: dict[int, list[WeekView]], iso_week: s
         out.setdefault(action.team_id, []).append(action_effect(action, views[action.team_id], iso_week, min_group,
                                                                 counts))
     return {team: tuple(effects[-MAX_ACTIONS:]) for team, effects in out.items()}
-
-
-def _midnight(day: date) -> datetime:
-    return datetime.combine(day, time(), UTC)

@@ -113,7 +113,7 @@ class EffectFigure:
     """One weekly figure before vs after an action (handlers/insights/effects.py); numbers None when not told."""
 
     measure: str  # mood | participation | customer_quality | csat
-    verdict: str  # too_early | cant_tell | higher | lower
+    verdict: str  # too_early | cant_tell | unchanged | higher | lower
     statement: str
     weeks_before: int
     weeks_after: int

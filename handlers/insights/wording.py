@@ -218,14 +218,19 @@ def _signed_amount(measure: str, value: float) -> str:
 
 def effect_statement(measure: str, verdict: str, difference: float, low: float, high: float,
                      result: BeforeAfter) -> str:
-    """After vs before in plain words, with the interval, never as a cause."""
+    """After vs before in plain words, with the interval, never as a cause; a zero-wide interval at zero is said
+    as no change, not as an interval."""
     name = EFFECT_NAMES[measure]
+    subject = f"{name[0].upper()}{name[1:]}"
+    if verdict == "unchanged":
+        return (f"{subject} did not change: the same in the {_weeks(result.weeks_after)} after as in the "
+                f"{result.weeks_before} before.")
     span = f"in the {_weeks(result.weeks_after)} after than the {result.weeks_before} before"
     interval = f"likely between {_signed_amount(measure, low)} and {_signed_amount(measure, high)}"
     if verdict == "cant_tell":
         return (f"Can't tell: {name} changed by {_signed_amount(measure, difference)} {span} ({interval}), "
                 "which could easily be chance.")
-    return (f"{name[0].upper()}{name[1:]} was {verdict} by {_amount(measure, abs(difference))} ({interval}) {span}; "
+    return (f"{subject} was {verdict} by {_amount(measure, abs(difference))} ({interval}) {span}; "
             "it may be for other reasons.")
 
 

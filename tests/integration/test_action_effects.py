@@ -65,8 +65,8 @@ async def test_mood_clearly_up_after_the_action_reads_higher_by_with_its_interva
     assert mood.difference == 1.05 and 0 < mood.low <= 1.05 <= mood.high  # 4.00 after − 2.95 before
     assert "Mood was higher by 1.05" in mood.statement and "it may be for other reasons" in mood.statement
     assert "caused" not in mood.statement and "because" not in mood.statement
-    # participation is the same every week (5 of 5): measured, but no difference to tell
-    assert _effects(report)["participation"].verdict == "cant_tell"
+    # participation is the same every week (5 of 5): measured, and it did not change
+    assert _effects(report)["participation"].verdict == "unchanged"
     quality = _effects(report)["customer_quality"]  # one shown week each side: not enough to tell
     assert (quality.verdict, quality.weeks_before, quality.weeks_after, quality.difference) == ("cant_tell", 1, 1,
                                                                                                None)
@@ -92,6 +92,27 @@ async def test_no_effect_reads_cant_tell(harness) -> None:
     assert (mood.verdict, mood.difference, mood.weeks_before, mood.weeks_after) == ("cant_tell", 0.0, 4, 4)
     assert mood.low is not None and mood.high is not None
     assert mood.low < 0 < mood.high and mood.statement.startswith("Can't tell: mood changed by +0.00")
+
+
+async def test_a_figure_the_same_in_every_shown_week_reads_did_not_change(harness) -> None:
+    """Participation is 5 of 5 in every week (as in the demo): the interval is zero-wide at zero, so the digest says
+    plainly that it did not change, not "can't tell ... between +0.0 and +0.0"; mood's wave still can't be told."""
+    await make_team(harness, "Support", FIVE, "mia")
+    wave = [[3] * 5, [4] * 5, [3] * 5, [4] * 5]
+    await _history(harness, "Support", FIVE, wave, wave)
+    await _add_action(harness, "mia", "2026-W42", "Quiet hours")
+    harness.clock.set(after("2026-W46"))
+    [message] = (await harness.reply("mia", "tandem digest")).messages
+    effects = _effects(message.report)
+    participation = effects["participation"]
+    assert (participation.verdict, participation.difference, participation.low, participation.high,
+            participation.weeks_before, participation.weeks_after) == ("unchanged", 0.0, 0.0, 0.0, 4, 4)
+    assert effects["mood"].verdict == "cant_tell"
+    text = await harness.say("mia", "tandem digest")
+    assert ("Participation: Participation did not change: the same in the 4 shown weeks after as in the 4 before."
+            in text)
+    assert "Can't tell: participation" not in text and "+0.0 and +0.0" not in text
+    assert "Mood: Can't tell: mood changed by +0.00" in text
 
 
 async def test_one_week_after_is_too_early_to_tell_and_an_action_after_the_week_is_not_shown(harness) -> None:
@@ -181,3 +202,31 @@ async def test_overlapping_teams_the_smaller_teams_withheld_weeks_give_no_before
     assert _effects(reports["Support"])["mood"].verdict == "higher"
     [mine] = (await harness.reply("max", "tandem digest")).messages
     assert "higher by" not in " ".join(e.statement for a in mine.report.actions for e in a.effects)
+
+
+async def test_an_actions_week_is_the_recorders_local_week_not_the_utc_one(harness) -> None:
+    """Monday 00:30 in Auckland is still Sunday in UTC, Sunday 23:30 in Los Angeles already Monday: each action
+    belongs to the local week it was recorded in, like every answer and moment the digest counts."""
+    await make_team(harness, "Support", FIVE, "mia")
+    await make_team(harness, "Sales", OTHERS, "max")
+    for people in (FIVE, OTHERS):
+        await _history(harness, "", people, [[3] * 5] * 4, [[4] * 5] * 2, first=37)  # W37-W40, W42-W43
+    auckland, los_angeles = "Pacific/Auckland", "America/Los_Angeles"
+    harness.clock.set(datetime(2026, 10, 11, 11, 30, tzinfo=UTC))  # Mon 12 Oct 00:30 NZDT, W42 there; W41 in UTC
+    assert "recorded" in await harness.say("mia", "tandem action add Quiet Mondays", timezone=auckland)
+    harness.clock.set(datetime(2026, 10, 12, 6, 30, tzinfo=UTC))  # Sun 11 Oct 23:30 PDT, W41 there; W42 in UTC
+    assert "recorded" in await harness.say("max", "tandem action add Fewer calls", timezone=los_angeles)
+    assert "(since 2026-10-12; open)" in await harness.say("mia", "tandem action list", timezone=auckland)
+    assert "(since 2026-10-11; open)" in await harness.say("max", "tandem action list", timezone=los_angeles)
+    harness.clock.set(after("2026-W43"))
+
+    async def listed(manager: str, zone: str, week: str) -> list[str]:
+        [message] = (await harness.reply(manager, f"tandem digest {week}", timezone=zone)).messages
+        return [a.iso_week for a in message.report.actions]
+
+    assert await listed("mia", auckland, "2026-W41") == []
+    assert await listed("mia", auckland, "2026-W42") == ["2026-W42"]
+    assert await listed("max", los_angeles, "2026-W41") == ["2026-W41"]
+    [message] = (await harness.reply("max", "tandem digest", timezone=los_angeles)).messages
+    [action] = message.report.actions  # W42 and W43 after it, W37-W40 before: measured around local W41
+    assert (action.iso_week, _effects(message.report)["mood"].weeks_after) == ("2026-W41", 2)

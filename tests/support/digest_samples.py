@@ -63,8 +63,8 @@ def sample_actions() -> tuple[ActionEffect, ...]:
 
     def recorded(weeks_ago: int, number: int, text: str, **done: str) -> TeamAction:
         at = datetime.combine(monday - timedelta(weeks=weeks_ago), datetime.min.time(), UTC) + timedelta(days=2)
-        return TeamAction(number=number, text=text, created_at=at, status="done" if done else "open",
-                          outcome=done.get("outcome"))
+        return TeamAction(number=number, text=text, created_at=at, local_date=at.date(),
+                          status="done" if done else "open", outcome=done.get("outcome"))
 
     measured = action_effect(recorded(5, 1, "No meetings on Friday <b>", outcome="kept for 4 weeks"), views, WEEK,
                              5, FeedbackCounts(answered=6, helps=4))

@@ -34,6 +34,18 @@ def test_a_clear_rise_a_wave_and_too_few_weeks() -> None:
     assert no_base.verdict == "cant_tell" and no_base.difference is None and "before the action" in no_base.statement
 
 
+def test_did_not_change_only_when_the_difference_and_interval_are_zero_at_the_shown_precision() -> None:
+    level = effect_of("participation", [100.0] * 4, [100.0] * 4)
+    assert (level.verdict, level.difference, level.low, level.high) == ("unchanged", 0.0, 0.0, 0.0)
+    assert level.statement == ("Participation did not change: the same in the 4 shown weeks after as in the 4 "
+                               "before.")
+    assert "Can't tell" not in level.statement and "because" not in level.statement
+    assert effect_of("mood", [3.0] * 3, [3.001, 3.002]).verdict == "unchanged"  # 3.00 either side as shown
+    one_dip = effect_of("participation", [100.0, 100.0, 100.0, 83.3], [100.0] * 4)  # spans 0: still can't tell
+    assert one_dip.verdict == "cant_tell" and one_dip.low == 0.0 and one_dip.difference == 4.2
+    assert one_dip.statement.startswith("Can't tell: participation changed by +4.2")
+
+
 def test_the_interval_is_the_fixed_seed_bootstrap_so_the_same_weeks_give_the_same_words() -> None:
     first = stats.before_after([3.0, 3.4, 2.8], [3.9, 3.5, 4.2])
     assert first == stats.before_after([3.0, 3.4, 2.8], [3.9, 3.5, 4.2]) and first is not None

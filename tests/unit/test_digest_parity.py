@@ -49,8 +49,8 @@ def _label(score: str) -> str:
 
 _EFFECT_LABELS: dict[str, str] = {"mood": "Mood", "participation": "Participation",
                                   "customer_quality": "Customer quality", "csat": "CSAT"}
-_VERDICTS: dict[str, str] = {"too_early": "Too early to tell", "cant_tell": "Can't tell", "higher": "was higher by",
-             "lower": "was lower by"}
+_VERDICTS: dict[str, str] = {"too_early": "Too early to tell", "cant_tell": "Can't tell", "unchanged": "did not change",
+             "higher": "was higher by", "lower": "was lower by"}
 
 
 # --- what a reader must find for each leaf (list items: `[]`, distribution scores: `*`) -----------------------
@@ -131,8 +131,10 @@ READINGS: dict[str, Reading] = {
     "actions[].effects[].weeks_after": lambda v, o, d: [rf"\b{v} shown weeks? (of [a-z ]+ )?after"]
                                        if o["difference"] is not None or o["verdict"] == "too_early" else [],
     "actions[].effects[].difference": lambda v, o, d: [_effect_amount(o["measure"], v, o["verdict"])],
-    "actions[].effects[].low": lambda v, o, d: [rf"likely between {_effect_signed(o['measure'], v)} and"],
-    "actions[].effects[].high": lambda v, o, d: [rf" and {_effect_signed(o['measure'], v)}\)"],
+    "actions[].effects[].low": lambda v, o, d: [rf"likely between {_effect_signed(o['measure'], v)} and"]
+                               if o["verdict"] != "unchanged" else [_VERDICTS["unchanged"]],
+    "actions[].effects[].high": lambda v, o, d: [rf" and {_effect_signed(o['measure'], v)}\)"]
+                                if o["verdict"] != "unchanged" else [_VERDICTS["unchanged"]],
     "shared_notes[].number": lambda v, o, d: [rf"#{v}\W+“{re.escape(o['text'])}”",
                                               rf"Shared with you: {len(d['shared_notes'])} open notes?"],
     "shared_notes[].text": lambda v, o, d: [rf"#{o['number']}\W+“{re.escape(v)}”", r"tandem reply N text"],
@@ -142,6 +144,8 @@ def _effect_signed(measure: str, value: float) -> str:
 
 
 def _effect_amount(measure: str, value: float, verdict: str) -> str:
+    if verdict == "unchanged":
+        return _VERDICTS[verdict]
     if verdict == "cant_tell":
         return rf"changed by {_effect_signed(measure, value)} "
     return rf"{verdict} by " + (f"{abs(value):.2f}" if measure == "mood" else rf"{abs(value):.1f} points")
