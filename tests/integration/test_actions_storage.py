@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import select
 
 from storage import actions
-from storage.models import ActionFeedback
+from storage.models import ActionFeedback, Person, Team, Workspace
 from tests.support.seed import seed_org, seed_team
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -81,7 +81,7 @@ async def test_a_forgotten_person_takes_their_feedback_along(harness) -> None:
 
 async def test_actions_of_teams_reads_the_local_dates_recorded_inclusive(harness) -> None:
     async with harness.deps.context() as ctx:
-        workspace, team, _ = await _team_with_people(ctx.session, 0)
+        workspace, team, _ = await seed_org(ctx.session, people=0, now=NOW)
         for day in (date(2026, 3, 1), date(2026, 3, 2), date(2026, 3, 8), date(2026, 3, 9)):
             await actions.add_action(ctx.session, workspace_id=workspace.id, team_id=team.id, text=str(day),
                                      created_by=None, now=NOW, local_date=day)
