@@ -11,7 +11,8 @@ from typing import Any
 
 from handlers.insights import privacy, stats
 
-SCHEMA_VERSION = 5  # 3: customer_ratings, WeekPoint.csat, LinkFigures.measure; 4: themes; 5: actions, shared_notes
+SCHEMA_VERSION = 6  # 3: customer_ratings, WeekPoint.csat, LinkFigures.measure; 4: themes; 5: actions, shared_notes;
+# 6: an effect's verdict may be "unchanged"
 
 @dataclass(frozen=True)
 class MoodFigures:
