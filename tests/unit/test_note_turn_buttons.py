@@ -11,9 +11,9 @@ from bot.slack import render as slack_render
 from bot.slack.listeners.views import _note_turn
 from bot.teams import render as teams_render
 from bot.teams.submits import submitted
+from handlers.commands import AnswerNote, ReplyToNote
 from handlers.errors import BadArguments
 from handlers.messages import DigestMessage, NoteTurn, Text
-from handlers.sharing.commands import AnswerNote, ReplyToNote
 from tests.support.digest_samples import SHARED_NOTES, full_digest
 from tests.support.official_schemas import adaptive_card_validator, errors
 
