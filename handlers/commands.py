@@ -522,7 +522,14 @@ def parse_action(rest: str) -> ActionAdd | ActionList | ActionDone | ActionFeedb
                        else "Say add, list, done, helps or no-help.")
 
 
-MAX_NOTE_NUMBER = 10**9
+MAX_NOTE_NUMBER = 10**9  # fits the database's 32-bit column (numbers are drawn from 100–999 up: storage/shared_notes)
+NOTE_TURNS: dict[str, type[ReplyToNote | AnswerNote]] = {"reply": ReplyToNote, "answer": AnswerNote}  # by NoteTurn.verb
+
+
+def is_note_number(number: int) -> bool:
+    """Whether a note number is one `tandem reply|answer|close|withdraw N` accepts; buttons and cards are held to
+    the same bound as typed words."""
+    return 1 <= number <= MAX_NOTE_NUMBER
 
 
 def parse_share(rest: str) -> ShareNote:

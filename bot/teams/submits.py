@@ -77,12 +77,10 @@ def _note_turn(value: dict[str, Any]) -> Submitted:
     """Reply / Answer on a shared note: the same command as `tandem reply|answer N text` (the handler decides
     who may send and checks the text); the box's id is `note_turn_<N>` (bot/teams/render.turn_input_id)."""
     number = _int(value, "number", "note number")
-    if not 1 <= number <= c.MAX_NOTE_NUMBER:
+    if not c.is_note_number(number):
         raise BadArguments("That card names no shared note; it may be out of date. Type `tandem notes`.")
-    text = _text(value, f"note_turn_{number}") or ""
-    match value.get("verb"):
-        case "reply":
-            return Submitted(c.ReplyToNote(number, text))
-        case "answer":
-            return Submitted(c.AnswerNote(number, text))
-    raise BadArguments("That card names no shared-note action; it may be out of date. Type `tandem notes`.")
+    verb = value.get("verb")
+    turn = c.NOTE_TURNS.get(verb) if isinstance(verb, str) else None
+    if turn is None:
+        raise BadArguments("That card names no shared-note action; it may be out of date. Type `tandem notes`.")
+    return Submitted(turn(number, _text(value, f"note_turn_{number}") or ""))

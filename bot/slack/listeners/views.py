@@ -75,7 +75,7 @@ def _note_turn(view: dict[str, Any]) -> c.ReplyToNote | c.AnswerNote | None:
         return None
     verb, number = turn
     text = _value(view, ids.NOTE_TURN_INPUT) or ""
-    return c.ReplyToNote(number, text) if verb == "reply" else c.AnswerNote(number, text)
+    return c.NOTE_TURNS[verb](number, text)
 
 
 def _action(view: dict[str, Any]) -> c.ActionAdd | None:
