@@ -544,6 +544,9 @@ def parse_notes(rest: str) -> ShowSharedNotes:
 
 
 def _note_number(word: str) -> int:
+    """`417` or `#417`; parse_int's own wording ("not a whole number of …") does not fit a number that names."""
+    if not re.fullmatch(r"\d+", word.lstrip("#")):
+        raise BadArguments(f"“{word[:40]}” is not a note number: use the number after the #, e.g. 417.")
     return parse_int(word.lstrip("#"), "note number", 1, MAX_NOTE_NUMBER)
 
 

@@ -118,16 +118,16 @@ INVALID = {
     "tandem reply": (BadArguments, "Which note? `tandem reply N your message`"),
     "tandem reply 417": (BadArguments, "The message is empty"),
     "tandem reply 417    ": (BadArguments, "The message is empty"),
-    "tandem reply x417 hi": (BadArguments, "“x417” is not a whole number"),
+    "tandem reply x417 hi": (BadArguments, "“x417” is not a note number"),
     "tandem reply 0 hi": (BadArguments, "between 1 and 1000000000"),
     "tandem reply 99999999999 hi": (BadArguments, "between 1 and 1000000000"),
     "tandem answer": (BadArguments, "Which note? `tandem answer N your message`"),
     "tandem answer 417": (BadArguments, "The message is empty"),
     "tandem close": (BadArguments, "`tandem close N` takes the note's number alone"),
     "tandem close 417 now": (BadArguments, "`tandem close N` takes the note's number alone"),
-    "tandem close -3": (BadArguments, "between 1 and 1000000000"),
+    "tandem close -3": (BadArguments, "“-3” is not a note number"),
     "tandem withdraw": (BadArguments, "`tandem withdraw N` takes the note's number alone"),
-    "tandem withdraw last": (BadArguments, "“last” is not a whole number"),
+    "tandem withdraw last": (BadArguments, "“last” is not a note number"),
 }
 
 
