@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date, time
+from typing import get_args
 
 import pytest
 
@@ -160,7 +161,7 @@ def test_every_command_type_has_exactly_one_row() -> None:
     produced = [action.command for row in table.TABLE for action in row.actions]
     assert len(produced) == len(set(produced))
     kinds = [kind for kind in vars(c).values() if isinstance(kind, type) and kind.__module__ == c.__name__]
-    assert set(produced) == set(kinds)
+    assert set(produced) == set(kinds) == set(get_args(c.Command))
 
 
 def test_errors_are_tandem_errors_not_crashes() -> None:
