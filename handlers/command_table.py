@@ -20,7 +20,6 @@ from handlers.errors import BadArguments, TandemError, UnknownCommand
 from handlers.help import HelpLine, help_for
 from handlers.identity import is_manager
 from handlers.messages import Help, Reply
-from handlers.sharing import commands as sharing
 from handlers.sharing import conversation, feed
 from handlers.teamsync import commands as teamsync
 from storage.models import Person
@@ -166,19 +165,18 @@ TABLE: tuple[Row, ...] = (
                      Action(c.CxLink, cx.link, Role.ADMIN))),
     # notes shared anonymously (issue 18)
     Row("tandem share", "/tandem share", "share your latest note with your manager, anonymously (never your name)",
-        OWN, sharing.parse_share, (Action(sharing.ShareNote, feed.share_latest),)),
+        OWN, c.parse_share, (Action(c.ShareNote, feed.share_latest),)),
     Row("tandem answer", "tandem answer N <text>", "answer a manager's reply to a note you shared (still anonymous)",
-        OWN, sharing.parse_answer, (Action(sharing.AnswerNote, conversation.answer),)),
+        OWN, c.parse_answer, (Action(c.AnswerNote, conversation.answer),)),
     Row("tandem withdraw", "tandem withdraw N", "take back a note you shared: it vanishes from the feed", OWN,
-        sharing.parse_withdraw, (Action(sharing.WithdrawNote, conversation.withdraw),)),
+        c.parse_withdraw, (Action(c.WithdrawNote, conversation.withdraw),)),
     Row("tandem close", "tandem close N", "end the conversation on a shared note (author or manager)", OWN,
-        sharing.parse_close, (Action(sharing.CloseNote, conversation.close),)),
+        c.parse_close, (Action(c.CloseNote, conversation.close),)),
     Row("tandem notes", "/tandem notes [team] [YYYY-Www]",
         "notes your team shared with you anonymously (whole weeks, only when enough answered)", MANAGERS,
-        sharing.parse_notes, (Action(sharing.ShowSharedNotes, feed.show_feed, Role.MANAGER, changes=False),)),
+        c.parse_notes, (Action(c.ShowSharedNotes, feed.show_feed, Role.MANAGER, changes=False),)),
     Row("tandem reply", "tandem reply N <text>", "reply to a shared note; its author gets it without you learning "
-        "who they are", MANAGERS, sharing.parse_reply, (Action(sharing.ReplyToNote, conversation.reply,
-                                                              Role.MANAGER),)),
+        "who they are", MANAGERS, c.parse_reply, (Action(c.ReplyToNote, conversation.reply, Role.MANAGER),)),
 )
 
 ROWS = {name: row for row in TABLE for name in (row.name, *row.aliases) if name}

@@ -148,6 +148,45 @@ class ActionFeedback:
     action_id: int | None = None  # set by a button on the announcement instead of team + number
 
 
+# --- notes shared anonymously --------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ShareNote:
+    """Share the note of your latest check-in this week."""
+
+
+@dataclass(frozen=True)
+class ShowSharedNotes:
+    team: str | None = None
+    week: str | None = None
+
+
+@dataclass(frozen=True)
+class ReplyToNote:
+    """A manager's reply (side 'manager')."""
+
+    number: int
+    text: str
+
+
+@dataclass(frozen=True)
+class AnswerNote:
+    """The author's answer back (side 'author')."""
+
+    number: int
+    text: str
+
+
+@dataclass(frozen=True)
+class CloseNote:
+    number: int
+
+
+@dataclass(frozen=True)
+class WithdrawNote:
+    number: int
+
+
 @dataclass(frozen=True)
 class ShowStatus:
     pass
@@ -270,7 +309,8 @@ Command = (StartCheckin | AnswerMood | AddNote | LogMoment | OpenMomentForm | Se
            | ScheduleCheckin | ScheduleDigest | ScheduleReminder | ScheduleEnabled | TeamList | TeamCreate | TeamAdd
            | TeamRemove | TeamManager | TeamSync | TeamUnsync | TeamSyncStatus | AdminAdd | AdminRemove
            | SetWorkspaceHolidays | SetMinGroup | CxStatus | CxLink | CxUnlinked
-           | ActionAdd | ActionList | ActionDone | ActionFeedback)
+           | ActionAdd | ActionList | ActionDone | ActionFeedback
+           | ShareNote | ShowSharedNotes | ReplyToNote | AnswerNote | CloseNote | WithdrawNote)
 
 
 # --- value parsers ----------------------------------------------------------------------------------------
@@ -480,6 +520,67 @@ def parse_action(rest: str) -> ActionAdd | ActionList | ActionDone | ActionFeedb
         return ActionDone(team=" ".join(words[:at]) or None, number=int(words[at].lstrip("#")), outcome=outcome)
     raise BadArguments(f"“{what[:40]}” is not part of `action`: use add, list, done, helps or no-help." if what
                        else "Say add, list, done, helps or no-help.")
+
+
+MAX_NOTE_NUMBER = 10**9  # fits the database's 32-bit column (numbers are drawn from 100–999 up: storage/shared_notes)
+NOTE_TURNS: dict[str, type[ReplyToNote | AnswerNote]] = {"reply": ReplyToNote, "answer": AnswerNote}  # by NoteTurn.verb
+
+
+def is_note_number(number: int) -> bool:
+    """Whether a note number is one `tandem reply|answer|close|withdraw N` accepts; buttons and cards are held to
+    the same bound as typed words."""
+    return 1 <= number <= MAX_NOTE_NUMBER
+
+
+def parse_share(rest: str) -> ShareNote:
+    if tokens(rest):
+        raise BadArguments("`/tandem share` takes no arguments: it shares the note of your latest check-in.")
+    return ShareNote()
+
+
+def parse_notes(rest: str) -> ShowSharedNotes:
+    team, week = team_and_week(rest)
+    return ShowSharedNotes(team=team, week=week)
+
+
+def _note_number(word: str) -> int:
+    """`417` or `#417`; parse_int's own wording ("not a whole number of …") does not fit a number that names."""
+    if not re.fullmatch(r"\d+", word.lstrip("#")):
+        raise BadArguments(f"“{word[:40]}” is not a note number: use the number after the #, e.g. 417.")
+    return parse_int(word.lstrip("#"), "note number", 1, MAX_NOTE_NUMBER)
+
+
+def _note_number_and_text(rest: str, word: str) -> tuple[int, str]:
+    head, _, text = rest.strip().partition(" ")
+    if not head:
+        raise BadArguments(f"Which note? `tandem {word} N your message`.")
+    number = _note_number(head)
+    if not text.strip():
+        raise BadArguments("The message is empty.")
+    return number, text.strip()
+
+
+def parse_reply(rest: str) -> ReplyToNote:
+    return ReplyToNote(*_note_number_and_text(rest, "reply"))
+
+
+def parse_answer(rest: str) -> AnswerNote:
+    return AnswerNote(*_note_number_and_text(rest, "answer"))
+
+
+def _only_note_number(rest: str, word: str) -> int:
+    args = rest.split()
+    if len(args) != 1:
+        raise BadArguments(f"`tandem {word} N` takes the note's number alone.")
+    return _note_number(args[0])
+
+
+def parse_close(rest: str) -> CloseNote:
+    return CloseNote(_only_note_number(rest, "close"))
+
+
+def parse_withdraw(rest: str) -> WithdrawNote:
+    return WithdrawNote(_only_note_number(rest, "withdraw"))
 
 
 def parse_schedule(rest: str) -> ScheduleShow | ScheduleCheckin | ScheduleDigest | ScheduleReminder | ScheduleEnabled:

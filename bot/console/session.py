@@ -14,7 +14,6 @@ from handlers import commands as c
 from handlers.context import Ctx
 from handlers.identity import Caller
 from handlers.messages import MomentForm, MomentLogged, MoodPrompt, MoodRecorded, Reply, Text, replaces_clicked
-from handlers.sharing.commands import ShareNote
 from handlers.sharing.wording import SHARE_MEANS
 from storage.models import Person
 
@@ -83,7 +82,7 @@ class ConsoleSession:
             self.awaiting = _Awaiting("share", prompt_id=state.prompt_id)
         return reply
 
-    def _follow_up(self, state: _Awaiting, text: str) -> c.Command | ShareNote | str | Reply | None:
+    def _follow_up(self, state: _Awaiting, text: str) -> c.Command | str | Reply | None:
         """What the line means after the last question: a follow-up command, a reply of its own, or (None)
         nothing to do; otherwise the line itself, to be parsed as a typed command."""
         if state.kind != "command":
@@ -99,7 +98,7 @@ class ConsoleSession:
             return c.AddNote(text, state.prompt_id)
         if state.kind == "share":  # asked after a note was saved; anything but yes keeps it private
             if text.lower() in {"y", "yes"}:
-                return ShareNote()
+                return c.ShareNote()
             if text.lower() in {"", "n", "no"}:
                 return Reply.of(Text("Okay — the note stays private."))
         if state.kind == "moment_text":

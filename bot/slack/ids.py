@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Final
 
+from handlers.commands import MAX_NOTE_NUMBER, NOTE_TURNS, is_note_number
+
 # Slash commands (the manifest registers them; the listeners match on them).
 CHECKIN_COMMAND: Final = "/checkin"
 MOMENT_COMMAND: Final = "/moment"
@@ -69,8 +71,6 @@ MOMENT_CUSTOMER_INPUT: Final = "customer"
 NOTE_TURN_ACTION_PREFIX: Final = "note_turn_"
 NOTE_TURN_MODAL: Final = "note_turn_modal"
 NOTE_TURN_INPUT: Final = "note_turn_text"
-NOTE_TURN_VERBS: Final = ("reply", "answer")
-MAX_NOTE_NUMBER_DIGITS: Final = 10
 
 
 def note_turn_value(verb: str, number: int) -> str:
@@ -78,9 +78,12 @@ def note_turn_value(verb: str, number: int) -> str:
 
 
 def note_turn_from_value(value: object) -> tuple[str, int] | None:
-    """(verb, note number) from a button value or modal metadata; None for anything forged or malformed."""
+    """(verb, note number) from a button value or modal metadata; None for anything forged or malformed, or for a
+    number `tandem reply N` would refuse."""
     verb, _, number = str(value or "").partition(":")
-    if verb not in NOTE_TURN_VERBS or not number.isdecimal() or len(number) > MAX_NOTE_NUMBER_DIGITS:
+    if verb not in NOTE_TURNS or not number.isdecimal() or len(number) > len(str(MAX_NOTE_NUMBER)):
+        return None
+    if not is_note_number(int(number)):
         return None
     return verb, int(number)
 

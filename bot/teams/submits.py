@@ -10,7 +10,6 @@ from typing import Any
 
 from handlers import commands as c
 from handlers.errors import BadArguments
-from handlers.sharing.commands import MAX_NUMBER, AnswerNote, ReplyToNote
 
 UNKNOWN_CARD = ("I don't recognise that card action — it may come from an old or changed card. "
                 "Type `checkin`, `moment <what happened>` or `tandem help`.")
@@ -21,7 +20,7 @@ class Submitted:
     """The command a card submit stands for (a typed line for confirmations), and whether its answer
     replaces the card that was clicked (update in place)."""
 
-    command: c.Command | ReplyToNote | AnswerNote | str
+    command: c.Command | str
     replace_card: bool = False
 
 
@@ -78,12 +77,10 @@ def _note_turn(value: dict[str, Any]) -> Submitted:
     """Reply / Answer on a shared note: the same command as `tandem reply|answer N text` (the handler decides
     who may send and checks the text); the box's id is `note_turn_<N>` (bot/teams/render.turn_input_id)."""
     number = _int(value, "number", "note number")
-    if not 1 <= number <= MAX_NUMBER:
+    if not c.is_note_number(number):
         raise BadArguments("That card names no shared note; it may be out of date. Type `tandem notes`.")
-    text = _text(value, f"note_turn_{number}") or ""
-    match value.get("verb"):
-        case "reply":
-            return Submitted(ReplyToNote(number, text))
-        case "answer":
-            return Submitted(AnswerNote(number, text))
-    raise BadArguments("That card names no shared-note action; it may be out of date. Type `tandem notes`.")
+    verb = value.get("verb")
+    turn = c.NOTE_TURNS.get(verb) if isinstance(verb, str) else None
+    if turn is None:
+        raise BadArguments("That card names no shared-note action; it may be out of date. Type `tandem notes`.")
+    return Submitted(turn(number, _text(value, f"note_turn_{number}") or ""))

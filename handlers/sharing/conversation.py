@@ -4,13 +4,13 @@ A manager reaches a note by its number only if they may read it in the feed; the
 notes. Every refusal changes nothing: the checks all run before the one write."""
 from __future__ import annotations
 
+from handlers.commands import AnswerNote, CloseNote, ReplyToNote, WithdrawNote
 from handlers.config import TEXT_LIMIT
 from handlers.context import Ctx
 from handlers.errors import BadArguments, NotAuthorized, NotFound
 from handlers.identity import person_today
 from handlers.insights import privacy
 from handlers.messages import Reply, Text
-from handlers.sharing.commands import AnswerNote, CloseNote, ReplyToNote, WithdrawNote
 from handlers.sharing.feed import week_is_shown
 from handlers.sharing.relay import relay, relay_close
 from storage import shared_notes, teams

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from handlers.admin import resolve_team
+from handlers.commands import ShareNote, ShowSharedNotes
 from handlers.context import Ctx
 from handlers.digest import whole_week
 from handlers.errors import BadArguments, NotAuthorized, NotFound
@@ -11,7 +12,6 @@ from handlers.insights import privacy
 from handlers.insights.report import SharedNoteItem
 from handlers.insights.weeks import team_weeks
 from handlers.messages import Reply, Text
-from handlers.sharing.commands import ShareNote, ShowSharedNotes
 from storage import checkins, shared_notes, teams
 from storage import digests as digest_store
 from storage.calendar import iso_week_bounds, iso_week_of

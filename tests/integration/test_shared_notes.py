@@ -118,7 +118,7 @@ async def test_bad_input_gets_a_clear_reply_and_changes_nothing(harness) -> None
         ("mia", "tandem reply 99999 hi"): "no longer exists",
         ("mia", f"tandem reply {n}"): "empty",
         ("mia", "tandem reply"): "Which note",
-        ("mia", f"tandem reply x{n} hi"): "not a whole number",
+        ("mia", f"tandem reply x{n} hi"): "not a note number",
         ("mia", f"tandem reply {n} " + "x" * (TEXT_LIMIT + 1)): f"up to {TEXT_LIMIT:,}",
         ("ben", f"tandem answer {n} it was me"): "no shared note",
         ("ben", f"tandem withdraw {n}"): "no shared note",

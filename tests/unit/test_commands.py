@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date, time
+from typing import get_args
 
 import pytest
 
@@ -56,6 +57,17 @@ VALID = {
     "tandem holidays none": c.SetHolidays("NONE"),
     "tandem holidays workspace US": c.SetWorkspaceHolidays("US"),
     "tandem privacy min-group 5": c.SetMinGroup(5),
+    "tandem share": c.ShareNote(),
+    "/tandem share": c.ShareNote(),
+    "tandem notes": c.ShowSharedNotes(None, None),
+    "tandem notes Customer Success": c.ShowSharedNotes("Customer Success", None),
+    "tandem notes Support 2026-w05": c.ShowSharedNotes("Support", "2026-W05"),
+    "tandem reply 417 Thanks — shall we swap the rota?": c.ReplyToNote(417, "Thanks — shall we swap the rota?"),
+    "tandem reply #417   don't worry, it's \"fine\"  ": c.ReplyToNote(417, "don't worry, it's \"fine\""),
+    "/tandem answer 417 Yes please": c.AnswerNote(417, "Yes please"),
+    "tandem close 417": c.CloseNote(417),
+    "tandem close #417": c.CloseNote(417),
+    "tandem withdraw 417": c.WithdrawNote(417),
 }
 
 
@@ -101,6 +113,22 @@ INVALID = {
     "tandem privacy min-group 2": (BadArguments, "between 3 and 1000"),
     "tandem privacy everything": (BadArguments, "privacy min-group N"),
     "tandem history please": (BadArguments, "takes no arguments"),
+    "tandem share now": (BadArguments, "`/tandem share` takes no arguments"),
+    "tandem notes Support 2026-W54": (BadArguments, "2026 has no week 54"),
+    "tandem notes Support 2026-13": (BadArguments, "not an ISO week"),
+    "tandem reply": (BadArguments, "Which note? `tandem reply N your message`"),
+    "tandem reply 417": (BadArguments, "The message is empty"),
+    "tandem reply 417    ": (BadArguments, "The message is empty"),
+    "tandem reply x417 hi": (BadArguments, "“x417” is not a note number"),
+    "tandem reply 0 hi": (BadArguments, "between 1 and 1000000000"),
+    "tandem reply 99999999999 hi": (BadArguments, "between 1 and 1000000000"),
+    "tandem answer": (BadArguments, "Which note? `tandem answer N your message`"),
+    "tandem answer 417": (BadArguments, "The message is empty"),
+    "tandem close": (BadArguments, "`tandem close N` takes the note's number alone"),
+    "tandem close 417 now": (BadArguments, "`tandem close N` takes the note's number alone"),
+    "tandem close -3": (BadArguments, "“-3” is not a note number"),
+    "tandem withdraw": (BadArguments, "`tandem withdraw N` takes the note's number alone"),
+    "tandem withdraw last": (BadArguments, "“last” is not a note number"),
 }
 
 
@@ -112,6 +140,8 @@ def test_malformed_input_gets_a_specific_reply_with_usage(text: str) -> None:
     assert fragment in raised.value.text()
     if kind is BadArguments:
         assert "Usage:" in raised.value.text()
+        words = text.lstrip("/").split()
+        assert raised.value.usage == table.usage_of(" ".join(words[:2] if words[0] == "tandem" else words[:1]))
 
 
 async def test_every_listed_usage_line_is_offered_in_an_admins_help(harness) -> None:
@@ -130,11 +160,8 @@ async def test_help_shows_each_role_only_its_own_sections(harness) -> None:
 def test_every_command_type_has_exactly_one_row() -> None:
     produced = [action.command for row in table.TABLE for action in row.actions]
     assert len(produced) == len(set(produced))
-    from handlers.sharing import commands as sharing
-
-    kinds = [kind for module in (c, sharing) for kind in vars(module).values()
-             if isinstance(kind, type) and kind.__module__ == module.__name__]
-    assert set(produced) == set(kinds)
+    kinds = [kind for kind in vars(c).values() if isinstance(kind, type) and kind.__module__ == c.__name__]
+    assert set(produced) == set(kinds) == set(get_args(c.Command))
 
 
 def test_errors_are_tandem_errors_not_crashes() -> None:

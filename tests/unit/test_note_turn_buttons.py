@@ -11,9 +11,9 @@ from bot.slack import render as slack_render
 from bot.slack.listeners.views import _note_turn
 from bot.teams import render as teams_render
 from bot.teams.submits import submitted
+from handlers.commands import AnswerNote, ReplyToNote
 from handlers.errors import BadArguments
 from handlers.messages import DigestMessage, NoteTurn, Text
-from handlers.sharing.commands import AnswerNote, ReplyToNote
 from tests.support.digest_samples import SHARED_NOTES, full_digest
 from tests.support.official_schemas import adaptive_card_validator, errors
 
@@ -36,8 +36,8 @@ def test_slack_digest_has_a_reply_button_per_shared_note_and_the_turn_an_answer_
     assert not _buttons(slack_render.message_payload(Text("plain")))
 
 
-@pytest.mark.parametrize("value", ["reply:", "close:3", "reply:-1", "reply:12345678901", "answer:x", "", None, 7,
-                                   "answer:1:2"])
+@pytest.mark.parametrize("value", ["reply:", "close:3", "reply:-1", "reply:0", "reply:1000000001", "reply:9999999999",
+                                   "reply:12345678901", "answer:x", "", None, 7, "answer:1:2"])
 def test_forged_slack_values_name_no_note(value: object) -> None:
     assert ids.note_turn_from_value(value) is None
 
@@ -78,6 +78,8 @@ def test_teams_submits_are_the_typed_commands_and_forgeries_are_refused() -> Non
     assert done is not None and done.command == ReplyToNote(4, "")  # the handler says the message is empty
     for forged in ({"tandem": "note_turn", "verb": "close", "number": 4}, {"tandem": "note_turn", "verb": "reply"},
                    {"tandem": "note_turn", "verb": "reply", "number": 0},
+                   {"tandem": "note_turn", "verb": "reply", "number": 10**9 + 1},
+                   {"tandem": "note_turn", "verb": ["reply"], "number": 4},
                    {"tandem": "note_turn", "verb": "reply", "number": 10**12}):
         with pytest.raises(BadArguments):
             submitted(forged)

@@ -23,7 +23,6 @@ from bot.slack.text import clip, from_slack
 from handlers import commands as c
 from handlers.errors import TandemError
 from handlers.messages import Reply
-from handlers.sharing.commands import AnswerNote, ReplyToNote
 
 ERROR_LIMIT = 150
 
@@ -69,14 +68,14 @@ def _ticked(view: dict[str, Any], block_id: str) -> bool:
                                             for o in chosen)
 
 
-def _note_turn(view: dict[str, Any]) -> ReplyToNote | AnswerNote | None:
+def _note_turn(view: dict[str, Any]) -> c.ReplyToNote | c.AnswerNote | None:
     """The typed `tandem reply|answer N text`, from the form (the handler checks the text and who may send)."""
     turn = ids.note_turn_from_value(_metadata(view).get("turn"))
     if turn is None:
         return None
     verb, number = turn
     text = _value(view, ids.NOTE_TURN_INPUT) or ""
-    return ReplyToNote(number, text) if verb == "reply" else AnswerNote(number, text)
+    return c.NOTE_TURNS[verb](number, text)
 
 
 def _action(view: dict[str, Any]) -> c.ActionAdd | None:
@@ -96,8 +95,7 @@ def _moment(view: dict[str, Any]) -> c.LogMoment:
 
 
 def register(app: AsyncApp, listening: Listening) -> None:
-    async def submitted(command: c.Command | ReplyToNote | AnswerNote, field: str, ack: AsyncAck,
-                        body: dict[str, Any], client: AsyncWebClient,
+    async def submitted(command: c.Command, field: str, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient,
                         context: AsyncBoltContext) -> Reply | None:
         """Run a form's command before the ack: a refusal goes back beside `field`; None: refused or replayed."""
         try:
@@ -129,7 +127,7 @@ def register(app: AsyncApp, listening: Listening) -> None:
         else:
             await deliver(reply, Surface(client=client, user_id=user_of(body)[0]))
 
-    async def answered_here(command: c.Command | ReplyToNote | AnswerNote | None, field: str, lost: str,
+    async def answered_here(command: c.Command | None, field: str, lost: str,
                             ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient,
                             context: AsyncBoltContext) -> None:
         """Run a form's command and answer in the person's DM; a form that lost its context says so by the field."""
