@@ -381,12 +381,10 @@ def parse_handle(token: str) -> str:
 
 
 def parse_int(text: str, what: str, low: int, high: int) -> int:
-    if not re.fullmatch(r"-?\d+", text):
-        raise BadArguments(f"“{text}” is not a whole number of {what}.")
-    value = int(text)
-    if not low <= value <= high:
-        raise BadArguments(f"{what.capitalize()} must be between {low} and {high}; got {value}.")
-    return value
+    """A whole number from `low` to `high`; one reply for a word and for a number out of range."""
+    if not re.fullmatch(r"-?\d+", text) or not low <= int(text) <= high:
+        raise BadArguments(f"{what.capitalize()} must be a whole number from {low} to {high}; got “{text[:40]}”.")
+    return int(text)
 
 
 def tokens(text: str) -> list[str]:
@@ -544,7 +542,7 @@ def parse_notes(rest: str) -> ShowSharedNotes:
 
 
 def _note_number(word: str) -> int:
-    """`417` or `#417`; parse_int's own wording ("not a whole number of …") does not fit a number that names."""
+    """`417` or `#417`; a word that is no number at all is told where a note's number is written."""
     if not re.fullmatch(r"\d+", word.lstrip("#")):
         raise BadArguments(f"“{word[:40]}” is not a note number: use the number after the #, e.g. 417.")
     return parse_int(word.lstrip("#"), "note number", 1, MAX_NOTE_NUMBER)

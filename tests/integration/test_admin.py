@@ -53,7 +53,7 @@ async def test_malformed_schedule_input_changes_nothing(harness) -> None:
                           ("tandem schedule checkin mon-fri 9am", "not a time"),
                           ("tandem schedule checkin funday 09:00", "not a weekday"),
                           ("tandem schedule digest mon", "Give the day and the time"),
-                          ("tandem schedule reminder 99", "between 0 and 12")):
+                          ("tandem schedule reminder 99", "from 0 to 12")):
         reply = await harness.say("ada", bad)
         assert expected in reply and "Usage: /tandem schedule" in reply, bad
     assert [(s.checkin_days, s.checkin_time, s.digest_day) for s in await harness.rows(Schedule)] == before
@@ -100,7 +100,7 @@ async def test_help_shows_admin_commands_only_to_admins(harness) -> None:
 
 async def test_privacy_threshold_has_a_floor_of_three(harness) -> None:
     await harness.join("ada")
-    assert "between 3 and 1000" in await harness.say("ada", "tandem privacy min-group 2")
+    assert "from 3 to 1000" in await harness.say("ada", "tandem privacy min-group 2")
     assert "at least 7" in await harness.say("ada", "tandem privacy min-group 7")
 
 

@@ -83,7 +83,7 @@ async def test_mood_outside_one_to_five_is_refused_and_nothing_is_stored(harness
                 assert "1 to 5" in error.reply
             else:
                 raise AssertionError(f"mood {bad} accepted")
-    assert "between 1 and 5" in await harness.say("alice", "mood 7")
+    assert "from 1 to 5" in await harness.say("alice", "mood 7")
     assert await harness.count(MoodEntry) == 0
 
 
