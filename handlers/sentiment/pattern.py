@@ -28,12 +28,6 @@ class FastPattern:
 
         self._sentiment: Any = pattern_sentiment
         _ = "good" in pattern_sentiment  # pattern loads its lexicon lazily; do it here, not per call
-        # pattern assesses only words of its lexicon, its emoticons ("o_o") and "(!)", so a text holding
-        # none of them is silent: one set test spares the word-by-word loop on the many texts without one.
-        from textblob._text import EMOTICONS
-
-        emoticons = {e.lower() for faces in EMOTICONS.values() for e in faces}
-        self._words = frozenset(dict.keys(pattern_sentiment)) | emoticons | {"(!)"}
 
     def known(self, word: str) -> bool:
         """Whether pattern's lexicon has an opinion about `word`."""
@@ -41,8 +35,6 @@ class FastPattern:
 
     def polarity(self, tokens: list[str]) -> tuple[float, int]:
         """Mean polarity of the assessed words and how many there were (0 = no evidence)."""
-        if self._words.isdisjoint(tokens):
-            return 0.0, 0
         assessed = self._sentiment.assessments(((w, None) for w in tokens), True)
         if not assessed:
             return 0.0, 0

@@ -7,8 +7,6 @@ boosters, caps, "but", "!"/"?" emphasis, idioms) are VADER's own, unchanged.
 """
 from __future__ import annotations
 
-from string import punctuation
-
 from vaderSentiment.vaderSentiment import BOOSTER_DICT, SentimentIntensityAnalyzer, SentiText
 
 from handlers.sentiment.rules import weigh_contrast
@@ -20,7 +18,6 @@ class WorkplaceVader(SentimentIntensityAnalyzer):
     def __init__(self, extra: dict[str, float]) -> None:
         super().__init__()
         self.lexicon: dict[str, float] = {**self.lexicon, **extra}
-        self._keys = frozenset(self.lexicon)
 
     def sentiment_valence(self, valence, sentitext, item, i, sentiments):
         """VADER's rule, except 'pretty' before an opinion word is a degree adverb ('pretty tired')."""
@@ -34,20 +31,11 @@ class WorkplaceVader(SentimentIntensityAnalyzer):
         """Whether the lexicon has `word` (used to choose between elongation repairs)."""
         return word in self.lexicon or word in BOOSTER_DICT
 
-    def _silent(self, text: str) -> bool:
-        """Whether no word of `text` can be in the lexicon, read as SentiText reads words (split on
-        spaces, punctuation maybe stripped, lower-cased): such a text has no hits, and this set test
-        costs far less than building its SentiText and walking its words."""
-        tokens = text.lower().split()
-        return self._keys.isdisjoint(tokens) and self._keys.isdisjoint([t.strip(punctuation) for t in tokens])
-
     def valence(self, text: str, contrast: bool = True) -> tuple[float, int]:
         """VADER's punctuation-adjusted valence sum and how many words carried valence.
 
         With `contrast`, VADER's "but" rule is applied to "however" and "though" too, by position.
         """
-        if self._silent(text):
-            return 0.0, 0
         sentitext = SentiText(text)
         words = sentitext.words_and_emoticons
         lexicon = self.lexicon
