@@ -7,9 +7,9 @@ Every setting is chosen by 5-fold cross-validation inside the training data (nev
 set), each kind of text counting once whatever its size (tweets, Reddit, review sentences, workplace):
 the regularisation strength (best mean out-of-fold macro-F1), the rules' share of the product's blend
 (best mean correlation of the polarity with the ordinal label -1/0/+1, since digests average polarities)
-and then the neutral band (best mean macro-F1 at that share). The features are
-`handlers.sentiment.features` plus one column holding the rules scorer's polarity (tandem-3), so the
-model learns how far to trust the rules: it is stacked with them, not beside them.
+and then the label rule, a neutral band or the model's most probable class (best mean macro-F1 at that
+share). The features are `handlers.sentiment.features` plus the rules scorer's polarities, so the model
+learns how far to trust the rules: it is stacked with them, not beside them.
 Training needs scikit-learn (pinned in requirements.txt); scoring needs only numpy.
 """
 from __future__ import annotations
@@ -40,11 +40,14 @@ from handlers.sentiment.stacked import StackedScorer, blend, rules_decide  # noq
 
 POOL = REPO.parent / "shared" / "data" / "sentiment" / "train" / "train_pool.tsv"
 WORKPLACE = REPO / "training" / "workplace_sentences.tsv"
-ALPHAS = (1e-6, 3e-6, 1e-5)
+ALPHAS = (1e-6, 3e-6, 1e-5, 3e-5)
 # Weight of each workplace sentence against a pool text. The workplace set is 0.2% of the rows but the
 # product's own domain; the weight is chosen by the same cross-validation as alpha.
 WORKPLACE_WEIGHTS = (1.0, 10.0, 30.0, 100.0)
 BANDS = tuple(b / 100 for b in range(5, 51, 5))
+# How a text gets its label: a neutral band on the blended polarity, or (None) the model's most probable
+# class. Both kinds compete in the same cross-validation.
+LABEL_RULES: tuple[float | None, ...] = (*BANDS, None)
 SHARES = tuple(s / 10 for s in range(11))
 FOLDS = 5
 SEED = 0
@@ -181,16 +184,18 @@ def main(argv: list[str] | None = None) -> None:
     silent = np.array([not (ev.vader_hits or ev.textblob_hits) for ev in evidence])
     veto_labels = band_labels(rules[:, 0], LABEL_BAND)
 
-    def scored(share: float, band: float) -> tuple[np.ndarray, np.ndarray]:
-        """The product scorer's polarity and labels out of fold, for one rules share and band."""
+    def scored(share: float, band: float | None) -> tuple[np.ndarray, np.ndarray]:
+        """The product scorer's polarity and labels out of fold, for one rules share and label rule."""
         polarity = np.asarray(blend(rules[:, 0], model_polarity, np.where(silent, 0.0, share)))
-        return polarity, np.where(vetoed, veto_labels, band_labels(polarity, band))
+        chosen = probabilities.argmax(axis=1) if band is None else band_labels(polarity, band)
+        return polarity, np.where(vetoed, veto_labels, chosen)
 
     # The polarity is used as a number (weekly means), so the rules' share is chosen for the best
-    # correlation with the ordinal label (-1, 0, +1); the band then for the best macro-F1 at that share.
+    # correlation with the ordinal label (-1, 0, +1); the label rule then for the best macro-F1 at that share.
     ordinal = labels - 1.0
     share = max(SHARES, key=lambda s: per_kind(pearson, ordinal, scored(s, 0.0)[0]))
-    band = max(BANDS, key=lambda b: per_kind(macro_f1, labels, scored(share, b)[1]))
+    by_rule = {rule: per_kind(macro_f1, labels, scored(share, rule)[1]) for rule in LABEL_RULES}
+    band = max(LABEL_RULES, key=lambda rule: by_rule[rule])
     predicted = scored(share, band)[1]
     by_source = {
         str(source): round(macro_f1(labels[sources == source], predicted[sources == source]), 4)
@@ -209,9 +214,10 @@ def main(argv: list[str] | None = None) -> None:
         "settings": {"alpha": alpha, "workplace_weight": weight,
                      "workplace_weights_tried": list(args.workplace_weights),
                      "epochs": EPOCHS, "seed": SEED, "folds": FOLDS, "loss": "log_loss",
-                     "alphas_tried": list(args.alphas), "bands_tried": list(BANDS),
+                     "alphas_tried": list(args.alphas), "label_rules_tried": list(LABEL_RULES),
                      "rules_shares_tried": list(SHARES)},
         "cross_validation": {"by_setting": cv, "by_source_at_band": by_source,
+                             "mean_macro_f1_by_label_rule": {str(rule): round(f1, 4) for rule, f1 in by_rule.items()},
                              "macro_f1": round(macro_f1(labels, predicted), 4),
                              "mean_macro_f1_over_kinds": round(per_kind(macro_f1, labels, predicted), 4),
                              "ordinal_r_by_share": {f"{s}": round(per_kind(pearson, ordinal, scored(s, 0.0)[0]), 4)

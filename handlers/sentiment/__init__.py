@@ -1,7 +1,7 @@
 """Sentiment scoring behind one small entrance, so the scorer can improve without touching callers.
 
 `Sentiment` and `Scorer` are what callers hold; `default_scorer()` builds the product's scorer (built by
-the wiring, never at import time): tandem-4, the trained model stacked on the workplace rules
+the wiring, never at import time): tandem-5, the trained model stacked on the workplace rules
 (handlers/sentiment/stacked.py, model card in handlers/sentiment/MODEL_CARD.md). `TandemScorer` is the
 rules alone (tandem-3); `TextBlobScorer` is the fast baseline tests and benchmarks use.
 """

@@ -3,7 +3,7 @@
 `scripts/train_sentiment.py` fits it (scikit-learn, training only) and writes it with `write_model`;
 the scorer loads it once with `load_model` (never at import time). The file is a zip holding
 `weights.npy` (float16, one row per feature bucket, one column per class) and `model.json` (the
-rules' weights, biases, label band, the rules' share of the blend and the training figures).
+rules' weights, biases, label rule, the rules' share of the blend and the training figures).
 Written with fixed timestamps and order, so the same training run gives the same bytes.
 """
 from __future__ import annotations
@@ -21,20 +21,21 @@ from typing import Any
 import numpy as np
 
 from handlers.sentiment.features import BUCKETS, feature_ids
+from handlers.sentiment.polarity import Label
 
 MODEL_PATH = Path(__file__).with_name("sentiment_model.zip")
-CLASSES = ("negative", "neutral", "positive")
+CLASSES: tuple[Label, Label, Label] = ("negative", "neutral", "positive")
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 
 
 @dataclass(frozen=True)
 class TrainedModel:
-    """Class weights per feature bucket, the weight of the rules' polarity, and the label band."""
+    """Class weights per feature bucket, the weight of the rules' polarity, and how a label is chosen."""
 
     weights: np.ndarray  # (BUCKETS, 3) float32
     rules_weight: np.ndarray  # (rule features, 3): see handlers.sentiment.scorer.rule_features
     bias: np.ndarray  # (3,)
-    band: float
+    band: float | None  # neutral band on the blended polarity; None: the label is the most probable class
     rules_share: float  # weight of the rules' polarity in the product's blend (the model has the rest)
     meta: dict[str, Any]
     _plain: dict[str, list[list[float]]] = field(init=False, repr=False, compare=False)
@@ -43,13 +44,10 @@ class TrainedModel:
         plain = {"rules_rows": self.rules_weight.tolist(), "bias": [self.bias.tolist()]}
         object.__setattr__(self, "_plain", plain)  # the small arrays as floats, read once per text
 
-    def probabilities(self, normalised: str, rules: Sequence[float]) -> np.ndarray:
-        """P(negative, neutral, positive) for a normalised text and what the rules made of it."""
-        return np.array(self._probabilities(normalised, rules))
-
-    def _probabilities(self, normalised: str, rules: Sequence[float]) -> tuple[float, float, float]:
-        """The same in plain floats: numpy only gathers the text's feature weights, because numpy's per-call
-        cost on three numbers is most of what scoring one text would otherwise spend here."""
+    def probabilities(self, normalised: str, rules: Sequence[float]) -> tuple[float, float, float]:
+        """P(negative, neutral, positive) for a normalised text and what the rules made of it, in plain
+        floats: numpy only gathers the text's feature weights, because numpy's per-call cost on three
+        numbers is most of what scoring one text would otherwise spend here."""
         ids = feature_ids(normalised)
         dot = [0.0, 0.0, 0.0]
         for value, row in zip(rules, self.rules_rows, strict=True):
@@ -73,11 +71,11 @@ class TrainedModel:
 
     def polarity(self, normalised: str, rules: Sequence[float]) -> float:
         """P(positive) - P(negative): a polarity in [-1, 1]."""
-        negative, _, positive = self._probabilities(normalised, rules)
+        negative, _, positive = self.probabilities(normalised, rules)
         return positive - negative
 
 
-def write_model(path: Path, weights: np.ndarray, rules_weight: np.ndarray, bias: np.ndarray, band: float,
+def write_model(path: Path, weights: np.ndarray, rules_weight: np.ndarray, bias: np.ndarray, band: float | None,
                 rules_share: float, meta: dict[str, Any]) -> TrainedModel:
     """Write the model file deterministically and return the model exactly as `load_model` will read it."""
     table = io.BytesIO()
@@ -103,5 +101,6 @@ def load_model(path: Path = MODEL_PATH) -> TrainedModel:
         weights = np.load(io.BytesIO(archive.read("weights.npy")), allow_pickle=False).astype(np.float32)
     if weights.shape != (meta["buckets"], len(CLASSES)) or meta["buckets"] != BUCKETS:
         raise ValueError(f"{path}: weights of shape {weights.shape} do not fit {BUCKETS} feature buckets")
-    return TrainedModel(weights, np.array(meta["rules_weight"]), np.array(meta["bias"]), float(meta["band"]),
+    band = None if meta["band"] is None else float(meta["band"])
+    return TrainedModel(weights, np.array(meta["rules_weight"]), np.array(meta["bias"]), band,
                         float(meta["rules_share"]), meta)

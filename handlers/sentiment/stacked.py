@@ -1,4 +1,4 @@
-"""Tandem's scorer (tandem-4): the trained model stacked on the workplace rules, and the rules' veto.
+"""Tandem's scorer (tandem-5): the trained model stacked on the workplace rules, and the rules' veto.
 
 The model (handlers/sentiment/model.py) reads every text and takes the rules' polarities as inputs,
 so on public text it learns how far to trust them; its polarity is then blended with the rules' own
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from handlers.sentiment.model import MODEL_PATH, TrainedModel, load_model
+from handlers.sentiment.model import CLASSES, MODEL_PATH, TrainedModel, load_model
 from handlers.sentiment.polarity import Sentiment, label_for
 from handlers.sentiment.scorer import LABEL_BAND, Evidence, TandemScorer, rule_features
 
@@ -33,7 +33,7 @@ def blend(rules: np.ndarray | float, model: np.ndarray | float, share: np.ndarra
 class StackedScorer:
     """The trained model over normalised text and the rules' polarity; the rules where they know better."""
 
-    version = "tandem-4"
+    version = "tandem-5"
 
     def __init__(self, model_path: Path = MODEL_PATH, rules: TandemScorer | None = None,
                  model: TrainedModel | None = None) -> None:
@@ -49,5 +49,8 @@ class StackedScorer:
         if rules_decide(evidence):
             return Sentiment(polarity=rules, label=label_for(rules, LABEL_BAND))
         share = self._model.rules_share if evidence.vader_hits or evidence.textblob_hits else 0.0
-        polarity = float(blend(rules, self._model.polarity(normalised, rule_features(evidence, rules)), share))
+        probabilities = self._model.probabilities(normalised, rule_features(evidence, rules))
+        polarity = float(blend(rules, probabilities[2] - probabilities[0], share))
+        if self._model.band is None:
+            return Sentiment(polarity=polarity, label=CLASSES[probabilities.index(max(probabilities))])
         return Sentiment(polarity=polarity, label=label_for(polarity, self._model.band))

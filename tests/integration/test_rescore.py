@@ -67,9 +67,9 @@ def test_rescore_command_shows_progress_and_finishes(tmp_path: Path) -> None:
     assert "already scored" in again.stdout
 
 
-async def test_history_scored_by_the_rules_is_rescored_by_tandem_4(harness) -> None:
-    """Notes, moments and comments stored by tandem-3 are pending under the default scorer (tandem-4) and
-    re-scored to what tandem-4 says, on SQLite and PostgreSQL; the rules' veto holds for curated words."""
+async def test_history_scored_by_the_rules_is_rescored_by_the_default_scorer(harness) -> None:
+    """Notes, moments and comments stored by tandem-3 are pending under the default scorer (tandem-5) and
+    re-scored to what it says, on SQLite and PostgreSQL; the rules' veto holds for curated words."""
     harness.deps.scorer = TandemScorer()
     await harness.say("alice", "checkin")
     await harness.say("alice", "mood 2")
@@ -93,6 +93,6 @@ async def test_history_scored_by_the_rules_is_rescored_by_tandem_4(harness) -> N
     for text, polarity, version in ((entry.note, entry.note_polarity, entry.sentiment_version),
                                     (moment.text, moment.polarity, moment.sentiment_version),
                                     (rating.comment, rating.comment_polarity, rating.sentiment_version)):
-        assert version == "tandem-4" and polarity == pytest.approx(stacked.score(text).polarity), text
+        assert version == stacked.version and polarity == pytest.approx(stacked.score(text).polarity), text
     assert entry.note_polarity == pytest.approx(TandemScorer().score(entry.note).polarity)  # "swamped": curated
     assert rating.comment_polarity < 0  # no opinion word for the rules (0.0 under tandem-3): the model speaks

@@ -15,7 +15,7 @@ from handlers.sentiment.text import normalise, replace_emoji, strip_mrkdwn
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "workplace_sentiment.csv"
 AGREEMENT_TARGET = 0.85  # issues 7 and 16's goal; not reached yet, see test_workplace_agreement_does_not_regress
-AGREEMENT_REACHED = 214 / 279  # what the default scorer (tandem-4) reaches today: 76.7%
+AGREEMENT_REACHED = 230 / 279  # what the default scorer (tandem-5) reaches today: 82.4%
 RULES_REACHED = 222 / 279  # the rules alone (tandem-3), most of whose rules were written from these rows
 CHECK_ROWS = 222  # the rows after this were written to check each version's rules before those rules existed
 
@@ -27,7 +27,7 @@ def scorer() -> TandemScorer:
 
 def test_default_scorer_is_tandem_with_a_version() -> None:
     chosen = default_scorer()
-    assert isinstance(chosen, StackedScorer) and chosen.version == "tandem-4"
+    assert isinstance(chosen, StackedScorer) and chosen.version == "tandem-5"
     assert isinstance(chosen.version, str) and chosen.version
     assert chosen.version != TextBlobScorer.version
 
@@ -222,12 +222,12 @@ def _agreement(chosen: Scorer, rows: list[dict[str, str]]) -> tuple[float, Count
 
 
 @pytest.mark.parametrize(("chosen", "reached"), [(default_scorer, AGREEMENT_REACHED), (TandemScorer, RULES_REACHED)],
-                         ids=["tandem-4 (default)", "tandem-3 (rules alone)"])
+                         ids=["tandem-5 (default)", "tandem-3 (rules alone)"])
 def test_workplace_agreement_does_not_regress(chosen, reached: float) -> None:
     """Regression guard, not the issue's target.
 
     Issues 7 and 16 ask for >= 85% agreement with people on workplace_sentiment.csv. The default scorer
-    (tandem-4) reaches 76.7% (214/279), the rules alone 79.6% (222/279); but the rules were written from
+    (tandem-5) reaches 82.4% (230/279), the rules alone 79.6% (222/279); but the rules were written from
     the first 248 rows, so on those the rules' figure is in-sample (bench/sentiment_eval.py splits them).
     Fails if agreement drops more than one point below what is reached; raise the figure when it improves.
     """
@@ -239,9 +239,9 @@ def test_workplace_agreement_does_not_regress(chosen, reached: float) -> None:
 
 
 def test_the_default_scorer_beats_the_rules_on_rows_the_rules_never_saw() -> None:
-    """The rows after CHECK_ROWS were written before the rules they check: tandem-4 44/57, tandem-3 40/57.
-    Why tandem-4 is the default although the rules agree more often on all 279 rows."""
+    """The rows after CHECK_ROWS were written before the rules they check: tandem-5 46/57, tandem-3 40/57. The
+    rules' lead on all 279 rows would be in-sample; on these the model's lead is not."""
     unseen = _workplace_rows()[CHECK_ROWS:]
     stacked, _ = _agreement(default_scorer(), unseen)
     rules, _ = _agreement(TandemScorer(), unseen)
-    assert stacked > rules, f"tandem-4 {stacked:.1%} vs tandem-3 {rules:.1%} on the {len(unseen)} unseen rows"
+    assert stacked > rules, f"tandem-5 {stacked:.1%} vs tandem-3 {rules:.1%} on the {len(unseen)} unseen rows"

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from handlers.sentiment.model import MODEL_PATH, load_model
-from handlers.sentiment.stacked import StackedScorer
+from handlers.sentiment.model import CLASSES, MODEL_PATH, load_model
+from handlers.sentiment.scorer import TandemScorer, rule_features
+from handlers.sentiment.stacked import StackedScorer, rules_decide
 
 REPO = Path(__file__).resolve().parents[2]
 POOL = REPO.parent / "shared" / "data" / "sentiment" / "train" / "train_pool.tsv"
@@ -39,3 +40,17 @@ def test_hostile_text_scores_without_error(text: str) -> None:
     result = StackedScorer().score(text)
     assert -1.0 <= result.polarity <= 1.0
     assert result.label in {"positive", "neutral", "negative"}
+
+
+@pytest.mark.parametrize("text", ["the meeting ran long", "customer asked for the invoice again",
+                                  "really enjoyed the offsite", "this release is a mess"])
+def test_the_label_is_the_model_s_most_probable_class_where_the_rules_do_not_decide(text: str) -> None:
+    """Cross-validation chose the most probable class over every neutral band (model.json's band is null);
+    the polarity stays the blend digests average."""
+    model, rules = load_model(), TandemScorer()
+    assert model.band is None
+    normalised = rules.normalised(text)
+    evidence = rules.evidence(normalised, normalised=True)
+    assert not rules_decide(evidence), text
+    probabilities = model.probabilities(normalised, rule_features(evidence, rules.combine(evidence)))
+    assert StackedScorer(model=model).score(text).label == CLASSES[probabilities.index(max(probabilities))]
