@@ -81,14 +81,20 @@ async def test_mood_clearly_up_after_the_action_reads_higher_by_with_its_interva
     assert "Mood: Mood was higher by 1.05" in text
 
 
-async def test_no_effect_reads_cant_tell(harness) -> None:
+async def _digest_after_a_wave(harness) -> TeamDigest:
+    """Everyone answers 3, 4, 3, 4 in the 4 weeks before an action of W42 and again in the 4 after: a mood with no
+    direction, and participation 5 of 5 in every week."""
     await make_team(harness, "Support", FIVE, "mia")
     wave = [[3] * 5, [4] * 5, [3] * 5, [4] * 5]
     await _history(harness, "Support", FIVE, wave, wave)
     await _add_action(harness, "mia", "2026-W42", "Quiet hours")
     harness.clock.set(after("2026-W46"))
     [message] = (await harness.reply("mia", "tandem digest")).messages
-    mood = _effects(message.report)["mood"]
+    return message.report
+
+
+async def test_no_effect_reads_cant_tell(harness) -> None:
+    mood = _effects(await _digest_after_a_wave(harness))["mood"]
     assert (mood.verdict, mood.difference, mood.weeks_before, mood.weeks_after) == ("cant_tell", 0.0, 4, 4)
     assert mood.low is not None and mood.high is not None
     assert mood.low < 0 < mood.high and mood.statement.startswith("Can't tell: mood changed by +0.00")
@@ -97,13 +103,7 @@ async def test_no_effect_reads_cant_tell(harness) -> None:
 async def test_a_figure_the_same_in_every_shown_week_reads_did_not_change(harness) -> None:
     """Participation is 5 of 5 in every week (as in the demo): the interval is zero-wide at zero, so the digest says
     plainly that it did not change, not "can't tell ... between +0.0 and +0.0"; mood's wave still can't be told."""
-    await make_team(harness, "Support", FIVE, "mia")
-    wave = [[3] * 5, [4] * 5, [3] * 5, [4] * 5]
-    await _history(harness, "Support", FIVE, wave, wave)
-    await _add_action(harness, "mia", "2026-W42", "Quiet hours")
-    harness.clock.set(after("2026-W46"))
-    [message] = (await harness.reply("mia", "tandem digest")).messages
-    effects = _effects(message.report)
+    effects = _effects(await _digest_after_a_wave(harness))
     participation = effects["participation"]
     assert (participation.verdict, participation.difference, participation.low, participation.high,
             participation.weeks_before, participation.weeks_after) == ("unchanged", 0.0, 0.0, 0.0, 4, 4)
