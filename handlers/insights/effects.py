@@ -53,7 +53,7 @@ def effect_of(measure: str, before: Sequence[float], after: Sequence[float],
     diff, low, high = (round(v, digits) + 0.0 for v in (result.difference, result.low, result.high))
     if diff == low == high == 0:
         verdict = "unchanged"  # every resample alike at the shown precision: the shown weeks are level
-    elif result.low <= 0 <= result.high:
+    elif low <= 0 <= high:  # as shown: an interval that reads "between +0.00 and ..." is no clear rise
         verdict = "cant_tell"
     else:
         verdict = "higher" if result.difference > 0 else "lower"

@@ -46,6 +46,18 @@ def test_did_not_change_only_when_the_difference_and_interval_are_zero_at_the_sh
     assert one_dip.statement.startswith("Can't tell: participation changed by +4.2")
 
 
+def test_an_interval_that_reaches_zero_at_the_shown_precision_cant_tell() -> None:
+    """The bootstrap's lower end is +0.0025 here, shown as +0.00: the verdict goes by what is shown, so the digest
+    never says "higher ... (likely between +0.00 and +0.18)"."""
+    before, after = [3.5, 3.39, 3.31, 3.42], [3.5, 3.6, 3.46, 3.43]
+    raw = stats.before_after(before, after)
+    assert raw is not None and 0 < raw.low < 0.005
+    edge = effect_of("mood", before, after)
+    assert (edge.verdict, edge.low) == ("cant_tell", 0.0)
+    assert edge.statement.startswith("Can't tell: mood changed by +0.09")
+    assert "likely between +0.00 and +0.18" in edge.statement
+
+
 def test_the_interval_is_the_fixed_seed_bootstrap_so_the_same_weeks_give_the_same_words() -> None:
     first = stats.before_after([3.0, 3.4, 2.8], [3.9, 3.5, 4.2])
     assert first == stats.before_after([3.0, 3.4, 2.8], [3.9, 3.5, 4.2]) and first is not None
