@@ -3,6 +3,7 @@ in ../shared/specs/cx/: real field names, cursor / starting_after / page-number 
 headers, and faults to inject (429 storms with Retry-After or reset headers, 5xx) — plus a log of requests."""
 from __future__ import annotations
 
+import asyncio
 import base64
 import time
 from collections import deque
@@ -29,6 +30,10 @@ class Vendor:
     agents: dict[str, dict[str, Any]] = field(default_factory=dict)
     faults: deque[tuple[int, dict[str, str]]] = field(default_factory=deque)  # answered before real pages
     requests: list[dict[str, Any]] = field(default_factory=list)
+    # While `hold` is set to an unset event, requests are logged and then answered only once it is set; `arrived`
+    # tells a test that one is waiting (so two replicas can be made to overlap, whatever the machine's load).
+    hold: asyncio.Event | None = None
+    arrived: asyncio.Event = field(default_factory=asyncio.Event)
 
 
 @dataclass
@@ -88,6 +93,9 @@ class FakeHelpdesks:
         body = await request.json() if request.can_read_body else None
         vendor.requests.append({"path": request.path, "query": dict(request.query), "body": body,
                                 "auth": request.headers.get("Authorization")})
+        vendor.arrived.set()
+        if vendor.hold is not None:
+            await vendor.hold.wait()
         return self._fault(vendor)
 
     async def _zendesk_ratings(self, request: web.Request) -> web.Response:

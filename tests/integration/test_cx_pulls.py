@@ -129,12 +129,17 @@ async def test_an_interrupted_pull_resumes_without_losing_or_doubling(harness, f
 
 
 async def test_two_replicas_pulling_at_once_store_everything_once(harness, fake, http) -> None:
+    """Replica b pulls while a is mid-pull (a's first page is held until b is done): b stands by, a stores all."""
     seed(fake, 300)
     client = clients(fake)["freshdesk"]
-    first, second = await asyncio.gather(pull(harness.deps, client, http, owner="a", sleep=Waits()),
-                                         pull(harness.deps, client, http, owner="b", sleep=Waits()))
-    assert sorted([first.skipped, second.skipped]) == [False, True]  # one holds the lease, the other stands by
-    assert first.added + second.added == 300 and len((await by_source(harness))["freshdesk"]) == 300
+    fake.freshdesk.hold = asyncio.Event()
+    first = asyncio.create_task(pull(harness.deps, client, http, owner="a", sleep=Waits()))
+    await asyncio.wait_for(fake.freshdesk.arrived.wait(), 30)  # a holds the lease and waits for its first page
+    second = await asyncio.wait_for(pull(harness.deps, client, http, owner="b", sleep=Waits()), 30)
+    fake.freshdesk.hold.set()
+    done = await first
+    assert (done.skipped, second.skipped, second.added) == (False, True, 0)  # one holds the lease, the other stands by
+    assert done.added == 300 and len((await by_source(harness))["freshdesk"]) == 300
 
 
 def test_only_configured_helpdesks_are_pulled() -> None:
