@@ -521,6 +521,7 @@ def parse_action(rest: str) -> ActionAdd | ActionList | ActionDone | ActionFeedb
 
 
 MAX_NOTE_NUMBER = 10**9  # fits the database's 32-bit column (numbers are drawn from 100–999 up: storage/shared_notes)
+EMPTY_MESSAGE = "The message is empty."  # a note turn with no text, typed, clicked or submitted
 NOTE_TURNS: dict[str, type[ReplyToNote | AnswerNote]] = {"reply": ReplyToNote, "answer": AnswerNote}  # by NoteTurn.verb
 
 
@@ -554,7 +555,7 @@ def _note_number_and_text(rest: str, word: str) -> tuple[int, str]:
         raise BadArguments(f"Which note? `tandem {word} N your message`.")
     number = _note_number(head)
     if not text.strip():
-        raise BadArguments("The message is empty.")
+        raise BadArguments(EMPTY_MESSAGE)
     return number, text.strip()
 
 

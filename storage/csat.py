@@ -9,13 +9,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.calendar import zone
+from storage.calendar import utc_midnight, zone
 from storage.models import Membership, Person, Team, Workspace
 from storage.ratings import agent_people, ratings_between
 from storage.teams import active_during
@@ -44,8 +44,8 @@ async def csat_weeks(session: AsyncSession, first: date, last: date, team_ids: S
     ids = list(team_ids)
     if not ids:
         return {}
-    start = datetime.combine(first, time(), tzinfo=UTC) - ZONE_SLACK
-    end = datetime.combine(last + timedelta(days=1), time(), tzinfo=UTC) + ZONE_SLACK
+    start = utc_midnight(first) - ZONE_SLACK
+    end = utc_midnight(last + timedelta(days=1)) + ZONE_SLACK
     ratings = await ratings_between(session, start, end, with_comments=with_comments)
     if not ratings:
         return {}

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 
 from sqlalchemy import (
@@ -33,7 +33,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from storage.calendar import iso_week_bounds, iso_week_of
+from storage.calendar import iso_week_bounds, iso_week_of, utc_midnight
 from storage.models import CustomerMoment, DigestRun, Membership, MoodEntry, Team, TeamWeek
 from storage.statements import dialect_name
 from storage.teams import active_during
@@ -43,7 +43,7 @@ SETTLE_AFTER = timedelta(days=3)  # Sunday 00:00 UTC + 3 days: after the latest 
 
 def settles_at(monday: date) -> datetime:
     """When the ISO week starting `monday` settles: its figures are final from then on."""
-    return datetime.combine(monday + timedelta(days=6), time(0), tzinfo=UTC) + SETTLE_AFTER
+    return utc_midnight(monday + timedelta(days=6)) + SETTLE_AFTER
 
 
 def is_settled(monday: date, now: datetime) -> bool:

@@ -2,11 +2,12 @@
 ids of platform deliveries kept to recognise retries."""
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import NamedTuple
 
 from handlers.context import Ctx
 from storage import ratings, seen_events
+from storage.calendar import utc_midnight
 from storage.retention import purge_text_before
 
 #: How long delivery ids are remembered. Slack retries an event for about an hour and Teams within minutes;
@@ -39,7 +40,7 @@ async def apply_retention(ctx: Ctx) -> Purged:
         return Purged(0, 0, 0)
     cutoff = cutoff_for(ctx.clock.now().date(), months)
     notes, moments = await purge_text_before(ctx.session, cutoff)
-    comments = await ratings.purge_comments_before(ctx.session, datetime.combine(cutoff, time(), tzinfo=UTC))
+    comments = await ratings.purge_comments_before(ctx.session, utc_midnight(cutoff))
     return Purged(notes, moments, comments)
 
 

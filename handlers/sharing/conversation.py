@@ -4,7 +4,7 @@ A manager reaches a note by its number only if they may read it in the feed; the
 notes. Every refusal changes nothing: the checks all run before the one write."""
 from __future__ import annotations
 
-from handlers.commands import AnswerNote, CloseNote, ReplyToNote, WithdrawNote
+from handlers.commands import EMPTY_MESSAGE, AnswerNote, CloseNote, ReplyToNote, WithdrawNote
 from handlers.config import TEXT_LIMIT
 from handlers.context import Ctx
 from handlers.errors import BadArguments, NotAuthorized, NotFound
@@ -23,7 +23,7 @@ def checked_text(text: str) -> str:
     """The same rule as a note: not empty, at most TEXT_LIMIT characters."""
     text = text.strip()
     if not text:
-        raise BadArguments("The message is empty.")
+        raise BadArguments(EMPTY_MESSAGE)
     if len(text) > TEXT_LIMIT:
         raise BadArguments(f"That message is {len(text):,} characters; it can be up to {TEXT_LIMIT:,}.")
     return text
