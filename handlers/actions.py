@@ -10,12 +10,12 @@ from datetime import date, datetime
 from handlers import commands as c
 from handlers.action_feedback import feedback_shown
 from handlers.admin import resolve_team
-from handlers.config import TEXT_LIMIT
 from handlers.context import Ctx
 from handlers.errors import BadArguments, NotAuthorized, NotFound
 from handlers.identity import person_today
 from handlers.insights import wording
 from handlers.messages import Reply, Text
+from handlers.text_limits import within_limit
 from storage import actions as store
 from storage import outbox, teams
 from storage.calendar import iso_week_bounds, iso_week_of, utc_midnight
@@ -51,18 +51,12 @@ async def _split_team(ctx: Ctx, person: Person, words: str) -> tuple[str | None,
     return None, words.strip()
 
 
-def _checked(text: str, what: str) -> str:
-    if len(text) > TEXT_LIMIT:
-        raise BadArguments(f"That {what} is {len(text):,} characters; it can be up to {TEXT_LIMIT:,}.")
-    return text
-
-
 async def add(ctx: Ctx, person: Person, command: c.ActionAdd) -> Reply:
     name, text = ((command.team, command.words.strip()) if command.team is not None
                   else await _split_team(ctx, person, command.words))
     if not text:
         raise BadArguments("Say what the team will do after the team's name, e.g. `action add Support Quiet hours`.")
-    text = _checked(text, "action")
+    text = within_limit(text, "action")
     team = await _team_for(ctx, person, name)
     action = await store.add_action(ctx.session, workspace_id=person.workspace_id, team_id=team.id, text=text,
                                     created_by=person.id, now=ctx.clock.now(), local_date=person_today(ctx, person))
@@ -175,7 +169,7 @@ async def _give(ctx: Ctx, person: Person, command: c.ActionFeedback, team: Team,
 
 async def done(ctx: Ctx, person: Person, command: c.ActionDone) -> Reply:
     team = await _team_for(ctx, person, command.team)
-    outcome = _checked(command.outcome, "outcome") if command.outcome else None
+    outcome = within_limit(command.outcome, "outcome") if command.outcome else None
     action = await store.action_by_number(ctx.session, team.id, command.number)
     if action is None:
         raise NotFound(f"{team.name} has no action {command.number}; `/tandem action list` shows them.")

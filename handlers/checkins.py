@@ -6,12 +6,12 @@ from datetime import datetime, timedelta
 from sqlalchemy.exc import IntegrityError
 
 from handlers import commands as c
-from handlers.config import TEXT_LIMIT
 from handlers.context import Ctx
 from handlers.errors import BadArguments, NotFound, PromptClosed, TandemError
 from handlers.identity import person_today
 from handlers.messages import MoodPrompt, MoodRecorded, Reply, Text, mood_choice
 from handlers.sharing.feed import share_entry
+from handlers.text_limits import within_limit
 from storage import checkins
 from storage.models import MoodEntry, Person, Prompt
 
@@ -92,8 +92,7 @@ async def add_note(ctx: Ctx, person: Person, command: c.AddNote) -> Reply:
     note, prompt_id = (command.text or "").strip(), command.prompt_id
     if not note:
         raise BadArguments("The note is empty.")
-    if len(note) > TEXT_LIMIT:
-        raise BadArguments(f"That note is {len(note):,} characters; a note can be up to {TEXT_LIMIT:,}.")
+    within_limit(note, "note")
     now = ctx.clock.now()
     if prompt_id is not None:
         prompt = await checkins.get_prompt(ctx.session, prompt_id)

@@ -6,6 +6,7 @@ from handlers.context import Ctx
 from handlers.errors import BadArguments, NotFound
 from handlers.identity import person_today
 from handlers.messages import OUTCOMES, MomentForm, MomentLogged, Reply, Text
+from handlers.text_limits import within_limit
 from storage import moments, teams
 from storage.models import CustomerMoment, Person
 
@@ -34,12 +35,9 @@ async def log_moment(ctx: Ctx, person: Person, command: c.LogMoment) -> Reply:
     body = (command.text or "").strip()
     outcome, touchpoint, customer = command.outcome, command.touchpoint, command.customer
     source_link = command.source_link
-    limit = ctx.config.moments.max_length
     if not body:
         raise BadArguments("Tell me what happened with the customer — the moment is empty.")
-    if len(body) > limit:
-        raise BadArguments(f"That moment is {len(body):,} characters; a moment can be up to {limit:,}. "
-                           "Nothing was saved — shorten it and try again.")
+    within_limit(body, "moment", ctx.config.moments.max_length)
     customer = (customer or "").strip() or None
     touchpoint = touchpoint.strip().lower() if touchpoint else None
     _check_details(ctx, outcome, touchpoint, customer)

@@ -5,7 +5,6 @@ notes. Every refusal changes nothing: the checks all run before the one write.""
 from __future__ import annotations
 
 from handlers.commands import EMPTY_MESSAGE, AnswerNote, CloseNote, ReplyToNote, WithdrawNote
-from handlers.config import TEXT_LIMIT
 from handlers.context import Ctx
 from handlers.errors import BadArguments, NotAuthorized, NotFound
 from handlers.identity import person_today
@@ -13,6 +12,7 @@ from handlers.insights import privacy
 from handlers.messages import Reply, Text
 from handlers.sharing.feed import week_is_shown
 from handlers.sharing.relay import relay, relay_close
+from handlers.text_limits import within_limit
 from storage import shared_notes, teams
 from storage.models import Person, SharedNote
 
@@ -20,13 +20,11 @@ GONE = "Note #{n} no longer exists (its author may have withdrawn it or left Tan
 
 
 def checked_text(text: str) -> str:
-    """The same rule as a note: not empty, at most TEXT_LIMIT characters."""
+    """The same rule as a note: not empty, and within the one length limit."""
     text = text.strip()
     if not text:
         raise BadArguments(EMPTY_MESSAGE)
-    if len(text) > TEXT_LIMIT:
-        raise BadArguments(f"That message is {len(text):,} characters; it can be up to {TEXT_LIMIT:,}.")
-    return text
+    return within_limit(text, "message")
 
 
 async def _as_manager(ctx: Ctx, person: Person, number: int) -> SharedNote:
