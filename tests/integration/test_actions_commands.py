@@ -147,28 +147,29 @@ async def test_feedback_bad_input_changes_nothing(harness) -> None:
     assert await harness.count(ActionFeedback) == 0
 
 
-async def test_curious_manager_cannot_see_one_click_arrive(harness) -> None:
-    """The manager asks before and after one member clicks, in the same week and at min_group: no change."""
-    members = await _team_of(harness, 7)
+async def _first_totals(harness, size: int) -> tuple[list[str], int, str]:
+    """A team of `size` whose first min_group members said action 1 helps, a week ago: the members, min_group and
+    the manager's `action list`, which shows those first totals."""
+    members = await _team_of(harness, size)
     min_group = await _min_group(harness)
     for member in members[:min_group]:
         await harness.say(member, "tandem action helps 1")
     harness.clock.advance(timedelta(days=7))
-    before = await harness.say("mia", "tandem action list")
-    assert f"{min_group} of {min_group} said it helps" in before
+    shown = await harness.say("mia", "tandem action list")
+    assert f"{min_group} of {min_group} said it helps" in shown
+    return members, min_group, shown
+
+
+async def test_curious_manager_cannot_see_one_click_arrive(harness) -> None:
+    """The manager asks before and after one member clicks, in the same week and at min_group: no change."""
+    members, min_group, before = await _first_totals(harness, 7)
     await harness.say(members[min_group], "tandem action no-help 1")  # one more answers this week
     assert await harness.say("mia", "tandem action list") == before
 
 
 async def test_curious_manager_cannot_learn_the_one_answer_of_a_later_week(harness) -> None:
     """Totals move only in steps of min_group: one answer in a later week never shows as a change of one."""
-    members = await _team_of(harness, 12)
-    min_group = await _min_group(harness)
-    for member in members[:min_group]:
-        await harness.say(member, "tandem action helps 1")
-    harness.clock.advance(timedelta(days=7))
-    first = await harness.say("mia", "tandem action list")
-    assert f"{min_group} of {min_group} said it helps" in first
+    members, min_group, first = await _first_totals(harness, 12)
     await harness.say(members[min_group], "tandem action no-help 1")  # the one answer of the week
     harness.clock.advance(timedelta(days=7))
     assert await harness.say("mia", "tandem action list") == first  # a week later: still the same totals
