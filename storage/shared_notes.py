@@ -5,12 +5,13 @@ Callers hold the session and its transaction; nothing here commits.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import SharedNote, SharedNoteMessage
+from storage.models import MoodEntry, SharedNote, SharedNoteMessage
 
 NUMBER_LOW, NUMBER_HIGH = 100, 999  # three digits, easy to type; drawn at random so N tells nothing of order
 VISIBLE = ("open", "closed")  # withdrawn notes vanish from every feed and digest
@@ -42,6 +43,25 @@ async def share_note(session: AsyncSession, *, workspace_id: int, team_id: int, 
     session.add(note)
     await session.flush()
     return note
+
+
+async def note_by_id(session: AsyncSession, note_id: int) -> SharedNote | None:
+    return await session.get(SharedNote, note_id)
+
+
+async def message_by_id(session: AsyncSession, message_id: int) -> SharedNoteMessage | None:
+    return await session.get(SharedNoteMessage, message_id)
+
+
+async def note_texts(session: AsyncSession, notes: Sequence[SharedNote]) -> dict[int, str | None]:
+    """Each note's text by note id, in one query: the text lives once, in the check-in answer it was shared from
+    (None once that answer's note is gone)."""
+    entries = sorted({n.mood_entry_id for n in notes})
+    if not entries:
+        return {}
+    rows = (await session.execute(select(MoodEntry.id, MoodEntry.note).where(MoodEntry.id.in_(entries)))).all()
+    text = {row.id: row.note for row in rows}
+    return {n.id: text.get(n.mood_entry_id) for n in notes}
 
 
 async def note_by_number(session: AsyncSession, team_id: int, number: int) -> SharedNote | None:

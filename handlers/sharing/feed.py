@@ -79,12 +79,9 @@ async def shown_notes(ctx: Ctx, team: Team, iso_week: str, min_group: int) -> li
 
 async def digest_items(ctx: Ctx, team: Team, iso_week: str, min_group: int) -> tuple[SharedNoteItem, ...]:
     """The digest's "Shared with you": the open notes of the feed (shown_notes: the same rule, the same order)."""
-    items = []
-    for note in await shown_notes(ctx, team, iso_week, min_group):
-        entry = await ctx.session.get(MoodEntry, note.mood_entry_id)
-        if note.status == "open" and entry is not None and entry.note:
-            items.append(SharedNoteItem(number=note.number, text=entry.note))
-    return tuple(items)
+    notes = [note for note in await shown_notes(ctx, team, iso_week, min_group) if note.status == "open"]
+    texts = await shared_notes.note_texts(ctx.session, notes)
+    return tuple(SharedNoteItem(number=note.number, text=text) for note in notes if (text := texts[note.id]))
 
 
 async def teams_to_read(ctx: Ctx, person: Person, name: str | None) -> list[Team]:
@@ -98,11 +95,10 @@ async def teams_to_read(ctx: Ctx, person: Person, name: str | None) -> list[Team
     return managed or await teams.teams_of_workspace(ctx.session, person.workspace_id)
 
 
-async def note_lines(ctx: Ctx, note: SharedNote) -> list[str]:
+async def note_lines(ctx: Ctx, note: SharedNote, text: str | None) -> list[str]:
     """One note and its conversation, naming no one: "a manager" and "the author" only"""
-    entry = await ctx.session.get(MoodEntry, note.mood_entry_id)
     state = "" if note.status == "open" else " (closed)"
-    lines = [f"#{note.number}{state}: “{entry.note if entry else ''}”"]
+    lines = [f"#{note.number}{state}: “{text or ''}”"]
     for message in await shared_notes.messages_of(ctx.session, note.id):
         lines.append(f"    {'a manager' if message.side == 'manager' else 'the author'}: “{message.text}”")
     return lines
@@ -127,8 +123,9 @@ async def show_feed(ctx: Ctx, person: Person, command: ShowSharedNotes) -> Reply
             continue
         lines.append(f"{team.name}, {week}: {len(notes)} note(s) shared with you, anonymously "
                      "(numbers are random; the order says nothing about who answered when):")
+        texts = await shared_notes.note_texts(ctx.session, notes)
         for note in notes:
-            lines.extend(await note_lines(ctx, note))
+            lines.extend(await note_lines(ctx, note, texts[note.id]))
     lines.append("Reply to one with `tandem reply N your message`; close it with `tandem close N`.")
     return Reply.of(Text("\n".join(lines)))
 
@@ -137,12 +134,13 @@ async def shared_notes_export(ctx: Ctx, author_id: int) -> list[dict[str, object
     """For `/tandem export`: the author's shared notes with every turn of their conversations (who on the
     manager side wrote a reply is not the author's to know, so it is not named)."""
     exported: list[dict[str, object]] = []
-    for note in await shared_notes.notes_of_author(ctx.session, author_id):
-        entry = await ctx.session.get(MoodEntry, note.mood_entry_id)
+    notes = await shared_notes.notes_of_author(ctx.session, author_id)
+    texts = await shared_notes.note_texts(ctx.session, notes)
+    for note in notes:
         exported.append({
             "number": note.number, "week": note.iso_week, "status": note.status,
             "team": (team.name if (team := await teams.get_team(ctx.session, note.team_id)) else None),
-            "note": entry.note if entry else None,
+            "note": texts[note.id],
             "conversation": [{"from": "you" if m.side == "author" else "a manager", "at": m.at.isoformat(),
                               "text": m.text} for m in await shared_notes.messages_of(ctx.session, note.id)]})
     return exported

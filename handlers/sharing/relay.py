@@ -8,7 +8,7 @@ from typing import Any
 
 from handlers.context import Ctx
 from handlers.messages import Message, NoteTurn, Text
-from storage import outbox, teams
+from storage import outbox, shared_notes, teams
 from storage.models import Outbox, Person, SharedNote, SharedNoteMessage
 
 TO_AUTHOR_KIND = "note_reply"  # a manager's reply, to the note's author
@@ -68,7 +68,7 @@ async def relay_close(ctx: Ctx, note: SharedNote, side: str) -> int:
 
 async def closed_message(ctx: Ctx, row: Outbox, person: Person, loaded: Any) -> Message | str:
     """The close notice; none for a note withdrawn or forgotten since."""
-    note = await ctx.session.get(SharedNote, int(row.payload.get("note_id", 0)))
+    note = await shared_notes.note_by_id(ctx.session, int(row.payload.get("note_id", 0)))
     if note is None or note.status == "withdrawn":
         return "the note was withdrawn or no longer exists"
     who = "Its author" if row.payload.get("by") == "author" else "A manager"
@@ -78,10 +78,10 @@ async def closed_message(ctx: Ctx, row: Outbox, person: Person, loaded: Any) -> 
 
 async def relayed_message(ctx: Ctx, row: Outbox, person: Person, loaded: Any) -> Message | str:
     """The outbox builder of both kinds; a turn whose note was withdrawn or forgotten is skipped."""
-    message = await ctx.session.get(SharedNoteMessage, int(row.payload.get("message_id", 0)))
+    message = await shared_notes.message_by_id(ctx.session, int(row.payload.get("message_id", 0)))
     if message is None:
         return "the note or message no longer exists"
-    note = await ctx.session.get(SharedNote, message.note_id)
+    note = await shared_notes.note_by_id(ctx.session, message.note_id)
     if note is None or note.status == "withdrawn":
         return "the note was withdrawn or no longer exists"
     n = note.number

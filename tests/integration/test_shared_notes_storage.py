@@ -84,3 +84,17 @@ async def test_a_conversation_keeps_its_turns_and_forget_me_removes_it(harness) 
         await delete_person(ctx.session, people[1])  # the database cascade alone also takes note and messages
         assert (await ctx.session.scalars(select(SharedNoteMessage))).all() == []
         assert [n.id for n in (await ctx.session.scalars(select(SharedNote))).all()] == [notes[2].id]
+
+
+async def test_note_texts_come_from_the_answers_in_one_read(harness) -> None:
+    """Each note's text is its check-in answer's note; an answer whose note was cleared gives None."""
+    async with harness.deps.context() as ctx:
+        workspace, team, people, entries = await _team_with_entries(ctx.session, 3)
+        notes = await _share_all(ctx.session, workspace, team, people, entries)
+        entries[1].note = None
+        await ctx.session.flush()
+        assert await shared_notes.note_texts(ctx.session, notes) == {
+            notes[0].id: "note 0", notes[1].id: None, notes[2].id: "note 2"}
+        assert await shared_notes.note_texts(ctx.session, []) == {}
+        assert await shared_notes.note_by_id(ctx.session, notes[2].id) == notes[2]
+        assert await shared_notes.note_by_id(ctx.session, 10**9) is None
