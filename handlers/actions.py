@@ -9,9 +9,9 @@ from datetime import date, datetime
 
 from handlers import commands as c
 from handlers.action_feedback import feedback_shown
-from handlers.admin import resolve_team
+from handlers.admin import require_in_charge, resolve_team
 from handlers.context import Ctx
-from handlers.errors import BadArguments, NotAuthorized, NotFound
+from handlers.errors import BadArguments, NotFound
 from handlers.identity import person_today
 from handlers.insights import wording
 from handlers.messages import Reply, Text
@@ -30,8 +30,7 @@ async def _team_for(ctx: Ctx, person: Person, name: str | None) -> Team:
     managed = await teams.managed_teams(ctx.session, person.id, person_today(ctx, person))
     if name is not None:
         team = await resolve_team(ctx, person.workspace_id, name)
-        if not person.is_admin and team.id not in {t.id for t in managed}:
-            raise NotAuthorized(f"Only managers of {team.name} (and admins) can record its actions.", "action")
+        require_in_charge(person, team, managed, "record its actions", "action")
         return team
     if len(managed) == 1:
         return managed[0]

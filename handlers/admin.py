@@ -1,11 +1,13 @@
 """Admin use cases: schedules, teams, admins, holiday calendars, the privacy threshold."""
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import holidays as holiday_calendars
 
 from handlers import commands as c
 from handlers.context import Ctx
-from handlers.errors import BadArguments, NotFound
+from handlers.errors import BadArguments, NotAuthorized, NotFound
 from handlers.identity import person_today
 from handlers.localtime import format_hhmm
 from handlers.messages import Reply, Text
@@ -56,6 +58,13 @@ async def resolve_team(ctx: Ctx, workspace_id: int, name: str) -> Team:
         hint = f" Teams: {', '.join(known)}." if known else " There are no teams yet: `/tandem team create NAME`."
         raise NotFound(f"There is no team called “{name[:60]}”.{hint}")
     return team
+
+
+def require_in_charge(person: Person, team: Team, managed: Sequence[Team], doing: str, action: str) -> None:
+    """Managers act for the teams they manage (`managed`, as of today), admins for any team; `doing` completes
+    "Only managers of TEAM (and admins) can ...", `action` names what was refused."""
+    if not person.is_admin and team.id not in {t.id for t in managed}:
+        raise NotAuthorized(f"Only managers of {team.name} (and admins) can {doing}.", action)
 
 
 async def _refuse_if_synced(ctx: Ctx, team: Team, *, managers: bool) -> None:

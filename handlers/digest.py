@@ -8,9 +8,9 @@ from __future__ import annotations
 from datetime import date
 
 from handlers import commands as c
-from handlers.admin import resolve_team
+from handlers.admin import require_in_charge, resolve_team
 from handlers.context import Ctx
-from handlers.errors import BadArguments, NotAuthorized
+from handlers.errors import BadArguments
 from handlers.identity import person_today
 from handlers.insights.build import build_digests, digest_message
 from handlers.messages import DigestMessage, Reply, Text
@@ -54,8 +54,7 @@ async def show_digest(ctx: Ctx, person: Person, command: c.ShowDigest) -> Reply:
     organisation = False
     if command.team is not None:
         team = await resolve_team(ctx, person.workspace_id, command.team)
-        if not person.is_admin and team.id not in {t.id for t in managed}:
-            raise NotAuthorized(f"Only managers of {team.name} (and admins) can see its digest.", "digest")
+        require_in_charge(person, team, managed, "see its digest", "digest")
         chosen = [team]
     elif managed:
         chosen = managed

@@ -2,11 +2,11 @@
 (at least min_group people answered and no overlapping team lets a difference single someone out)."""
 from __future__ import annotations
 
-from handlers.admin import resolve_team
+from handlers.admin import require_in_charge, resolve_team
 from handlers.commands import ShareNote, ShowSharedNotes
 from handlers.context import Ctx
 from handlers.digest import whole_week
-from handlers.errors import BadArguments, NotAuthorized, NotFound
+from handlers.errors import BadArguments, NotFound
 from handlers.identity import person_today
 from handlers.insights import privacy
 from handlers.insights.report import SharedNoteItem
@@ -88,9 +88,7 @@ async def teams_to_read(ctx: Ctx, person: Person, name: str | None) -> list[Team
     managed = await teams.managed_teams(ctx.session, person.id, person_today(ctx, person))
     if name is not None:
         team = await resolve_team(ctx, person.workspace_id, name)
-        if not person.is_admin and team.id not in {t.id for t in managed}:
-            raise NotAuthorized(f"Only managers of {team.name} (and admins) can read the notes shared with it.",
-                                "notes")
+        require_in_charge(person, team, managed, "read the notes shared with it", "notes")
         return [team]
     return managed or await teams.teams_of_workspace(ctx.session, person.workspace_id)
 
