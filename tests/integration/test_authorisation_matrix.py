@@ -35,6 +35,8 @@ MATRIX: list[tuple[str, set[str]]] = [
     ("tandem action list", MANAGERS), ("tandem action list Support", SUPPORT_VIEWERS),
     ("tandem action add Support Quiet hours", SUPPORT_VIEWERS),
     ("tandem action done Sales 1", {"other_manager", "admin"}), ("tandem action helps 1", EVERYONE),
+    ("tandem notes", MANAGERS), ("tandem notes Support", SUPPORT_VIEWERS),
+    ("tandem notes Sales", {"other_manager", "admin"}), ("tandem share", EVERYONE),
 ]
 REFUSALS = ("Only Tandem admins", "Only managers of", "Digests are for team managers")
 
