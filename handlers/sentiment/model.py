@@ -69,11 +69,6 @@ class TrainedModel:
     def bias_values(self) -> list[float]:
         return self._plain["bias"][0]
 
-    def polarity(self, normalised: str, rules: Sequence[float]) -> float:
-        """P(positive) - P(negative): a polarity in [-1, 1]."""
-        negative, _, positive = self.probabilities(normalised, rules)
-        return positive - negative
-
 
 def write_model(path: Path, weights: np.ndarray, rules_weight: np.ndarray, bias: np.ndarray, band: float | None,
                 rules_share: float, meta: dict[str, Any]) -> TrainedModel:

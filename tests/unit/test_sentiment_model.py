@@ -19,7 +19,8 @@ def test_model_file_is_small_and_loads() -> None:
     assert MODEL_PATH.stat().st_size <= 5 * 1024 * 1024
     model = load_model()
     assert model.weights.shape[1] == 3
-    assert -1 <= model.polarity("great work", (0.5, 0.5, 0.5)) <= 1
+    probabilities = model.probabilities("great work", (0.5, 0.5, 0.5))
+    assert len(probabilities) == 3 and sum(probabilities) == pytest.approx(1.0) and min(probabilities) > 0
 
 
 @pytest.mark.skipif(not POOL.exists(), reason="the training pool (../shared/data/sentiment/train) is not here")
