@@ -30,7 +30,7 @@ from handlers.messages import (
     NoteTurn,
     Text,
 )
-from handlers.sharing.wording import SHARE_EXPLAINED
+from handlers.sharing.wording import SHARE_EXPLAINED, turn_label
 
 Block = dict[str, Any]
 
@@ -286,13 +286,12 @@ def text(message: Text) -> dict[str, Any]:
     return {"text": safe_mrkdwn(message.body, limits.FALLBACK_TEXT), "blocks": blocks}
 
 
-TURN_LABELS = {"reply": "Reply to #{n}", "answer": "Answer #{n}"}
 TURN_BUTTONS = 25  # an actions block's elements
 
 
 def _turn_buttons(turns: list[NoteTurn]) -> Block:
     return {"type": "actions", "block_id": "note_turns", "elements": [
-        button(TURN_LABELS[t.verb].format(n=t.number), f"{ids.NOTE_TURN_ACTION_PREFIX}{i}",
+        button(turn_label(t), f"{ids.NOTE_TURN_ACTION_PREFIX}{i}",
                ids.note_turn_value(t.verb, t.number)) for i, t in enumerate(turns[:TURN_BUTTONS])]}
 
 

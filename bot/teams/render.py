@@ -31,7 +31,7 @@ from handlers.messages import (
     NoteTurn,
     Text,
 )
-from handlers.sharing.wording import SHARE_EXPLAINED
+from handlers.sharing.wording import SHARE_EXPLAINED, turn_label
 
 CARD_SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 CARD_VERSION = "1.5"
@@ -252,7 +252,6 @@ def _shared_notes(report: TeamDigest) -> list[dict[str, Any]]:
     return [*body, text_block(wording.SHARED_NOTES_FOOTER, size="Small", isSubtle=True)]
 
 
-TURN_LABELS = {"reply": "Reply to #{n}", "answer": "Answer #{n}"}
 
 
 def turn_input_id(number: int) -> str:
@@ -261,7 +260,7 @@ def turn_input_id(number: int) -> str:
 
 def turn_input(turn: NoteTurn) -> list[dict[str, Any]]:
     """A text box and a Send button for one shared-note turn; the box's id names the note (unique per card)."""
-    label = TURN_LABELS[turn.verb].format(n=turn.number)
+    label = turn_label(turn)
     return [{"type": "Input.Text", "id": turn_input_id(turn.number), "label": label, "isMultiline": True,
              "maxLength": TEXT_LIMIT},
             {"type": "ActionSet", "actions": [submit("Send", {"tandem": "note_turn", "verb": turn.verb,
