@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from bot.teams.render import turn_input_id
 from handlers import commands as c
 from handlers.errors import BadArguments
 
@@ -75,7 +76,7 @@ def submitted(value: Any) -> Submitted | None:
 
 def _note_turn(value: dict[str, Any]) -> Submitted:
     """Reply / Answer on a shared note: the same command as `tandem reply|answer N text` (the handler decides
-    who may send and checks the text); the box's id is `note_turn_<N>` (bot/teams/render.turn_input_id)."""
+    who may send and checks the text), typed into the box the card named with turn_input_id."""
     number = _int(value, "number", "note number")
     if not c.is_note_number(number):
         raise BadArguments("That card names no shared note; it may be out of date. Type `tandem notes`.")
@@ -83,4 +84,4 @@ def _note_turn(value: dict[str, Any]) -> Submitted:
     turn = c.NOTE_TURNS.get(verb) if isinstance(verb, str) else None
     if turn is None:
         raise BadArguments("That card names no shared-note action; it may be out of date. Type `tandem notes`.")
-    return Submitted(turn(number, _text(value, f"note_turn_{number}") or ""))
+    return Submitted(turn(number, _text(value, turn_input_id(number)) or ""))
